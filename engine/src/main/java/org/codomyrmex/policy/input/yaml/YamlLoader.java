@@ -1,0 +1,311 @@
+package org.codomyrmex.policy.input.yaml;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.model.Values;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads YAML into the document model, keeping each node's span. SnakeYAML only composes nodes here: no Java
+ * object is ever constructed from a tag (CVE-2022-1471), and scalars are typed by our own rules, chosen per
+ * format ({@link Profile}). Aliases, nesting and the number of produced values are bounded, so an alias bomb
+ * ends in a located error instead of exhausting memory.
+ */
+public final class YamlLoader {
+
+    /** How plain scalars are typed. */
+    public enum Profile {
+        /**
+         * As Kubernetes reads manifests (sigs.k8s.io/yaml on go-yaml v2, YAML 1.1): {@code yes/no/on/off/y/n}
+         * in their three casings are booleans, {@code 0755} is octal, {@code 0x1F} hex; no sexagesimal numbers.
+         */
+        KUBERNETES,
+        /**
+         * YAML 1.2 core schema, as Docker Compose reads files (go-yaml v3): only {@code true/false} are booleans,
+         * {@code 0o755} octal, and {@code 22:22} is a string.
+         */
+        CORE
+    }
+
+    public record Options(Profile profile, int maxAliases, int maxDepth, long maxValues, int maxDocuments,
+                          int maxCodePoints) {
+        public static Options defaults(Profile profile) {
+            return new Options(profile, 100, 200, 2_000_000, 10_000, 32 * 1024 * 1024);
+        }
+    }
+
+    /** The documents of a stream (nulls for empty documents are dropped) and the problems found. */
+    public record Result(List<Value> documents, List<Diagnostic> diagnostics) {
+    }
+
+    private static final Pattern INT_11 = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
+    private static final Pattern OCT_11 = Pattern.compile("[-+]?0[0-7_]+");
+    private static final Pattern HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");
+    private static final Pattern OCT_12 = Pattern.compile("0o[0-7]+");
+    private static final Pattern INT_12 = Pattern.compile("[-+]?[0-9]+");
+    private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
+    private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
+    private static final Pattern NAN = Pattern.compile("\\.(nan|NaN|NAN)");
+
+    private final SourceFile source;
+    private final Options options;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private long produced;
+    private final Map<Node, Value> converted = new IdentityHashMap<>();
+
+    private YamlLoader(SourceFile source, Options options) {
+        this.source = source;
+        this.options = options;
+    }
+
+    public static Result load(SourceFile source, Options options) {
+        return new YamlLoader(source, options).run();
+    }
+
+    private Result run() {
+        List<Value> documents = new ArrayList<>();
+        LoaderOptions lo = new LoaderOptions();
+        lo.setAllowDuplicateKeys(true); // duplicates are reported by us, with both locations
+        lo.setMaxAliasesForCollections(options.maxAliases());
+        lo.setNestingDepthLimit(options.maxDepth());
+        lo.setCodePointLimit(options.maxCodePoints());
+        lo.setAllowRecursiveKeys(false);
+        lo.setProcessComments(false);
+        Yaml yaml = new Yaml(new SafeConstructor(lo), new Representer(new DumperOptions()), new DumperOptions(), lo,
+            new PlainResolver());
+        try {
+            for (Node node : yaml.composeAll(new StringReader(source.text()))) {
+                if (documents.size() >= options.maxDocuments()) {
+                    diagnostics.add(Diagnostic.error("I1004", "more than " + options.maxDocuments()
+                        + " documents in one file; the rest is not read", span(node)));
+                    break;
+                }
+                Value v = convert(node, 0);
+                if (!(v instanceof Value.Null)) documents.add(v);
+            }
+        } catch (BudgetExceeded e) {
+            diagnostics.add(Diagnostic.error("I1003", e.getMessage(), e.span,
+                "aliases that expand to millions of values are refused (alias bomb)"));
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Span at = m != null ? Span.of(source.name(), m.getLine() + 1, m.getColumn() + 1) : Span.of(source.name(), 1, 1);
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            String context = e.getContext() != null ? e.getContext() + ": " : "";
+            diagnostics.add(Diagnostic.error("I1001", "invalid YAML: " + context + firstLine(problem), at));
+        } catch (YAMLException e) {
+            diagnostics.add(Diagnostic.error("I1002", "invalid YAML: " + firstLine(String.valueOf(e.getMessage())),
+                Span.of(source.name(), 1, 1)));
+        } catch (StackOverflowError e) {
+            diagnostics.add(Diagnostic.error("I1005", "YAML nested too deeply", Span.of(source.name(), 1, 1)));
+        }
+        return new Result(documents, diagnostics);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    private Value convert(Node node, int depth) {
+        if (++produced > options.maxValues()) {
+            throw new BudgetExceeded("document expands to more than " + options.maxValues() + " values", span(node));
+        }
+        if (depth > options.maxDepth()) {
+            throw new BudgetExceeded("YAML nested deeper than " + options.maxDepth() + " levels", span(node));
+        }
+        // An alias shares its anchor's node; reuse the value (its span is the anchor's, where it is written).
+        Value done = converted.get(node);
+        if (done != null) return done;
+        Value v;
+        if (node instanceof ScalarNode s) {
+            v = scalar(s);
+        } else if (node instanceof SequenceNode seq) {
+            List<Value> items = new ArrayList<>(seq.getValue().size());
+            for (Node child : seq.getValue()) items.add(convert(child, depth + 1));
+            v = new Value.ListV(items, span(node));
+        } else {
+            v = mapping((MappingNode) node, depth);
+        }
+        if (node instanceof ScalarNode) return v;
+        converted.put(node, v);
+        return v;
+    }
+
+    private Value mapping(MappingNode node, int depth) {
+        Map<String, Value> entries = new LinkedHashMap<>();
+        Map<String, Span> keySpans = new LinkedHashMap<>();
+        List<Node> merges = new ArrayList<>();
+        for (NodeTuple t : node.getValue()) {
+            Node keyNode = t.getKeyNode();
+            String key;
+            if (keyNode instanceof ScalarNode ks) {
+                key = ks.getValue();
+                if (key.equals("<<") && ks.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+                    merges.add(t.getValueNode());
+                    continue;
+                }
+            } else {
+                diagnostics.add(Diagnostic.warning("I1010", "a complex mapping key is not supported; entry ignored", span(keyNode)));
+                continue;
+            }
+            if (entries.containsKey(key)) {
+                Span first = keySpans.get(key);
+                diagnostics.add(Diagnostic.warning("I1011", "duplicate key '" + key + "' (first at line " + first.line()
+                    + "); the last one wins, as in Kubernetes and Compose", span(keyNode)));
+                entries.remove(key);
+            }
+            entries.put(key, convert(t.getValueNode(), depth + 1));
+            keySpans.put(key, span(keyNode));
+        }
+        // Merge keys (<<: *base): explicit entries win; earlier merged maps win over later ones.
+        for (Node m : merges) {
+            List<Node> sources = m instanceof SequenceNode seq ? seq.getValue() : List.of(m);
+            for (Node src : sources) {
+                Value merged = convert(src, depth + 1);
+                if (merged instanceof Value.MapV mv) {
+                    for (Map.Entry<String, Value> e : mv.entries().entrySet()) {
+                        if (!entries.containsKey(e.getKey())) {
+                            entries.put(e.getKey(), e.getValue());
+                            keySpans.put(e.getKey(), mv.keySpan(e.getKey()));
+                        }
+                    }
+                } else {
+                    diagnostics.add(Diagnostic.warning("I1012", "merge key '<<' needs a mapping or a list of mappings", span(src)));
+                }
+            }
+        }
+        return new Value.MapV(entries, keySpans, span(node));
+    }
+
+    private Value scalar(ScalarNode s) {
+        Span at = span(s);
+        String text = s.getValue();
+        Tag tag = s.getTag();
+        boolean plain = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+        if (Tag.STR.equals(tag)) {
+            return plain ? resolvePlain(text, at) : new Value.Str(text, at);
+        }
+        if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag) || Tag.NULL.equals(tag)) {
+            Value v = resolvePlain(text, at);
+            if (Tag.NULL.equals(tag)) return new Value.Null(at);
+            if (Tag.BOOL.equals(tag) && !(v instanceof Value.Bool)) return badTag(tag, text, at);
+            if (Tag.INT.equals(tag) && !(v instanceof Value.Int)) return badTag(tag, text, at);
+            if (Tag.FLOAT.equals(tag)) {
+                if (v instanceof Value.Int i) return new Value.Float(i.value(), at);
+                if (!(v instanceof Value.Float)) return badTag(tag, text, at);
+            }
+            return v;
+        }
+        // Any other tag (!Ref, !!binary, a Java class name...) is not constructed: the text is kept as a string.
+        diagnostics.add(Diagnostic.warning("I1013", "tag '" + tag.getValue() + "' is ignored; the value is read as a string", at));
+        return new Value.Str(text, at);
+    }
+
+    private Value badTag(Tag tag, String text, Span at) {
+        diagnostics.add(Diagnostic.warning("I1014", "'" + text + "' is not a valid " + tag.getValue() + "; read as a string", at));
+        return new Value.Str(text, at);
+    }
+
+    private Value resolvePlain(String t, Span at) {
+        if (t.isEmpty() || t.equals("~") || t.equals("null") || t.equals("Null") || t.equals("NULL")) {
+            return new Value.Null(at);
+        }
+        boolean k8s = options.profile() == Profile.KUBERNETES;
+        switch (t) {
+            case "true", "True", "TRUE" -> { return new Value.Bool(true, at); }
+            case "false", "False", "FALSE" -> { return new Value.Bool(false, at); }
+            default -> { }
+        }
+        if (k8s) {
+            switch (t) {
+                case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON" -> { return new Value.Bool(true, at); }
+                case "n", "N", "no", "No", "NO", "off", "Off", "OFF" -> { return new Value.Bool(false, at); }
+                default -> { }
+            }
+        }
+        char c = t.charAt(0);
+        if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) return new Value.Str(t, at);
+        try {
+            if (k8s) {
+                if (HEX.matcher(t).matches()) return new Value.Int(parseRadix(t, 16, 2), at);
+                if (OCT_11.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
+                if (INT_11.matcher(t).matches()) return new Value.Int(Long.parseLong(t.replace("_", "")), at);
+            } else {
+                if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
+                if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
+                if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
+            }
+        } catch (NumberFormatException tooBig) {
+            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
+        }
+        if (FLOAT.matcher(t).matches() && (k8s || !t.contains("_")) && !t.equals(".")) {
+            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
+        }
+        if (INF.matcher(t).matches()) return new Value.Float(t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, at);
+        if (NAN.matcher(t).matches()) return new Value.Float(Double.NaN, at);
+        return new Value.Str(t, at);
+    }
+
+    private static long parseRadix(String t, int radix, int prefix) {
+        String s = t.replace("_", "");
+        boolean negative = s.startsWith("-");
+        if (s.startsWith("-") || s.startsWith("+")) s = s.substring(1);
+        long v = Long.parseLong(s.substring(prefix), radix);
+        return negative ? -v : v;
+    }
+
+    private Span span(Node node) {
+        Mark start = node.getStartMark();
+        Mark end = node.getEndMark();
+        if (start == null) return Span.of(source.name(), 1, 1);
+        int endLine = end != null ? end.getLine() + 1 : start.getLine() + 1;
+        int endColumn = end != null ? end.getColumn() : start.getColumn() + 1;
+        // Block nodes end at column 0 of the following line: point at the end of the last line instead.
+        if (endColumn == 0 && endLine > start.getLine() + 1) {
+            endLine--;
+            endColumn = Math.max(1, source.line(endLine).length());
+        }
+        return new Span(source.name(), start.getLine() + 1, start.getColumn() + 1, endLine, Math.max(endColumn, 1));
+    }
+
+    /** A resolver that types nothing itself, so every plain scalar reaches {@link #resolvePlain}. */
+    private static final class PlainResolver extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+            // Deliberately empty: plain scalars are typed by the Profile, not by SnakeYAML's YAML 1.1 table.
+        }
+    }
+
+    private static final class BudgetExceeded extends RuntimeException {
+        private final transient Span span;
+
+        BudgetExceeded(String message, Span span) {
+            super(message, null, false, false);
+            this.span = span;
+        }
+    }
+}
