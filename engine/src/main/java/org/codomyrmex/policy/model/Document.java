@@ -3,6 +3,7 @@ package org.codomyrmex.policy.model;
 import org.codomyrmex.policy.diag.SourceFile;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -16,15 +17,22 @@ public final class Document {
     private final SourceFile source;
     private final Value root;
     private final Resource resource;
+    private final List<Resource> parts;
     private final Function<String, Value> viewBuilder;
     private final Map<String, Value> views = new HashMap<>();
 
-    public Document(InputKind kind, SourceFile source, Value root, Resource resource,
+    /**
+     * @param parts       sub-resources with their spans (compose services, Dockerfile stages): a finding whose
+     *                    location falls inside one names it as its resource
+     * @param viewBuilder computes a view by name; returns null for names this kind does not define
+     */
+    public Document(InputKind kind, SourceFile source, Value root, Resource resource, List<Resource> parts,
                     Function<String, Value> viewBuilder) {
         this.kind = kind;
         this.source = source;
         this.root = root;
         this.resource = resource;
+        this.parts = List.copyOf(parts);
         this.viewBuilder = viewBuilder;
     }
 
@@ -42,6 +50,26 @@ public final class Document {
 
     public Resource resource() {
         return resource;
+    }
+
+    public List<Resource> parts() {
+        return parts;
+    }
+
+    /** The innermost part whose span holds {@code at}, else the document's resource. */
+    public Resource resourceAt(org.codomyrmex.policy.diag.Span at) {
+        Resource best = resource;
+        for (Resource p : parts) {
+            org.codomyrmex.policy.diag.Span s = p.span();
+            if (s.isKnown() && at.isKnown() && s.file().equals(at.file()) && contains(s, at)) best = p;
+        }
+        return best;
+    }
+
+    private static boolean contains(org.codomyrmex.policy.diag.Span outer, org.codomyrmex.policy.diag.Span inner) {
+        boolean startsAfter = inner.line() > outer.line() || (inner.line() == outer.line() && inner.column() >= outer.column());
+        boolean endsBefore = inner.line() < outer.endLine() || (inner.line() == outer.endLine() && inner.column() <= outer.endColumn());
+        return startsAfter && endsBefore;
     }
 
     /** A named view of this document; null value when the view does not apply. Not thread-safe per document. */
