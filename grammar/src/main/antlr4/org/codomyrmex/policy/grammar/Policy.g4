@@ -253,8 +253,11 @@ RAW_STRING
     : 'r"' ~["\r\n]* '"'
     ;
 
+// Double- or single-quoted, with backslash escapes. Single quotes let a report template hold a string
+// inside a {hole}: report "caps {join(c.capAdd, ', ')}".
 STRING
     : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )* '"'
+    | '\'' ( '\\' ~[\r\n] | ~['\\\r\n] )* '\''
     ;
 
 // `/// text` before a declaration is its documentation; the AST builder reads it from the hidden channel.
