@@ -2,6 +2,7 @@ package org.codomyrmex.policy.check;
 
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.syntax.Expr;
 import org.codomyrmex.policy.types.Type;
 
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public record CheckedProgram(List<CheckedRule> rules, Map<String, CheckedFunction> functions,
                              Map<String, CheckedConstant> constants, List<CheckedTest> tests,
-                             Map<Expr, Resolution> resolutions, Map<Expr, Type> types,
+                             Map<Expr, Resolution> resolutions, Map<Expr, Type> types, Map<Span, Integer> bindingSlots,
                              Map<String, SourceFile> sources, List<Diagnostic> diagnostics) {
 
     public boolean hasErrors() {

@@ -40,6 +40,7 @@ public final class Checker {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<Expr, Resolution> resolutions = new IdentityHashMap<>();
     private final Map<Expr, Type> types = new IdentityHashMap<>();
+    private final Map<Span, Integer> bindingSlots = new java.util.HashMap<>();
     private final Map<String, PackageScope> packages = new LinkedHashMap<>();
     private final Map<String, CheckedFunction> functions = new LinkedHashMap<>();
     private final Map<String, CheckedConstant> constants = new LinkedHashMap<>();
@@ -58,6 +59,27 @@ public final class Checker {
 
     public static CheckedProgram check(List<Module> modules, Schemas schemas, BuiltinRegistry builtins) {
         return new Checker(schemas, builtins).run(modules);
+    }
+
+    /** The result of checking one expression in the context of a policy set (the REPL's input). */
+    public record CheckedExpression(CheckedProgram program, Expr expr, Type type, int frameSize, List<Diagnostic> diagnostics) {
+        public boolean ok() {
+            return diagnostics.stream().noneMatch(Diagnostic::isError);
+        }
+    }
+
+    /**
+     * Checks {@code expr} as if written in {@code context} (one of {@code modules}), seeing the views of
+     * {@code kind} when given.
+     */
+    public static CheckedExpression checkExpression(List<Module> modules, Module context, Expr expr, Optional<InputKind> kind) {
+        Checker c = new Checker(Schemas.standard(), BuiltinRegistry.standard());
+        CheckedProgram program = c.run(modules);
+        List<Diagnostic> out = new ArrayList<>();
+        PackageScope pkg = c.packages.computeIfAbsent(packageOf(context), PackageScope::new);
+        Env env = c.new Env(pkg, context, kind, "expression", out);
+        Type t = c.type(expr, env);
+        return new CheckedExpression(program, expr, t, env.maxSlots, out);
     }
 
     private static final class PackageScope {
@@ -112,7 +134,7 @@ public final class Checker {
             }
         }
         return new CheckedProgram(List.copyOf(rules), Map.copyOf(functions), Map.copyOf(constants), List.copyOf(tests),
-            resolutions, types, sources, List.copyOf(diagnostics));
+            resolutions, types, bindingSlots, sources, List.copyOf(diagnostics));
     }
 
     private void collect(Module m) {
@@ -189,6 +211,7 @@ public final class Checker {
 
         Binding bind(String name, Type type, Span span) {
             Binding b = new Binding(name, type, nextSlot++, span);
+            bindingSlots.put(span, b.slot);
             maxSlots = Math.max(maxSlots, nextSlot);
             scope.add(b);
             all.add(b);

@@ -1,0 +1,74 @@
+package org.codomyrmex.policy.runtime;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Document;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.RuleInfo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A compiled policy set: rules indexed by the input kind they apply to, so a document only meets the rules
+ * that can fire on it. Immutable and safe to share between threads (each evaluation has its own frame).
+ */
+public final class CompiledPolicy {
+    private final List<CompiledRule> rules;
+    private final Map<InputKind, List<CompiledRule>> byKind = new EnumMap<>(InputKind.class);
+
+    /** A document's findings and the problems met while evaluating it. */
+    public record Outcome(List<Finding> findings, List<Diagnostic> diagnostics) {
+    }
+
+    public CompiledPolicy(List<CompiledRule> rules) {
+        this.rules = List.copyOf(rules);
+        for (InputKind kind : InputKind.values()) {
+            List<CompiledRule> forKind = new ArrayList<>();
+            for (CompiledRule r : rules) if (r.info().formats().contains(kind)) forKind.add(r);
+            byKind.put(kind, Collections.unmodifiableList(forKind));
+        }
+    }
+
+    public List<CompiledRule> rules() {
+        return rules;
+    }
+
+    public List<RuleInfo> ruleInfos() {
+        return rules.stream().map(CompiledRule::info).toList();
+    }
+
+    public Optional<CompiledRule> rule(String id) {
+        return rules.stream().filter(r -> r.info().id().equals(id)).findFirst();
+    }
+
+    public List<CompiledRule> rulesFor(InputKind kind) {
+        return byKind.get(kind);
+    }
+
+    /** Runs every applicable rule on one document, each under its own step budget. */
+    public Outcome evaluate(Document doc, long stepLimit) {
+        List<Finding> findings = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (CompiledRule rule : byKind.get(doc.kind())) {
+            if (!rule.appliesTo(doc)) continue;
+            try {
+                rule.evaluate(doc, new Budget(stepLimit), findings::add);
+            } catch (Budget.LimitExceeded e) {
+                Span at = doc.resource().span();
+                diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()
+                    + " on " + doc.resource().display(), at, "raise --max-steps, or narrow the rule's loops"));
+            } catch (RuntimeException e) {
+                // Nodes are total; this is a bug, but one rule's bug must not hide the other rules' findings.
+                diagnostics.add(Diagnostic.error("E4002", "rule " + rule.info().id() + " failed on "
+                    + doc.resource().display() + ": " + e, doc.resource().span()));
+            }
+        }
+        return new Outcome(findings, diagnostics);
+    }
+}

@@ -1,0 +1,95 @@
+package org.codomyrmex.policy.runtime;
+
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Document;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.model.Values;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A rule ready to run: its clauses as steps (for / let / where) over one frame, then its reports. Evaluating
+ * a rule on a document is a nested loop over its {@code for} clauses, pruned by its {@code where} clauses.
+ */
+public final class CompiledRule {
+    private final RuleInfo info;
+    private final Step[] steps;
+    private final Report[] reports;
+    private final int frameSize;
+
+    public sealed interface Step permits ForStep, LetStep, WhereStep {
+    }
+
+    public record ForStep(int slot, Node source) implements Step {
+    }
+
+    public record LetStep(int slot, Node value) implements Step {
+    }
+
+    public record WhereStep(Node condition) implements Step {
+    }
+
+    /** @param at   null when the report names no location; @param when null when unconditional */
+    public record Report(EvalTemplate message, Node at, Node when) {
+    }
+
+    public CompiledRule(RuleInfo info, List<Step> steps, List<Report> reports, int frameSize) {
+        this.info = info;
+        this.steps = steps.toArray(new Step[0]);
+        this.reports = reports.toArray(new Report[0]);
+        this.frameSize = frameSize;
+    }
+
+    public RuleInfo info() {
+        return info;
+    }
+
+    /** Whether this rule looks at this document at all (input kind and, for Kubernetes, resource kind). */
+    public boolean appliesTo(Document doc) {
+        if (!info.formats().contains(doc.kind())) return false;
+        return info.resourceKinds().isEmpty() || doc.kind() != InputKind.KUBERNETES
+            || info.resourceKinds().contains(doc.resource().kind());
+    }
+
+    public void evaluate(Document doc, Budget budget, Consumer<Finding> sink) {
+        Frame frame = new Frame(frameSize, doc, budget);
+        run(0, frame, sink, Span.NONE);
+    }
+
+    private void run(int index, Frame frame, Consumer<Finding> sink, Span element) {
+        if (index == steps.length) {
+            report(frame, sink, element);
+            return;
+        }
+        Step step = steps[index];
+        if (step instanceof ForStep f) {
+            for (Value item : Operators.iterate(f.source().eval(frame))) {
+                frame.step();
+                frame.slots[f.slot()] = item;
+                run(index + 1, frame, sink, item.span().isKnown() ? item.span() : element);
+            }
+        } else if (step instanceof LetStep l) {
+            frame.slots[l.slot()] = l.value().eval(frame);
+            run(index + 1, frame, sink, element);
+        } else if (Values.isTrue(((WhereStep) step).condition().eval(frame))) {
+            run(index + 1, frame, sink, element);
+        }
+    }
+
+    private void report(Frame frame, Consumer<Finding> sink, Span element) {
+        for (Report r : reports) {
+            if (r.when() != null && !Values.isTrue(r.when().eval(frame))) continue;
+            String message = ((Value.Str) r.message().eval(frame)).value();
+            Span location = Span.NONE;
+            if (r.at() != null) location = r.at().eval(frame).span();
+            if (!location.isKnown()) location = element;
+            if (!location.isKnown()) location = frame.document.resource().span();
+            sink.accept(new Finding(info.id(), info.title(), info.severity(), info.threat(), message, location,
+                frame.document.resourceAt(location), List.of()));
+        }
+    }
+}
