@@ -267,8 +267,8 @@ final class ComposeProjectReader {
             FileServices target = file;
             if (targetFile != null) {
                 Path written = Path.of(file.name()).getParent();
-                String name = (written == null ? Path.of(targetFile) : written.resolve(targetFile)).normalize().toString();
-                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile), name, ext.span());
+                String otherName = (written == null ? Path.of(targetFile) : written.resolve(targetFile)).normalize().toString();
+                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile), otherName, ext.span());
                 if (other.isEmpty()) return own;
                 target = other.get();
             }
