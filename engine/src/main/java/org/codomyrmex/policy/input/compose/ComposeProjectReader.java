@@ -1,0 +1,327 @@
+package org.codomyrmex.policy.input.compose;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.diag.Suggestions;
+import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.LoadOptions;
+import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.input.yaml.YamlLoader;
+import org.codomyrmex.policy.model.Document;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.Resource;
+import org.codomyrmex.policy.model.Value;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the files of one compose project: parse, interpolate, resolve {@code extends} in each file, merge the
+ * files in order, then build the model. One reader per load; not thread-safe.
+ */
+final class ComposeProjectReader {
+    private static final int MAX_EXTENDS_DEPTH = 64;
+
+    private final LoadOptions options;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    /** Directory of each file read, by the name its spans carry: relative paths resolve against it. */
+    private final Map<String, Path> directories = new HashMap<>();
+    /** Files read for {@code extends: {file: ...}}, by normalized path. */
+    private final Map<String, Optional<FileServices>> extendedFiles = new HashMap<>();
+    private final Map<String, String> dotEnv = new LinkedHashMap<>();
+    private Interpolation interpolation;
+
+    /** The services of one file, with what is needed to resolve {@code extends} in it. */
+    private record FileServices(String name, Path directory, Value.MapV services,
+                                Map<String, Value.MapV> resolved) {
+    }
+
+    ComposeProjectReader(LoadOptions options) {
+        this.options = options;
+    }
+
+    LoadResult read(List<InputSource> files) {
+        if (files.isEmpty()) {
+            return LoadResult.failed(Diagnostic.error("C2000", "no compose file given", Span.NONE));
+        }
+        Path firstDirectory = directoryOf(files.get(0));
+        readDotEnv(firstDirectory);
+        interpolation = new Interpolation(this::lookup, diagnostics);
+
+        Value.MapV merged = null;
+        SourceFile firstSource = null;
+        List<String> names = new ArrayList<>();
+        for (InputSource file : files) {
+            Optional<SourceFile> source = readText(file);
+            if (source.isEmpty()) continue;
+            if (firstSource == null) firstSource = source.get();
+            names.add(file.name());
+            directories.put(file.name(), directoryOf(file));
+            Optional<Value.MapV> root = parse(source.get());
+            if (root.isEmpty()) continue;
+            Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
+            Value.MapV resolved = resolveExtends(interpolated, file.name(), directoryOf(file));
+            merged = merged == null ? resolved : ComposeMerge.mergeFiles(merged, resolved);
+        }
+        if (merged == null || firstSource == null) return new LoadResult(List.of(), diagnostics);
+
+        ComposeModel model = new ComposeModel(merged, names, projectName(merged, files.get(0)), this::lookup,
+            directories, this, diagnostics);
+        Map<String, Value> views = model.views();
+        Resource resource = new Resource(InputKind.COMPOSE, "compose", "", model.projectName(), merged.span());
+        Document document = new Document(InputKind.COMPOSE, firstSource, merged, resource, model.parts(), views::get);
+        return new LoadResult(List.of(document), diagnostics);
+    }
+
+    /** A variable's value: the environment first, then the .env file; null when unset. */
+    private String lookup(String name) {
+        String v = options.environment().get(name);
+        return v != null ? v : dotEnv.get(name);
+    }
+
+    private String projectName(Value.MapV root, InputSource first) {
+        String fromEnv = lookup("COMPOSE_PROJECT_NAME");
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
+        String written = ComposeSyntax.text(root.get("name"));
+        if (written != null && !written.isBlank()) return written;
+        Path dir = first.path().map(p -> p.toAbsolutePath().getParent()).orElse(null);
+        if (dir != null && dir.getFileName() != null) return dir.getFileName().toString();
+        return first.name();
+    }
+
+    private static Path directoryOf(InputSource source) {
+        try {
+            Path p = source.path().orElseGet(() -> Path.of(source.name().equals("-") ? "compose.yaml" : source.name()));
+            Path parent = p.toAbsolutePath().normalize().getParent();
+            return parent != null ? parent : Path.of("").toAbsolutePath();
+        } catch (java.nio.file.InvalidPathException e) {
+            return Path.of("").toAbsolutePath();
+        }
+    }
+
+    private void readDotEnv(Path directory) {
+        Path file = directory.resolve(".env");
+        if (!Files.isRegularFile(file)) return;
+        readText(file.toString(), Optional.of(file), Span.NONE).ifPresent(source -> {
+            for (EnvFile.Entry e : EnvFile.parse(source, options.environment()::get, diagnostics).values()) {
+                dotEnv.put(e.name(), e.value());
+            }
+        });
+    }
+
+    /** Reads a file as UTF-8 text within the size limit; problems become diagnostics at {@code from}. */
+    Optional<SourceFile> readText(String name, Optional<Path> path, Span from) {
+        try {
+            byte[] bytes;
+            if (path.isPresent()) {
+                long size = Files.size(path.get());
+                if (size > options.maxFileBytes()) {
+                    diagnostics.add(Diagnostic.error("C2005", name + " is larger than " + options.maxFileBytes()
+                        + " bytes; it is not read", from.isKnown() ? from : Span.of(name, 1, 1)));
+                    return Optional.empty();
+                }
+                bytes = Files.readAllBytes(path.get());
+            } else {
+                return Optional.empty();
+            }
+            return Optional.of(new SourceFile(name, decode(bytes)));
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error("C2004", "cannot read " + name + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() != null ? " " + e.getMessage() : ""), from.isKnown() ? from : Span.of(name, 0, 0)));
+            return Optional.empty();
+        }
+    }
+
+    private Optional<SourceFile> readText(InputSource source) {
+        try {
+            byte[] bytes = source.content().read();
+            if (bytes.length > options.maxFileBytes()) {
+                diagnostics.add(Diagnostic.error("C2005", source.name() + " is larger than " + options.maxFileBytes()
+                    + " bytes; it is not read", Span.of(source.name(), 1, 1)));
+                return Optional.empty();
+            }
+            return Optional.of(new SourceFile(source.name(), decode(bytes)));
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error("C2004", "cannot read " + source.name() + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() != null ? " " + e.getMessage() : ""), Span.of(source.name(), 0, 0)));
+            return Optional.empty();
+        }
+    }
+
+    private static String decode(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** The file's mapping; its documents merged in order when it has several, as Compose does. */
+    private Optional<Value.MapV> parse(SourceFile source) {
+        YamlLoader.Options yamlOptions = YamlLoader.Options.defaults(YamlLoader.Profile.CORE);
+        yamlOptions = new YamlLoader.Options(yamlOptions.profile(), yamlOptions.maxAliases(),
+            Math.min(yamlOptions.maxDepth(), options.maxDepth()), yamlOptions.maxValues(),
+            Math.min(yamlOptions.maxDocuments(), options.maxDocuments()), yamlOptions.maxCodePoints());
+        YamlLoader.Result result = YamlLoader.load(source, yamlOptions);
+        diagnostics.addAll(result.diagnostics());
+        if (result.documents().isEmpty()) {
+            if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
+                diagnostics.add(Diagnostic.warning("C2010", "the compose file is empty", Span.of(source.name(), 1, 1)));
+            }
+            return Optional.empty();
+        }
+        Value.MapV merged = null;
+        for (Value doc : result.documents()) {
+            if (!(doc instanceof Value.MapV map)) {
+                diagnostics.add(Diagnostic.error("C2011", "a compose file must be a mapping (services:, networks:, ...), not a "
+                    + doc.typeName(), doc.span()));
+                continue;
+            }
+            merged = merged == null ? map : ComposeMerge.mergeFiles(merged, map);
+        }
+        return Optional.ofNullable(merged).map(this::checkSections);
+    }
+
+    /** Reports sections of the wrong shape and drops them, so the model only sees mappings where it needs them. */
+    private Value.MapV checkSections(Value.MapV root) {
+        Map<String, Value> entries = new LinkedHashMap<>(root.entries());
+        for (String section : List.of("services", "networks", "volumes", "secrets", "configs")) {
+            Value v = entries.get(section);
+            if (v == null || v instanceof Value.MapV) continue;
+            if (v instanceof Value.Null) {
+                entries.remove(section);
+                continue;
+            }
+            diagnostics.add(Diagnostic.error("C2012", "'" + section + "' must be a mapping of names to definitions, not a "
+                + v.typeName(), v.span()));
+            entries.remove(section);
+        }
+        Value services = entries.get("services");
+        if (services instanceof Value.MapV m) {
+            Map<String, Value> kept = new LinkedHashMap<>();
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                Value s = e.getValue();
+                if (s instanceof Value.MapV) {
+                    kept.put(e.getKey(), s);
+                } else if (s instanceof Value.Null) {
+                    kept.put(e.getKey(), new Value.MapV(Map.of(), Map.of(), m.keySpan(e.getKey())));
+                } else {
+                    diagnostics.add(Diagnostic.error("C2013", "service '" + e.getKey() + "' must be a mapping, not a "
+                        + s.typeName(), s.span()));
+                }
+            }
+            entries.put("services", new Value.MapV(kept, m.keySpans(), m.span()));
+        }
+        return new Value.MapV(entries, root.keySpans(), root.span());
+    }
+
+    // ---- extends ----
+
+    private Value.MapV resolveExtends(Value.MapV root, String fileName, Path directory) {
+        if (!(root.get("services") instanceof Value.MapV services)) return root;
+        FileServices file = new FileServices(fileName, directory, services, new HashMap<>());
+        Map<String, Value> resolved = new LinkedHashMap<>();
+        for (String name : services.entries().keySet()) {
+            resolved.put(name, resolveService(file, name, new ArrayDeque<>()));
+        }
+        Map<String, Value> entries = new LinkedHashMap<>(root.entries());
+        entries.put("services", new Value.MapV(resolved, services.keySpans(), services.span()));
+        return new Value.MapV(entries, root.keySpans(), root.span());
+    }
+
+    private Value.MapV resolveService(FileServices file, String name, Deque<String> chain) {
+        Value.MapV done = file.resolved().get(name);
+        if (done != null) return done;
+        Value.MapV service = (Value.MapV) file.services().get(name);
+        Value ext = service.entries().get("extends");
+        if (ext == null) return service;
+        Value.MapV own = without(service, "extends");
+        Value.MapV result = own;
+        String key = file.name() + "#" + name;
+        chain.push(key);
+        try {
+            String targetName;
+            String targetFile = null;
+            if (ext instanceof Value.MapV m) {
+                targetName = ComposeSyntax.text(m.get("service"));
+                targetFile = ComposeSyntax.text(m.get("file"));
+                if (targetName == null) {
+                    diagnostics.add(Diagnostic.error("C2030", "extends needs 'service': the name of the service to extend", ext.span()));
+                    return own;
+                }
+            } else {
+                targetName = ComposeSyntax.text(ext);
+                if (targetName == null) {
+                    diagnostics.add(Diagnostic.error("C2030", "extends must be a service name or a mapping with 'service' and 'file'", ext.span()));
+                    return own;
+                }
+            }
+            FileServices target = file;
+            if (targetFile != null) {
+                Path written = Path.of(file.name()).getParent();
+                String otherName = (written == null ? Path.of(targetFile) : written.resolve(targetFile)).normalize().toString();
+                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile), otherName, ext.span());
+                if (other.isEmpty()) return own;
+                target = other.get();
+            }
+            if (!(target.services().entries().get(targetName) instanceof Value.MapV)) {
+                diagnostics.add(Diagnostic.error("C2031", "extends: service '" + targetName + "' is not defined in "
+                    + target.name(), ext.span(), Suggestions.hint(targetName, target.services().entries().keySet())));
+                return own;
+            }
+            String targetKey = target.name() + "#" + targetName;
+            if (chain.contains(targetKey) || chain.size() > MAX_EXTENDS_DEPTH) {
+                List<String> cycle = new ArrayList<>();
+                chain.descendingIterator().forEachRemaining(k -> cycle.add(k.substring(k.indexOf('#') + 1)));
+                cycle.add(targetName);
+                diagnostics.add(Diagnostic.error("C2032", "extends cycle: " + String.join(" -> ", cycle), ext.span(),
+                    "a service cannot extend itself, directly or through others"));
+                return own;
+            }
+            Value.MapV base = resolveService(target, targetName, chain);
+            result = (Value.MapV) ComposeMerge.service(base, own).at(service.span());
+            return result;
+        } finally {
+            chain.pop();
+            file.resolved().put(name, result);
+        }
+    }
+
+    private Optional<FileServices> extendedFile(Path path, String name, Span from) {
+        String key = path.toAbsolutePath().normalize().toString();
+        Optional<FileServices> cached = extendedFiles.get(key);
+        if (cached != null) return cached;
+        extendedFiles.put(key, Optional.empty()); // a file extending itself through another ends here
+        Optional<FileServices> result = Optional.empty();
+        if (!Files.isRegularFile(path)) {
+            diagnostics.add(Diagnostic.error("C2033", "extends: file " + name + " does not exist", from));
+        } else {
+            Optional<SourceFile> source = readText(name, Optional.of(path), from);
+            Optional<Value.MapV> root = source.flatMap(this::parse);
+            if (root.isPresent()) {
+                Path dir = path.toAbsolutePath().normalize().getParent();
+                directories.put(name, dir);
+                Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
+                Value.MapV services = interpolated.get("services") instanceof Value.MapV m ? m
+                    : new Value.MapV(Map.of(), Map.of(), interpolated.span());
+                result = Optional.of(new FileServices(name, dir, services, new HashMap<>()));
+            }
+        }
+        extendedFiles.put(key, result);
+        return result;
+    }
+
+    private static Value.MapV without(Value.MapV map, String key) {
+        Map<String, Value> entries = new LinkedHashMap<>(map.entries());
+        entries.remove(key);
+        return new Value.MapV(entries, map.keySpans(), map.span());
+    }
+}

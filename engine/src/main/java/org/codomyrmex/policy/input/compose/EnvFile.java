@@ -1,0 +1,127 @@
+package org.codomyrmex.policy.input.compose;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A {@code .env} or {@code env_file} file as Compose reads it: {@code KEY=VALUE} lines, an optional
+ * {@code export } prefix, {@code #} comments, single quotes (literal), double quotes (escapes, interpolation)
+ * and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
+ * value from the environment, and is skipped when the environment does not have it. Every value keeps the span
+ * of its own line in the env file.
+ */
+final class EnvFile {
+
+    /** One variable: its value and where the file sets it. */
+    record Entry(String name, String value, Span span) {
+    }
+
+    private EnvFile() {
+    }
+
+    /**
+     * Parses the file. {@code outer} looks up variables of the environment (null when unset); values may
+     * refer to variables set earlier in the same file.
+     */
+    static Map<String, Entry> parse(SourceFile file, Function<String, String> outer, List<Diagnostic> diagnostics) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        Function<String, String> lookup = name -> {
+            Entry e = entries.get(name);
+            return e != null ? e.value() : outer.apply(name);
+        };
+        Interpolation interpolation = new Interpolation(lookup, diagnostics);
+        for (int n = 1; n <= file.lineCount(); n++) {
+            String raw = file.line(n);
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            int indent = raw.indexOf(line.charAt(0));
+            Span lineSpan = new Span(file.name(), n, indent + 1, n, Math.max(indent + 1, raw.length()));
+            if (line.startsWith("export ")) line = line.substring(7).stripLeading();
+            int eq = line.indexOf('=');
+            String name = (eq < 0 ? line : line.substring(0, eq)).strip();
+            if (!validName(name)) {
+                diagnostics.add(Diagnostic.warning("C2020", "'" + raw.strip() + "' is not a KEY=VALUE line; it is ignored",
+                    lineSpan, "env files hold one KEY=VALUE per line"));
+                continue;
+            }
+            if (eq < 0) {
+                String fromEnv = outer.apply(name);
+                if (fromEnv != null) entries.put(name, new Entry(name, fromEnv, lineSpan));
+                continue;
+            }
+            String rest = line.substring(eq + 1).stripLeading();
+            String value;
+            if (rest.startsWith("'")) {
+                int close = rest.indexOf('\'', 1);
+                if (close < 0) {
+                    diagnostics.add(Diagnostic.warning("C2021", "unterminated single quote in " + name
+                        + "; the value is read to the end of the line", lineSpan));
+                    value = rest.substring(1);
+                } else {
+                    value = rest.substring(1, close);
+                }
+            } else if (rest.startsWith("\"")) {
+                int close = closingDoubleQuote(rest);
+                if (close < 0) {
+                    diagnostics.add(Diagnostic.warning("C2021", "unterminated double quote in " + name
+                        + "; the value is read to the end of the line", lineSpan));
+                    close = rest.length();
+                }
+                value = interpolation.interpolate(unescape(rest.substring(1, close)), lineSpan);
+            } else {
+                int comment = rest.indexOf(" #");
+                if (comment >= 0) rest = rest.substring(0, comment);
+                value = interpolation.interpolate(rest.strip(), lineSpan);
+            }
+            entries.remove(name);
+            entries.put(name, new Entry(name, value, lineSpan));
+        }
+        return entries;
+    }
+
+    private static boolean validName(String name) {
+        if (name.isEmpty()) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-')) return false;
+        }
+        return true;
+    }
+
+    private static int closingDoubleQuote(String s) {
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                switch (n) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    default -> out.append(n);
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
