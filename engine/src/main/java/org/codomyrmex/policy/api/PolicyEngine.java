@@ -1,0 +1,241 @@
+package org.codomyrmex.policy.api;
+
+import org.codomyrmex.policy.check.CheckedProgram;
+import org.codomyrmex.policy.check.Checker;
+import org.codomyrmex.policy.compile.Compiler;
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.Inputs;
+import org.codomyrmex.policy.input.LoadOptions;
+import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.model.Document;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.runtime.CompiledPolicy;
+import org.codomyrmex.policy.syntax.Module;
+import org.codomyrmex.policy.syntax.Parser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The engine: a policy set parsed, checked and compiled once, then used for any number of checks. Immutable
+ * after {@link Builder#build()} and safe to share between threads.
+ *
+ * <pre>{@code
+ * PolicyEngine engine = PolicyEngine.builder().addPolicyPath(Path.of("policies")).build();
+ * Report report = engine.check(List.of(InputSource.ofPath("deploy.yaml", Path.of("deploy.yaml"))), Optional.empty());
+ * }</pre>
+ */
+public final class PolicyEngine {
+    /** Where the standard library's policies are on the classpath (module stdlib-policies). */
+    public static final String STDLIB_INDEX = "org/codomyrmex/policy/stdlib/index";
+    public static final long DEFAULT_STEP_LIMIT = 10_000_000;
+
+    private final CheckedProgram program;
+    private final CompiledPolicy policy;
+    private final List<Diagnostic> policyDiagnostics;
+    private final Map<String, SourceFile> policySources;
+    private final long stepLimit;
+    private final LoadOptions loadOptions;
+
+    private PolicyEngine(CheckedProgram program, CompiledPolicy policy, List<Diagnostic> policyDiagnostics,
+                         Map<String, SourceFile> policySources, long stepLimit, LoadOptions loadOptions) {
+        this.program = program;
+        this.policy = policy;
+        this.policyDiagnostics = List.copyOf(policyDiagnostics);
+        this.policySources = Map.copyOf(policySources);
+        this.stepLimit = stepLimit;
+        this.loadOptions = loadOptions;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<RuleInfo> rules() {
+        return policy.ruleInfos();
+    }
+
+    public CompiledPolicy compiledPolicy() {
+        return policy;
+    }
+
+    public CheckedProgram checkedProgram() {
+        return program;
+    }
+
+    /** Errors and warnings of the policies themselves. */
+    public List<Diagnostic> policyDiagnostics() {
+        return policyDiagnostics;
+    }
+
+    public boolean hasPolicyErrors() {
+        return policyDiagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+
+    public Map<String, SourceFile> policySources() {
+        return policySources;
+    }
+
+    public LoadOptions loadOptions() {
+        return loadOptions;
+    }
+
+    /** Loads and checks each source; a source that cannot be read becomes an error and the rest go on. */
+    public Report check(List<InputSource> sources, Optional<InputKind> kind) {
+        List<Finding> findings = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
+        Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
+        int documents = 0;
+        for (InputSource source : sources) {
+            LoadResult loaded = Inputs.load(source, kind, loadOptions);
+            diagnostics.addAll(loaded.diagnostics());
+            for (Document doc : loaded.documents()) {
+                documents++;
+                texts.putIfAbsent(doc.source().name(), doc.source());
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit);
+                findings.addAll(outcome.findings());
+                diagnostics.addAll(outcome.diagnostics());
+            }
+        }
+        return new Report(findings, diagnostics, texts, sources.size(), documents);
+    }
+
+    /** Checks documents that are already loaded. */
+    public Report checkDocuments(List<Document> documents) {
+        List<Finding> findings = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
+        for (Document doc : documents) {
+            texts.putIfAbsent(doc.source().name(), doc.source());
+            CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit);
+            findings.addAll(outcome.findings());
+            diagnostics.addAll(outcome.diagnostics());
+        }
+        return new Report(findings, diagnostics, texts, 0, documents.size());
+    }
+
+    /** Builds an engine; policy errors do not stop the build, they are kept in {@link #policyDiagnostics()}. */
+    public static final class Builder {
+        private boolean standardLibrary = true;
+        private final List<SourceFile> sources = new ArrayList<>();
+        private final List<Diagnostic> readErrors = new ArrayList<>();
+        private long stepLimit = DEFAULT_STEP_LIMIT;
+        private LoadOptions loadOptions = LoadOptions.defaults();
+
+        public Builder standardLibrary(boolean on) {
+            this.standardLibrary = on;
+            return this;
+        }
+
+        /** A {@code .policy} file, or a directory searched recursively for them. */
+        public Builder addPolicyPath(Path path) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.walk(path)) {
+                    files.filter(p -> p.toString().endsWith(".policy") && Files.isRegularFile(p)).sorted()
+                        .forEach(this::addPolicyFile);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    readErrors.add(Diagnostic.error("P0001", "cannot read policy folder: " + e.getMessage(), Span.of(path.toString(), 0, 0)));
+                }
+            } else {
+                addPolicyFile(path);
+            }
+            return this;
+        }
+
+        private void addPolicyFile(Path file) {
+            try {
+                sources.add(new SourceFile(file.toString(), decode(Files.readAllBytes(file))));
+            } catch (CharacterCodingException e) {
+                readErrors.add(Diagnostic.error("P0002", "policy file is not valid UTF-8", Span.of(file.toString(), 1, 1)));
+            } catch (IOException e) {
+                readErrors.add(Diagnostic.error("P0001", "cannot read policy file: " + e, Span.of(file.toString(), 0, 0)));
+            }
+        }
+
+        public Builder addPolicySource(String name, String text) {
+            sources.add(new SourceFile(name, text));
+            return this;
+        }
+
+        public Builder stepLimit(long limit) {
+            this.stepLimit = limit;
+            return this;
+        }
+
+        public Builder loadOptions(LoadOptions options) {
+            this.loadOptions = options;
+            return this;
+        }
+
+        public PolicyEngine build() {
+            List<SourceFile> all = new ArrayList<>();
+            List<Diagnostic> diagnostics = new ArrayList<>(readErrors);
+            if (standardLibrary) all.addAll(standardLibrarySources(diagnostics));
+            all.addAll(sources);
+            List<Module> modules = new ArrayList<>();
+            Map<String, SourceFile> texts = new LinkedHashMap<>();
+            for (SourceFile s : all) {
+                texts.put(s.name(), s);
+                Parser.Result<Module> parsed = Parser.parseModule(s);
+                diagnostics.addAll(parsed.diagnostics());
+                parsed.value().ifPresent(modules::add);
+            }
+            CheckedProgram program = Checker.check(modules);
+            diagnostics.addAll(program.diagnostics());
+            CompiledPolicy compiled = Compiler.compile(program);
+            return new PolicyEngine(program, compiled, diagnostics, texts, stepLimit, loadOptions);
+        }
+
+        private static List<SourceFile> standardLibrarySources(List<Diagnostic> diagnostics) {
+            ClassLoader cl = PolicyEngine.class.getClassLoader();
+            String index = resource(cl, STDLIB_INDEX);
+            if (index == null) {
+                diagnostics.add(Diagnostic.error("P0003", "the standard library is not on the classpath", Span.NONE,
+                    "add policy-stdlib to the classpath, or turn the standard library off"));
+                return List.of();
+            }
+            List<SourceFile> out = new ArrayList<>();
+            String base = STDLIB_INDEX.substring(0, STDLIB_INDEX.lastIndexOf('/') + 1);
+            for (String line : index.split("\n")) {
+                String name = line.strip();
+                if (name.isEmpty() || name.startsWith("#")) continue;
+                String text = resource(cl, base + name);
+                if (text == null) {
+                    diagnostics.add(Diagnostic.error("P0004", "standard library file missing: " + name, Span.NONE));
+                } else {
+                    out.add(new SourceFile("stdlib/" + name, text));
+                }
+            }
+            return out;
+        }
+
+        private static String resource(ClassLoader cl, String path) {
+            try (InputStream in = cl.getResourceAsStream(path)) {
+                return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    static String decode(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    }
+}

@@ -1,0 +1,86 @@
+package org.codomyrmex.policy.input;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.input.compose.ComposeLoader;
+import org.codomyrmex.policy.input.image.ImageLoader;
+import org.codomyrmex.policy.input.kubernetes.KubernetesLoader;
+import org.codomyrmex.policy.model.InputKind;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Loads any input: picks the loader from the kind given, or detects it. */
+public final class Inputs {
+    private static final Map<InputKind, InputLoader> LOADERS = new EnumMap<>(InputKind.class);
+
+    static {
+        register(new KubernetesLoader());
+        register(new ComposeLoader());
+        register(new ImageLoader());
+    }
+
+    private Inputs() {
+    }
+
+    private static void register(InputLoader loader) {
+        LOADERS.put(loader.kind(), loader);
+    }
+
+    public static Optional<InputLoader> loader(InputKind kind) {
+        return Optional.ofNullable(LOADERS.get(kind));
+    }
+
+    /** The kind of a source: given, from its path, or from its content (stdin). Empty when unknown. */
+    public static Optional<InputKind> kindOf(InputSource source, Optional<InputKind> given) {
+        if (given.isPresent()) return given;
+        if (source.path().isPresent()) return Detector.detect(source.path().get());
+        try {
+            byte[] bytes = source.content().read();
+            String text = new String(bytes, 0, Math.min(bytes.length, 64 * 1024), StandardCharsets.UTF_8);
+            Optional<InputKind> k = Detector.byContent(text, false);
+            if (k.isPresent()) return k;
+            return looksLikeDockerfile(text) ? Optional.of(InputKind.DOCKERFILE) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean looksLikeDockerfile(String text) {
+        for (String line : text.split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            return l.regionMatches(true, 0, "FROM ", 0, 5) || l.regionMatches(true, 0, "ARG ", 0, 4);
+        }
+        return false;
+    }
+
+    /** Loads one source; a source of unknown kind gives a located error. */
+    public static LoadResult load(InputSource source, Optional<InputKind> given, LoadOptions options) {
+        Optional<InputKind> kind = kindOf(source, given);
+        Span at = Span.of(source.name(), 1, 1);
+        if (kind.isEmpty()) {
+            return LoadResult.failed(Diagnostic.error("I0001", "cannot tell what kind of input this is", at,
+                "name the kind with --kind kubernetes|compose|dockerfile|image"));
+        }
+        if (source.path().isPresent() && Files.isDirectory(source.path().get()) && kind.get() == InputKind.KUBERNETES) {
+            Path dir = source.path().get();
+            return KubernetesLoader.loadKustomization(dir, options);
+        }
+        InputLoader loader = LOADERS.get(kind.get());
+        if (loader == null) {
+            return LoadResult.failed(Diagnostic.error("I0002", kind.get().id() + " inputs cannot be read by this build", at));
+        }
+        try {
+            return loader.load(source, options);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Loaders report bad input as diagnostics; reaching here is a bug, and it must not stop the scan.
+            return LoadResult.failed(Diagnostic.error("I0003", "internal error while reading this " + kind.get().id()
+                + " input: " + e, at));
+        }
+    }
+}
