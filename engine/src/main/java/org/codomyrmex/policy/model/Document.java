@@ -56,14 +56,14 @@ public final class Document {
         return parts;
     }
 
-    /** The innermost part whose span holds {@code at}, else the document's resource. */
-    public Resource resourceAt(org.codomyrmex.policy.diag.Span at) {
-        Resource best = resource;
+    /** The innermost part whose span holds {@code at}, if any. */
+    public java.util.Optional<Resource> partAt(org.codomyrmex.policy.diag.Span at) {
+        Resource best = null;
         for (Resource p : parts) {
             org.codomyrmex.policy.diag.Span s = p.span();
             if (s.isKnown() && at.isKnown() && s.file().equals(at.file()) && contains(s, at)) best = p;
         }
-        return best;
+        return java.util.Optional.ofNullable(best);
     }
 
     private static boolean contains(org.codomyrmex.policy.diag.Span outer, org.codomyrmex.policy.diag.Span inner) {

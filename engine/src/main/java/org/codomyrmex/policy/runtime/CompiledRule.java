@@ -89,7 +89,7 @@ public final class CompiledRule {
             if (!location.isKnown()) location = element;
             if (!location.isKnown()) location = frame.document.resource().span();
             sink.accept(new Finding(info.id(), info.title(), info.severity(), info.threat(), message, location,
-                frame.document.resourceAt(location), List.of()));
+                frame.document.resource(), frame.document.partAt(location), List.of()));
         }
     }
 }

@@ -66,7 +66,8 @@ class PolicyEngineTest {
         assertEquals("Pod/p", f.get(0).resource().kind() + "/" + f.get(0).resource().name());
         assertEquals(22, f.get(1).location().line());
         assertEquals(25, f.get(1).location().column());
-        assertTrue(f.get(1).resource().display().contains("web") || f.get(1).resource().name().equals("bad"), f.get(1).resource().toString());
+        assertEquals("Deployment/prod/web", f.get(1).resource().display());
+        assertEquals("bad", f.get(1).part().orElseThrow().name());
         assertEquals(1, report.exitCode(org.codomyrmex.policy.model.Severity.LOW));
     }
 }
