@@ -1,0 +1,86 @@
+package org.codomyrmex.policy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/** The {@code policy} command. */
+@Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = PolicyCommand.Version.class,
+    description = "Checks Dockerfiles, compose files, Kubernetes manifests and image metadata against container-security policies.",
+    subcommands = {CheckCommand.class, ParseCommand.class, RulesCommand.class, TestCommand.class,
+        CommandLine.HelpCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  policy check examples/                      check every known file under examples/",
+        "  policy check deploy.yaml --format json      findings as JSON",
+        "  helm template . | policy check -            check rendered Helm output from stdin",
+        "  policy check --policy my-rules/ Dockerfile  add your own policies to the standard library",
+        "  policy parse compose.yaml                   show the document model with source positions",
+        "  policy rules --threat container-escape      list the standard library's rules",
+        "",
+        "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, input or policy errors."})
+public final class PolicyCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8), System.in));
+    }
+
+    /** Runs the command with the given streams; returns the exit code (used by tests too). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
+        CommandLine cli = new CommandLine(new PolicyCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        // picocli already exits 2 on usage errors; a bug in a command also gives 2.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // A bug must still end with a readable line and exit code 2, not a bare stack trace.
+            cmd.getErr().println("policy: internal error: " + e);
+            if (System.getenv("POLICY_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            return 2;
+        });
+        Stdin.set(in);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = PolicyCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"policy " + p.getProperty("version", "unknown")
+                + " (Codomyrmex Container Policy), Java " + System.getProperty("java.version")};
+        }
+    }
+
+    /** Standard input for {@code -}; replaceable in tests. */
+    static final class Stdin {
+        private static InputStream stream = System.in;
+
+        static void set(InputStream in) {
+            stream = in;
+        }
+
+        static InputStream get() {
+            return stream;
+        }
+    }
+}

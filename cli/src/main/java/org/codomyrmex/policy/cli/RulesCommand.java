@@ -1,0 +1,97 @@
+package org.codomyrmex.policy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.diag.DiagnosticRenderer;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.model.Severity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code policy rules}: what the loaded policies check. */
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules: id, severity, threat, formats, title.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  policy rules", "  policy rules --threat secret-exposure --format json", "  policy rules --input compose --severity high"})
+final class RulesCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json.")
+    String format = "text";
+
+    @Option(names = "--threat", paramLabel = "THREAT", description = "Only rules of this threat.")
+    String threat;
+
+    @Option(names = "--severity", paramLabel = "SEVERITY", converter = Options.SeverityConverter.class,
+        description = "Only rules at or above this severity.")
+    Severity severity;
+
+    @Option(names = "--input", paramLabel = "KIND", converter = Options.KindConverter.class, description = "Only rules that apply to this input kind.")
+    InputKind input;
+
+    @Option(names = {"-p", "--policy"}, paramLabel = "PATH", description = "Also load these policies.")
+    List<Path> policies = new ArrayList<>();
+
+    @Option(names = "--no-stdlib", description = "Do not load the standard library.")
+    boolean noStdlib;
+
+    @Override
+    public Integer call() throws Exception {
+        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
+        policies.forEach(builder::addPolicyPath);
+        PolicyEngine engine = builder.build();
+        if (engine.hasPolicyErrors()) {
+            DiagnosticRenderer r = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));
+            engine.policyDiagnostics().stream().filter(d -> d.isError()).forEach(d -> spec.commandLine().getErr().print(r.render(d)));
+            return 2;
+        }
+        List<RuleInfo> rules = new ArrayList<>(engine.rules().stream()
+            .filter(r -> threat == null || r.threat().id().equals(threat))
+            .filter(r -> severity == null || r.severity().atLeast(severity))
+            .filter(r -> input == null || r.formats().contains(input))
+            .toList());
+        rules.sort(Comparator.comparing(RuleInfo::id));
+        if (format.equals("json")) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = mapper.createObjectNode();
+            ArrayNode list = root.putArray("rules");
+            for (RuleInfo r : rules) {
+                ObjectNode o = list.addObject();
+                o.put("id", r.id());
+                o.put("title", r.title());
+                o.put("severity", r.severity().id());
+                o.put("threat", r.threat().id());
+                ArrayNode formats = o.putArray("formats");
+                for (InputKind k : InputKind.values()) if (r.formats().contains(k)) formats.add(k.id());
+                if (!r.resourceKinds().isEmpty()) r.resourceKinds().forEach(o.putArray("resourceKinds")::add);
+                r.references().forEach(o.putArray("references")::add);
+                o.put("remediation", r.remediation());
+                o.put("description", r.description());
+            }
+            root.put("count", rules.size());
+            spec.commandLine().getOut().println(mapper.writeValueAsString(root));
+        } else if (format.equals("text")) {
+            for (RuleInfo r : rules) {
+                List<String> formats = new ArrayList<>();
+                for (InputKind k : InputKind.values()) if (r.formats().contains(k)) formats.add(k.id());
+                spec.commandLine().getOut().printf("%-14s %-8s %-19s %-32s %s%n", r.id(), r.severity().id(), r.threat().id(),
+                    String.join(",", formats), r.title());
+            }
+        } else {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown format '" + format + "'; use text or json");
+        }
+        return 0;
+    }
+}
