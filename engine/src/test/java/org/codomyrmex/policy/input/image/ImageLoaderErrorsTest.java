@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
@@ -30,7 +29,6 @@ import static org.codomyrmex.policy.input.image.ImageLoaderTest.fixture;
 import static org.codomyrmex.policy.input.image.ImageLoaderTest.map;
 import static org.codomyrmex.policy.input.image.ImageLoaderTest.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Broken and hostile images: each problem is a located diagnostic, what could be read is still returned. */
@@ -196,6 +194,72 @@ class ImageLoaderErrorsTest {
         assertTrue(r.documents().isEmpty());
     }
 
+    /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
+    @Test
+    void newerDockerSaveWithBothManifestAndLayout() throws IOException {
+        Path oci = fixture("app-oci");
+        String manifest = "[{\"Config\":\"blobs/sha256/" + CONFIG + "\",\"RepoTags\":[\"example/app:1.0\"],"
+            + "\"Layers\":[\"blobs/sha256/" + LAYER0 + "\",\"blobs/sha256/" + LAYER1 + "\"]}]";
+        Path tar = tmp.resolve("docker25.tar");
+        Files.write(tar, tar(t -> {
+            file(t, "oci-layout", Files.readAllBytes(oci.resolve("oci-layout")), 0644);
+            file(t, "index.json", Files.readAllBytes(oci.resolve("index.json")), 0644);
+            for (String hex : List.of(CONFIG, LAYER0, LAYER1, "d1cdb4a6e9ea4d5fea8a6378bc5a466404debe3adcafb696527f258cf7751696")) {
+                file(t, "blobs/sha256/" + hex, Files.readAllBytes(oci.resolve("blobs/sha256/" + hex)), 0644);
+            }
+            file(t, "manifest.json", manifest, 0644);
+        }));
+        LoadResult r = load(tar);
+        assertEquals(List.of(), r.diagnostics());
+        Document d = r.documents().get(0);
+        ImageLoaderTest.assertBuiltImage(d);
+        assertEquals("docker-archive+oci", str(ImageLoaderTest.at(d.view("image"), "format")));
+        assertEquals("sha256:" + LAYER0, str(map(((Value.ListV) d.view("layers")).items().get(0)).get("digest")));
+        assertEquals("example/app:1.0", d.resource().name());
+    }
+
+    @Test
+    void pathsFromManifestJsonCannotLeaveTheArchive() throws IOException {
+        Path tar = tmp.resolve("evil.tar");
+        Files.write(tar, tar(t -> file(t, "manifest.json",
+            "[{\"Config\":\"../../etc/passwd\",\"RepoTags\":[],\"Layers\":[]}]", 0644)));
+        LoadResult r = load(tar);
+        Diagnostic d = only(r, "I4010");
+        assertTrue(d.message().contains("climbs out"), d.message());
+        assertEquals("evil.tar!/manifest.json", d.span().file());
+        assertEquals(1, d.span().line());
+        assertEquals(12, d.span().column());
+    }
+
+    @Test
+    void malformedDigestIsNotUsedAsAPath() throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "layout");
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[\n"
+            + "  {\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:../../../etc/passwd\",\"size\":1}]}");
+        LoadResult r = load(dir);
+        Diagnostic d = only(r, "I4014");
+        assertEquals(2, d.span().line());
+        assertTrue(r.documents().isEmpty());
+    }
+
+    @Test
+    void nestedImageIndexIsFollowed() throws IOException {
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        String inner = Files.readString(dir.resolve("index.json")).replace("{\"schemaVersion\":2,",
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",");
+        byte[] innerBytes = inner.getBytes(StandardCharsets.UTF_8);
+        String innerHex = write(dir, innerBytes);
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+            + "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + innerHex + "\",\"size\":"
+            + innerBytes.length + ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/a:1\"}}]}");
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1, r.documents().size());
+        assertTrue(ImageLoaderTest.file(r.documents().get(0).view("files"), "/a.txt").isPresent());
+        assertEquals("docker.io/library/a:1", r.documents().get(0).resource().name());
+    }
+
     // ---------------------------------------------------------------- hostile layers, built here
 
     @Test
@@ -242,7 +306,7 @@ class ImageLoaderErrorsTest {
     @Test
     void zstdLayerIsNotRead() throws IOException {
         byte[] zstdMagic = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0, 0, 0, 0};
-        LoadResult r = load(layoutRaw(zstdMagic, "application/vnd.oci.image.layer.v1.tar+zstd", null));
+        LoadResult r = load(layoutRaw(zstdMagic, "application/vnd.oci.image.layer.v1.tar+zstd"));
         assertTrue(only(r, "I4020").message().contains("zstd layer not read"));
     }
 
@@ -338,7 +402,7 @@ class ImageLoaderErrorsTest {
     }
 
     /** An OCI layout with one layer blob stored as given. */
-    Path layoutRaw(byte[] blob, String mediaType, Consumer<Path> tamper) throws IOException {
+    Path layoutRaw(byte[] blob, String mediaType) throws IOException {
         Path dir = Files.createTempDirectory(tmp, "layout");
         Files.createDirectories(dir.resolve("blobs/sha256"));
         String hex = write(dir, blob);
