@@ -51,11 +51,12 @@ final class ImageArchive {
         }
         Optional<JsonLoader.Result> index = json("index.json", Span.of(store.where("index.json"), 1, 1));
         if (index.isEmpty() || index.get().value().isEmpty()) return out;
-        index(index.get().value().get(), format, out, 0);
+        index(index.get().value().get(), format, out, 0, Values.NULL);
         return out;
     }
 
-    private void index(Value index, String format, List<ImageFacts> out, int depth) {
+    /** @param inheritedRef the name an enclosing index gave this index, used when a manifest has none of its own */
+    private void index(Value index, String format, List<ImageFacts> out, int depth, Value inheritedRef) {
         if (!(index instanceof Value.MapV m) || !(m.get("manifests") instanceof Value.ListV manifests)) {
             diagnostics.add(Diagnostic.error("I4031", "not an OCI image index: no 'manifests' list", index.span()));
             return;
@@ -74,13 +75,18 @@ final class ImageArchive {
             Value manifest = blob.get().value().get();
             if (mediaType.endsWith("image.index.v1+json") || mediaType.endsWith("manifest.list.v2+json")
                 || manifest instanceof Value.MapV mm && mm.get("manifests") instanceof Value.ListV) {
-                index(manifest, format, out, depth + 1);
+                index(manifest, format, out, depth + 1, reference(annotations, inheritedRef));
                 continue;
             }
-            Value ref = annotations.get("io.containerd.image.name") instanceof Value.Str s ? s
-                : annotations.get("org.opencontainers.image.ref.name");
+            Value ref = reference(annotations, inheritedRef);
             image(manifest, descriptor.get("digest"), ref, format).ifPresent(out::add);
         }
+    }
+
+    private static Value reference(Value.MapV annotations, Value inherited) {
+        if (annotations.get("io.containerd.image.name") instanceof Value.Str s) return s;
+        if (annotations.get("org.opencontainers.image.ref.name") instanceof Value.Str s) return s;
+        return inherited;
     }
 
     /** One image manifest: its config and layers. */

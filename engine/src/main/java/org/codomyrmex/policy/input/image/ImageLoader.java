@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.input.image;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
@@ -53,14 +54,14 @@ public final class ImageLoader implements InputLoader {
                 images.addAll(new ImageArchive(store, limits, diagnostics).readLayout("oci-layout"));
             } else if (source.path().isPresent() && isTar(source.path().get())) {
                 try (TarFile tar = new TarFile(source.path().get())) {
-                    images.addAll(archive(tar, source.name(), diagnostics));
+                    images.addAll(archive(tar, Files.size(source.path().get()), source.name(), diagnostics));
                 }
             } else {
                 byte[] bytes = read(source, options, diagnostics);
                 if (bytes == null) return new LoadResult(List.of(), diagnostics);
                 if (isTar(bytes)) {
                     try (TarFile tar = new TarFile(bytes)) {
-                        images.addAll(archive(tar, source.name(), diagnostics));
+                        images.addAll(archive(tar, bytes.length, source.name(), diagnostics));
                     }
                 } else if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
                     diagnostics.add(Diagnostic.error("I4005", "a gzip-compressed file: not read", start,
@@ -81,9 +82,19 @@ public final class ImageLoader implements InputLoader {
         return new LoadResult(documents, diagnostics);
     }
 
-    private List<ImageFacts> archive(TarFile tar, String name, List<Diagnostic> diagnostics) {
+    private List<ImageFacts> archive(TarFile tar, long archiveBytes, String name, List<Diagnostic> diagnostics) {
         BlobStore.Archive store = new BlobStore.Archive(tar, name);
         Span start = Span.of(name, 1, 1);
+        // A complete tar ends with two zero blocks after its last entry; without them it was cut short.
+        long end = 0;
+        for (TarArchiveEntry e : tar.getEntries()) {
+            end = Math.max(end, e.getDataOffset() + (e.getSize() + 511) / 512 * 512);
+        }
+        boolean truncated = archiveBytes - end < 1024;
+        if (truncated) {
+            diagnostics.add(Diagnostic.error("I4009", "the archive is truncated after " + archiveBytes + " bytes: entries "
+                + "after the last complete one are missing", start));
+        }
         if (store.size() > limits.maxEntries()) {
             diagnostics.add(Diagnostic.error("I4021", "the archive has " + store.size() + " entries, more than "
                 + limits.maxEntries() + "; not read", start));
@@ -94,6 +105,7 @@ public final class ImageLoader implements InputLoader {
             return reader.readDockerArchive(store.exists("oci-layout") ? "docker-archive+oci" : "docker-archive");
         }
         if (store.exists("index.json")) return reader.readLayout("oci-archive");
+        if (truncated) return List.of();
         diagnostics.add(Diagnostic.error("I4006", "a tar archive without manifest.json or index.json: not an image archive",
             start, "expected the output of `docker save`, `podman save` or `skopeo copy ... docker-archive:/oci-archive:`"));
         return List.of();
@@ -117,6 +129,9 @@ public final class ImageLoader implements InputLoader {
                 }
             }
             return source.content().read();
+        } catch (java.nio.file.NoSuchFileException e) {
+            diagnostics.add(Diagnostic.error("I4008", "cannot read " + source.name() + ": no such file", Span.of(source.name(), 1, 1)));
+            return null;
         } catch (IOException e) {
             diagnostics.add(Diagnostic.error("I4008", "cannot read " + source.name() + ": " + message(e), Span.of(source.name(), 1, 1)));
             return null;

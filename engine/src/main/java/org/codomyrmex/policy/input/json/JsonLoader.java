@@ -162,7 +162,7 @@ public final class JsonLoader {
                 Map<String, Span> keySpans = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
-                    Span keySpan = tokenSpan(p);
+                    Span keySpan = keySpan(p);
                     p.nextToken();
                     Value v = read(p, depth + 1);
                     if (entries.containsKey(key)) {
@@ -217,6 +217,15 @@ public final class JsonLoader {
         int from = offset(p.currentTokenLocation());
         int to = offset(p.currentLocation()) - 1;
         return source.span(from, Math.max(from, to));
+    }
+
+    /** A key, from its opening quote to its closing quote (the parser's position is already past the colon). */
+    private Span keySpan(JsonParser p) {
+        int from = offset(p.currentTokenLocation());
+        String text = source.text();
+        int i = from + 1;
+        while (i < text.length() && text.charAt(i) != '"') i += text.charAt(i) == '\\' ? 2 : 1;
+        return source.span(from, Math.min(i, text.length() - 1));
     }
 
     private Span spanTo(int from, JsonParser p) {
