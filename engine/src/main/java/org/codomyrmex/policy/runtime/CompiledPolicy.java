@@ -55,10 +55,15 @@ public final class CompiledPolicy {
     public Outcome evaluate(Document doc, long stepLimit) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
+        // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
+        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+        java.util.function.Consumer<Finding> sink = f -> {
+            if (seen.add(List.of(f.ruleId(), f.location()))) findings.add(f);
+        };
         for (CompiledRule rule : byKind.get(doc.kind())) {
             if (!rule.appliesTo(doc)) continue;
             try {
-                rule.evaluate(doc, new Budget(stepLimit), findings::add);
+                rule.evaluate(doc, new Budget(stepLimit), sink);
             } catch (Budget.LimitExceeded e) {
                 Span at = doc.resource().span();
                 diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()

@@ -1,0 +1,171 @@
+package org.codomyrmex.policy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the built {@code policy.jar} as a separate process, as a user or a CI job would. */
+class PolicyCommandIT {
+    static final Path JAR = Path.of(System.getProperty("policy.jar", "target/policy.jar"));
+    static final Path ROOT = Path.of(System.getProperty("policy.root", ".."));
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err));
+        errReader.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "policy did not finish");
+        errReader.join();
+        return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // the process ended; what was read is kept
+        }
+    }
+
+    static final String PRIVILEGED = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              image: nginx:1.27
+              securityContext:
+                privileged: true
+        """;
+
+    @Test
+    void examplesGiveFindingsAtTheOffendingNode() throws Exception {
+        Run r = run(null, "check", "examples/");
+        assertEquals(1, r.exit(), r.err());
+        // examples/kubernetes/web.yaml: privileged: true is on line 27, its value at column 25
+        assertTrue(r.out().contains("examples/kubernetes/web.yaml:27:25 critical ESC-001 container web runs privileged"), r.out());
+        assertTrue(r.out().contains("examples/kubernetes/web.yaml:19:20 high ESC-002"), r.out());
+    }
+
+    @Test
+    void stdinFindingExitsOneAndJsonHasTheDocumentedShape() throws Exception {
+        Run r = run(PRIVILEGED, "check", "-", "--format", "json");
+        assertEquals(1, r.exit(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode f = root.get("findings").get(0);
+        assertEquals("ESC-001", f.get("rule").asText());
+        assertEquals("critical", f.get("severity").asText());
+        assertEquals("container-escape", f.get("threat").asText());
+        assertEquals("-", f.get("location").get("file").asText());
+        assertEquals(9, f.get("location").get("line").asInt());
+        assertEquals(21, f.get("location").get("column").asInt());
+        assertEquals(9, f.get("location").get("endLine").asInt());
+        assertEquals(24, f.get("location").get("endColumn").asInt());
+        assertEquals("Pod", f.get("resource").get("kind").asText());
+        assertEquals(0, root.get("errors").size());
+        assertEquals(1, root.get("summary").get("findings").asInt());
+    }
+
+    @Test
+    void failOnAboveTheFindingsExitsZero() throws Exception {
+        String clean = PRIVILEGED.replace("privileged: true", "privileged: false");
+        assertEquals(0, run(clean, "check", "-").exit());
+        Run r = run(PRIVILEGED, "check", "-", "--fail-on", "critical");
+        assertEquals(1, r.exit());
+        Path noSevere = Files.createTempFile("pol", ".policy");
+        Files.writeString(noSevere, """
+            package t
+            rule T-1 "info only" {
+              severity info
+              threat container-escape
+              for c in containers
+              report "seen {c.name}" at c.name
+            }
+            """);
+        Run info = run(clean, "check", "-", "--no-stdlib", "--policy", noSevere.toString(), "--fail-on", "low");
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().contains("info T-1 seen app"), info.out());
+    }
+
+    @Test
+    void usageInputAndPolicyErrorsExitTwo(@TempDir Path dir) throws Exception {
+        assertEquals(2, run(null, "check", "--fail-on", "sometimes", "x.yaml").exit());
+        assertEquals(2, run(null, "check", "--no-such-option").exit());
+        Run missing = run(null, "check", dir.resolve("absent.yaml").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("no such file or directory"), missing.err());
+
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n");
+        Run bad = run(null, "check", broken.toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("broken.yaml:"), bad.err());
+
+        Path policy = dir.resolve("typo.policy");
+        Files.writeString(policy, """
+            package t
+            rule T-2 "typo" {
+              severity high
+              threat container-escape
+              for c in containers
+              where c.securityContext.privilegd == true
+              report "x" at c
+            }
+            """);
+        Run typo = run(PRIVILEGED, "check", "-", "--policy", policy.toString());
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("typo.policy:6:27: error[C2045]: unknown field 'privilegd'"), typo.err());
+        assertTrue(typo.err().contains("did you mean 'privileged'?"), typo.err());
+        assertTrue(typo.err().contains("^^^^^^^^"), typo.err());
+    }
+
+    @Test
+    void recursionIsRejectedAtCompileTime(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("rec.policy");
+        Files.writeString(policy, "package r\nfunc depth(x) = if x == null then 0 else 1 + depth(x.next)\n");
+        Run r = run(PRIVILEGED, "check", "-", "--no-stdlib", "--policy", policy.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("error[C2006]: recursion is not allowed: depth -> depth"), r.err());
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Run v = run(null, "--version");
+        assertEquals(0, v.exit());
+        assertTrue(v.out().startsWith("policy "), v.out());
+        Run h = run(null, "check", "--help");
+        assertEquals(0, h.exit());
+        assertTrue(h.out().contains("Examples:"), h.out());
+    }
+
+    @Test
+    void testSubcommandRunsInLanguageTests() throws Exception {
+        Run r = run(null, "test", "examples/policies");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS"), r.out());
+        assertTrue(r.out().contains("1 passed, 0 failed"), r.out());
+    }
+}
