@@ -90,11 +90,11 @@ public final class RegexBuiltins {
             a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matcher(s).find()))));
         add.accept(fn(CATEGORY, "full_match", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
             "Whether the pattern (RE2 syntax) matches the whole string. Null when the pattern is invalid.",
-            "full_match(\"v1.2.3\", \"v[0-9]+(\\\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", \"v[0-9.]+\")",
+            "full_match(\"v1.2.3\", r\"v[0-9]+(\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", r\"v[0-9.]+\")",
             a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matches(s)))));
         add.accept(fn(CATEGORY, "find", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.STRING,
             "The first part of the string the pattern matches, or null when it matches nowhere or is invalid.",
-            "find(\"ghcr.io/org/app:2.4.1\", \"[0-9]+\\\\.[0-9]+\") == \"2.4\"",
+            "find(\"ghcr.io/org/app:2.4.1\", r\"[0-9]+\\.[0-9]+\") == \"2.4\"",
             a -> withPattern(a[0], a[1], (s, re) -> {
                 Matcher m = re.matcher(s);
                 return m.find() ? Values.string(m.group()) : Values.NULL;
@@ -115,7 +115,7 @@ public final class RegexBuiltins {
             "The string with every match of the pattern replaced. In the replacement, `$1` or `${name}` stands "
                 + "for a captured group and `\\\\$` for a dollar sign. Null when the pattern or the replacement is "
                 + "invalid (e.g. it names a group the pattern lacks).",
-            "regex_replace(\"AKIA1234SECRET\", \"[0-9A-Z]{8}$\", \"****\") == \"AKIA1234****\"",
+            "regex_replace(\"v1.25.3\", r\"v([0-9]+)\\.([0-9]+).*\", \"$1.$2\") == \"1.25\"",
             a -> {
                 String replacement = str(a[2]);
                 if (replacement == null) return Values.NULL;
