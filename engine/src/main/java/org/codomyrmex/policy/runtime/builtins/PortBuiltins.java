@@ -31,7 +31,8 @@ final class PortBuiltins {
     private static final Pattern RANGE = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?");
     private static final Pattern IPV4 = Pattern.compile(
         "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(?:%[0-9A-Za-z_.-]+)?");
+    private static final Pattern HEX_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
+    private static final Pattern ZONE = Pattern.compile("[0-9A-Za-z_.-]+");
 
     private PortBuiltins() {
     }
@@ -143,11 +144,39 @@ final class PortBuiltins {
             if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.substring(1, ip.length() - 1);
             if (ip.isEmpty()) {
                 ip = null;
-            } else if (!IPV4.matches(ip) && !IPV6.matches(ip)) {
+            } else if (!IPV4.matches(ip) && !isIPv6(ip)) {
                 return null;
             }
         }
         return new Spec(c[0], c[1], h == null ? -1 : h[0], h == null ? -1 : h[1], ip, protocol);
+    }
+
+    /** An IPv6 literal: eight hex groups, or fewer around one {@code ::}, an IPv4 tail, a {@code %zone}. */
+    static boolean isIPv6(String text) {
+        int percent = text.indexOf('%');
+        if (percent >= 0) {
+            if (!ZONE.matches(text.substring(percent + 1))) return false;
+            text = text.substring(0, percent);
+        }
+        int gap = text.indexOf("::");
+        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) return false;
+        int groups = 0;
+        String[] halves = gap >= 0 ? new String[] {text.substring(0, gap), text.substring(gap + 2)} : new String[] {text};
+        for (int h = 0; h < halves.length; h++) {
+            if (halves[h].isEmpty()) continue;
+            String[] parts = halves[h].split(":", -1);
+            for (int k = 0; k < parts.length; k++) {
+                boolean lastOfAddress = h == halves.length - 1 && k == parts.length - 1;
+                if (lastOfAddress && IPV4.matches(parts[k])) {
+                    groups += 2;
+                } else if (HEX_GROUP.matches(parts[k])) {
+                    groups++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return gap >= 0 ? groups < 8 : groups == 8;
     }
 
     private static String protocol(String p) {
