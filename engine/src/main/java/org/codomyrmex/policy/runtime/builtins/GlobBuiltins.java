@@ -38,7 +38,7 @@ final class GlobBuiltins {
         add.accept(fn(CATEGORY, "glob", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
             "Whether the whole string matches the wildcard pattern: `*` and `?` match within one path segment, "
                 + "`**` as a segment matches any number of segments, `[a-z]`/`[!a-z]` match one character of or "
-                + "outside a set, `\\\\` quotes the next character. Null when the pattern is invalid.",
+                + "outside a set, a backslash quotes the next character. Null when the pattern is invalid.",
             "glob(\"/var/run/docker.sock\", \"/var/run/*.sock\") and glob(\"a/b/c.yaml\", \"**/*.yaml\") "
                 + "and not glob(\"a/b.yaml\", \"*.yaml\")",
             a -> {

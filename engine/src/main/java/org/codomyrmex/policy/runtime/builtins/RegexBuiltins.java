@@ -112,9 +112,10 @@ public final class RegexBuiltins {
             })));
         add.accept(fn(CATEGORY, "regex_replace",
             List.of(p("s", Type.STRING), p("pattern", Type.STRING), p("replacement", Type.STRING)), Type.STRING,
-            "The string with every match of the pattern replaced. In the replacement, `$1` or `${name}` stands "
-                + "for a captured group and `\\\\$` for a dollar sign. Null when the pattern or the replacement is "
-                + "invalid (e.g. it names a group the pattern lacks).",
+            "The string with every match of the pattern replaced. In the replacement, `$1` stands for a numbered "
+                + "group, `${name}` for a named group `(?P<name>...)`, and a backslash before `$` makes it a plain "
+                + "dollar sign. Null when the pattern or the replacement is invalid (e.g. it names a group the "
+                + "pattern lacks).",
             "regex_replace(\"v1.25.3\", r\"v([0-9]+)\\.([0-9]+).*\", \"$1.$2\") == \"1.25\"",
             a -> {
                 String replacement = str(a[2]);

@@ -54,7 +54,9 @@ class RegexBuiltinsTest {
         assertValue(s("1.25"), call("regex_replace", s("v1.25.3"), s("v([0-9]+)\\.([0-9]+).*"), s("$1.$2")));
         assertValue(s("key=***"), call("regex_replace", s("key=hunter2"), s("=(?P<v>.*)"), s("=***")));
         assertValue(s("x-y"), call("regex_replace", s("x y"), s("(?P<sp> )"), s("-")));
+        assertValue(s("a$c"), call("regex_replace", s("abc"), s("b"), s("\\$")));
         assertNull(call("regex_replace", s("abc"), s("(b)"), s("$2")));
+        assertNull(call("regex_replace", s("abc"), s("(b)"), s("${missing}")));
         assertNull(call("regex_replace", s("abc"), s("b"), i(1)));
     }
 
