@@ -13,16 +13,23 @@ import java.util.Optional;
  * signatures, the compiler binds calls to the implementations once, docs and completion read the docs.
  */
 public final class BuiltinRegistry {
-    private static final BuiltinRegistry STANDARD = build();
-
     private final Map<String, Builtin> byName;
 
     private BuiltinRegistry(Map<String, Builtin> byName) {
         this.byName = Collections.unmodifiableMap(byName);
     }
 
+    /**
+     * The standard table, built on first use. Some builtins declare result types from the schemas
+     * ({@code ImageRef}, {@code PortSpec}), so building it loads {@link org.codomyrmex.policy.types.Schemas};
+     * the holder class keeps that out of this class's static initialization.
+     */
     public static BuiltinRegistry standard() {
-        return STANDARD;
+        return Holder.STANDARD;
+    }
+
+    private static final class Holder {
+        static final BuiltinRegistry STANDARD = build();
     }
 
     public Optional<Builtin> lookup(String name) {
@@ -31,6 +38,18 @@ public final class BuiltinRegistry {
 
     public Collection<Builtin> all() {
         return byName.values();
+    }
+
+    /** The builtins in table order, grouped by category (categories in order of first registration). */
+    public Map<String, List<Builtin>> byCategory() {
+        Map<String, List<Builtin>> out = new LinkedHashMap<>();
+        for (Builtin b : byName.values()) out.computeIfAbsent(b.category(), k -> new ArrayList<>()).add(b);
+        return out;
+    }
+
+    /** The reference of every builtin as Markdown: a section per category, a table row per function. */
+    public static String markdownTable() {
+        return BuiltinDocs.markdown(standard());
     }
 
     public List<String> names() {
@@ -43,6 +62,17 @@ public final class BuiltinRegistry {
             if (table.put(b.name(), b) != null) throw new IllegalStateException("builtin registered twice: " + b.name());
         };
         CoreBuiltins.register(add);
+        StringBuiltins.register(add);
+        ConversionBuiltins.register(add);
+        RegexBuiltins.register(add);
+        GlobBuiltins.register(add);
+        CollectionBuiltins.register(add);
+        NumberBuiltins.register(add);
+        QuantityBuiltins.register(add);
+        ImageBuiltins.register(add);
+        PortBuiltins.register(add);
+        TimeBuiltins.register(add);
+        EncodingBuiltins.register(add);
         return new BuiltinRegistry(table);
     }
 }

@@ -1,0 +1,248 @@
+package org.codomyrmex.policy.runtime.builtins;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.model.Values;
+import org.codomyrmex.policy.types.Type;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static org.codomyrmex.policy.runtime.builtins.Args.fn;
+import static org.codomyrmex.policy.runtime.builtins.Args.p;
+import static org.codomyrmex.policy.runtime.builtins.Args.str;
+
+/**
+ * Regular expressions in RE2 syntax (RE2J): matching takes time linear in the text, whatever the pattern, so a
+ * policy cannot be made to hang by a crafted input. Each distinct pattern is compiled once and kept in a
+ * bounded cache shared by all threads; the compiler can also pre-compile constant patterns with
+ * {@link #compile(String)}. An invalid pattern makes the function return null.
+ */
+public final class RegexBuiltins {
+    static final String CATEGORY = "regex";
+
+    /** How many compiled patterns the cache keeps (least recently used go first). */
+    static final int CACHE_SIZE = 512;
+
+    /**
+     * Upper bound on the estimated size of a compiled pattern. RE2J checks each repeat count ({@code {1000}} at
+     * most) but not their product, so {@code ((a{1000}){1000}){1000}} would exhaust memory while compiling and
+     * {@code (a{1000}){1000}} makes every match slow. Such patterns are refused like invalid ones.
+     */
+    static final long MAX_PROGRAM_SIZE = 10_000;
+
+    private static final Map<String, Optional<Pattern>> CACHE = Collections.synchronizedMap(
+        new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Optional<Pattern>> eldest) {
+                return size() > CACHE_SIZE;
+            }
+        });
+
+    private RegexBuiltins() {
+    }
+
+    /**
+     * The compiled pattern, from the cache when it was compiled before; empty when the pattern is not valid
+     * RE2 syntax or too large. Thread-safe. Invalid patterns are cached too, so a bad literal is parsed once.
+     */
+    public static Optional<Pattern> compile(String regex) {
+        Optional<Pattern> cached = CACHE.get(regex);
+        if (cached != null) return cached;
+        // Compiled outside the lock: two threads may both compile a new pattern, and both results are equal.
+        Optional<Pattern> compiled = compileUncached(regex);
+        CACHE.put(regex, compiled);
+        return compiled;
+    }
+
+    /** Drops every cached pattern (tests use it to observe caching). */
+    static void clearCache() {
+        CACHE.clear();
+    }
+
+    static int cacheSize() {
+        return CACHE.size();
+    }
+
+    private static Optional<Pattern> compileUncached(String regex) {
+        if (estimatedSize(regex) > MAX_PROGRAM_SIZE) return Optional.empty();
+        try {
+            return Optional.of(Pattern.compile(regex));
+        } catch (PatternSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void register(Consumer<Builtin> add) {
+        add.accept(fn(CATEGORY, "matches", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
+            "Whether the pattern (RE2 syntax) matches anywhere in the string; anchor it with `^...$` or use "
+                + "`full_match` to test the whole string. Null when the pattern is invalid.",
+            "matches(\"nginx:1.25-alpine\", \"alpine\")",
+            a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matcher(s).find()))));
+        add.accept(fn(CATEGORY, "full_match", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
+            "Whether the pattern (RE2 syntax) matches the whole string. Null when the pattern is invalid.",
+            "full_match(\"v1.2.3\", r\"v[0-9]+(\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", r\"v[0-9.]+\")",
+            a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matches(s)))));
+        add.accept(fn(CATEGORY, "find", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.STRING,
+            "The first part of the string the pattern matches, or null when it matches nowhere or is invalid.",
+            "find(\"ghcr.io/org/app:2.4.1\", r\"[0-9]+\\.[0-9]+\") == \"2.4\"",
+            a -> withPattern(a[0], a[1], (s, re) -> {
+                Matcher m = re.matcher(s);
+                return m.find() ? Values.string(m.group()) : Values.NULL;
+            })));
+        add.accept(fn(CATEGORY, "find_all", List.of(p("s", Type.STRING), p("pattern", Type.STRING)),
+            Type.list(Type.STRING),
+            "Every non-overlapping part of the string the pattern matches, left to right (an empty list when "
+                + "none). Null when the pattern is invalid.",
+            "find_all(\"a=1, b=22\", \"[0-9]+\") == [\"1\", \"22\"]",
+            a -> withPattern(a[0], a[1], (s, re) -> {
+                Matcher m = re.matcher(s);
+                List<Value> found = new ArrayList<>();
+                while (m.find()) found.add(Values.string(m.group()));
+                return Values.list(found);
+            })));
+        add.accept(fn(CATEGORY, "regex_replace",
+            List.of(p("s", Type.STRING), p("pattern", Type.STRING), p("replacement", Type.STRING)), Type.STRING,
+            "The string with every match of the pattern replaced. In the replacement, `$1` stands for a numbered "
+                + "group, `${name}` for a named group `(?P<name>...)`, and a backslash before `$` makes it a plain "
+                + "dollar sign. Null when the pattern or the replacement is invalid (e.g. it names a group the "
+                + "pattern lacks).",
+            "regex_replace(\"v1.25.3\", r\"v([0-9]+)\\.([0-9]+).*\", \"$1.$2\") == \"1.25\"",
+            a -> {
+                String replacement = str(a[2]);
+                if (replacement == null) return Values.NULL;
+                return withPattern(a[0], a[1], (s, re) -> {
+                    try {
+                        return Values.string(re.matcher(s).replaceAll(replacement));
+                    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                        return Values.NULL;
+                    }
+                });
+            }));
+        add.accept(fn(CATEGORY, "regex_split", List.of(p("s", Type.STRING), p("pattern", Type.STRING)),
+            Type.list(Type.STRING),
+            "The parts of the string between matches of the pattern, empty parts included. Null when the pattern "
+                + "is invalid.",
+            "regex_split(\"a, b;c\", \"[,;] *\") == [\"a\", \"b\", \"c\"]",
+            a -> withPattern(a[0], a[1], (s, re) -> {
+                List<Value> parts = new ArrayList<>();
+                for (String part : re.split(s, -1)) parts.add(Values.string(part));
+                return Values.list(parts);
+            })));
+    }
+
+    private static Value withPattern(Value text, Value pattern, java.util.function.BiFunction<String, Pattern, Value> f) {
+        String s = str(text), regex = str(pattern);
+        if (s == null || regex == null) return Values.NULL;
+        Optional<Pattern> re = compile(regex);
+        return re.isPresent() ? f.apply(s, re.get()) : Values.NULL;
+    }
+
+    /**
+     * A generous estimate of the compiled size of a pattern: one unit per literal, class or operator, with the
+     * size of a repeated item multiplied by its largest count. Exact parsing is RE2J's job; this only has to
+     * never underestimate the effect of nested counted repeats.
+     */
+    static long estimatedSize(String re) {
+        Deque<long[]> frames = new ArrayDeque<>(); // per open group: {size so far, size of the last item}
+        frames.push(new long[] {0, 0});
+        int i = 0;
+        int n = re.length();
+        while (i < n) {
+            long[] top = frames.peek();
+            char c = re.charAt(i);
+            if (c == '\\') {
+                int next = skipEscape(re, i);
+                // \Q...\E quotes a whole literal; every other escape is one character or class.
+                item(top, i + 1 < n && re.charAt(i + 1) == 'Q' ? next - i : 1);
+                i = next;
+            } else if (c == '[') {
+                i = skipClass(re, i);
+                item(top, 1);
+            } else if (c == '(') {
+                frames.push(new long[] {0, 0});
+                i++;
+            } else if (c == ')' && frames.size() > 1) {
+                long[] group = frames.pop();
+                item(frames.peek(), group[0] + 1);
+                i++;
+            } else if (c == '{') {
+                int close = re.indexOf('}', i);
+                long count = close < 0 ? -1 : repeatCount(re.substring(i + 1, close));
+                if (count < 0) {
+                    item(top, 1); // a literal brace
+                    i++;
+                } else {
+                    long grown = Math.min(top[1] * count, MAX_PROGRAM_SIZE + 1);
+                    top[0] = Math.min(top[0] - top[1] + grown, Long.MAX_VALUE / 4);
+                    top[1] = grown;
+                    i = close + 1;
+                }
+            } else {
+                item(top, 1);
+                i++;
+            }
+            if (frames.peek()[0] > MAX_PROGRAM_SIZE) return frames.peek()[0];
+        }
+        long total = 0;
+        for (long[] f : frames) total += f[0];
+        return total;
+    }
+
+    private static void item(long[] frame, long size) {
+        frame[0] += size;
+        frame[1] = size;
+    }
+
+    /** The largest count of a {@code n}, {@code n,} or {@code n,m} repeat body, or -1 when it is not one. */
+    private static long repeatCount(String body) {
+        if (!body.matches("[0-9]{1,9}(,[0-9]{0,9})?")) return -1;
+        String[] parts = body.split(",", -1);
+        long min = Long.parseLong(parts[0]);
+        long max = parts.length == 1 ? min : parts[1].isEmpty() ? min + 1 : Long.parseLong(parts[1]);
+        return Math.max(1, Math.max(min, max));
+    }
+
+    private static int skipEscape(String re, int i) {
+        if (i + 1 >= re.length()) return re.length();
+        char e = re.charAt(i + 1);
+        if ((e == 'x' || e == 'p' || e == 'P') && i + 2 < re.length() && re.charAt(i + 2) == '{') {
+            int close = re.indexOf('}', i + 2);
+            return close < 0 ? re.length() : close + 1;
+        }
+        if (e == 'Q') {
+            int end = re.indexOf("\\E", i + 2);
+            return end < 0 ? re.length() : end + 2;
+        }
+        return i + 2;
+    }
+
+    private static int skipClass(String re, int i) {
+        int j = i + 1;
+        if (j < re.length() && re.charAt(j) == '^') j++;
+        if (j < re.length() && re.charAt(j) == ']') j++;
+        while (j < re.length()) {
+            char c = re.charAt(j);
+            if (c == '\\') {
+                j = skipEscape(re, j);
+            } else if (c == '[' && j + 1 < re.length() && re.charAt(j + 1) == ':') {
+                int close = re.indexOf(":]", j + 2);
+                j = close < 0 ? j + 1 : close + 2;
+            } else if (c == ']') {
+                return j + 1;
+            } else {
+                j++;
+            }
+        }
+        return re.length();
+    }
+}
