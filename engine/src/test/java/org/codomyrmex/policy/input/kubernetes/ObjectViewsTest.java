@@ -167,4 +167,45 @@ class ObjectViewsTest {
         assertTrue(backup.view("rbacRules") instanceof Value.Null);
         assertTrue(Values.equal(backup.view("object"), backup.root()));
     }
+
+    @Test
+    void kindsWithTopLevelFieldsOfTheirOwnConform() {
+        LoadResult r = load("misc.yaml", """
+            apiVersion: apps/v1
+            kind: ControllerRevision
+            metadata: {name: web-5d8f}
+            revision: 3
+            data:
+              spec:
+                template:
+                  spec:
+                    containers: [{name: web, image: nginx}]
+            ---
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {name: high}
+            value: 1000000
+            globalDefault: false
+            description: For the checkout path.
+            ---
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: fast}
+            provisioner: ebs.csi.aws.com
+            parameters: {type: gp3}
+            reclaimPolicy: Retain
+            allowVolumeExpansion: true
+            volumeBindingMode: WaitForFirstConsumer
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: robot}
+            imagePullSecrets: [{name: registry}]
+            """);
+        KubeTesting.assertNoDiagnostics(r);
+        assertConforms(r);
+        assertEquals(4, r.documents().size());
+        assertEquals(3L, ((Value.Int) get(r.documents().get(0).view("resource"), "revision")).value());
+        assertTrue(r.documents().get(0).view("configMap") instanceof Value.Null);
+    }
 }
