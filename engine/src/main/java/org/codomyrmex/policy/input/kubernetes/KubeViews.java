@@ -120,7 +120,7 @@ final class KubeViews {
         if (builtin && kind.equals("Secret")) views.put("secret", secretView(resource));
         if (builtin && kind.equals("ConfigMap")) {
             Map<String, Value> m = new LinkedHashMap<>();
-            m.put("data", resource.get("data"));
+            m.put("data", stringMap(object.get("data")));
             m.put("binaryData", resource.get("binaryData"));
             m.put("immutable", resource.get("immutable"));
             views.put("configMap", new Value.MapV(m, Map.of(), resource.span()));
@@ -147,6 +147,11 @@ final class KubeViews {
             }
         }
         return (Value.MapV) normalizer.normalize(new Value.MapV(common, keySpans, object.span()), type("KubeObject"), "");
+    }
+
+    /** ConfigMap and Secret data: a map of strings (typed here, as KubeObject leaves data untyped for other kinds). */
+    private Value stringMap(Value data) {
+        return normalizer.normalize(data, Type.map(Type.STRING), "data");
     }
 
     private Value spec(ObjectType specType) {
@@ -461,7 +466,8 @@ final class KubeViews {
         Map<String, Value> values = new LinkedHashMap<>();
         List<Value> binaryKeys = new ArrayList<>();
         Map<String, Span> dataKeySpans = new LinkedHashMap<>();
-        if (resource.get("data") instanceof Value.MapV written) {
+        Value writtenData = stringMap(object.get("data"));
+        if (writtenData instanceof Value.MapV written) {
             for (Map.Entry<String, Value> e : written.entries().entrySet()) {
                 dataKeySpans.put(e.getKey(), written.keySpan(e.getKey()));
                 if (!(e.getValue() instanceof Value.Str s)) {
@@ -478,7 +484,6 @@ final class KubeViews {
         Map<String, Value> m = new LinkedHashMap<>();
         Value type = resource.get("type");
         m.put("type", type instanceof Value.Str ? type : Values.string("Opaque"));
-        Value writtenData = resource.get("data");
         m.put("data", new Value.MapV(data, dataKeySpans, writtenData.span()));
         m.put("stringData", stringData);
         m.put("values", new Value.MapV(values, Map.of(), resource.span()));

@@ -81,14 +81,28 @@ public final class KubernetesLoader implements InputLoader {
         SourceFile source = new SourceFile(name, text);
         YamlLoader.Options yamlOptions = new YamlLoader.Options(YamlLoader.Profile.KUBERNETES, 100,
             options.maxDepth(), 2_000_000, options.maxDocuments(), (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxFileBytes(), 1)));
-        // JSON is read by the same parser: a JSON text is a YAML flow document. Tabs, which YAML forbids for
-        // indentation, are plain white space to JSON: outside strings they are replaced by spaces (one for one,
-        // so columns stay exact) before parsing.
-        String parsed = looksLikeJson(name, text) ? JsonText.untab(text) : text;
-        YamlLoader.Result yaml = YamlLoader.load(parsed.equals(text) ? source : new SourceFile(name, parsed), yamlOptions);
-        List<Diagnostic> diagnostics = new ArrayList<>(yaml.diagnostics());
+        List<Value> values;
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        if (looksLikeJson(name, text)) {
+            // As kubectl does: JSON when it looks like JSON. Content that only starts like JSON (a YAML flow
+            // mapping on standard input) is read as YAML when it is not valid JSON but is valid YAML.
+            JsonReader.Result json = JsonReader.read(source, options.maxDepth(), options.maxDocuments());
+            values = json.documents();
+            diagnostics.addAll(json.diagnostics());
+            if (json.diagnostics().stream().anyMatch(Diagnostic::isError) && !name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                YamlLoader.Result yaml = YamlLoader.load(source, yamlOptions);
+                if (yaml.diagnostics().stream().noneMatch(Diagnostic::isError)) {
+                    values = yaml.documents();
+                    diagnostics = new ArrayList<>(yaml.diagnostics());
+                }
+            }
+        } else {
+            YamlLoader.Result yaml = YamlLoader.load(source, yamlOptions);
+            values = yaml.documents();
+            diagnostics.addAll(yaml.diagnostics());
+        }
         List<Document> documents = new ArrayList<>();
-        for (Value doc : yaml.documents()) {
+        for (Value doc : values) {
             collect(doc, source, documents, diagnostics, options, 0, "");
         }
         return new LoadResult(documents, diagnostics);

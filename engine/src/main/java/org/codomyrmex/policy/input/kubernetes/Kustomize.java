@@ -73,8 +73,9 @@ final class Kustomize {
             return LoadResult.failed(Diagnostic.error("K3003", "cannot start " + command.get(0) + ": " + e.getMessage(), at));
         }
         long limit = options.maxFileBytes();
-        CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readBounded(process.getInputStream(), limit));
-        CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readBounded(process.getErrorStream(), 64 * 1024));
+        // Both pipes are drained at once on threads of their own, so the child never blocks on a full pipe.
+        CompletableFuture<byte[]> stdout = drain(process.getInputStream(), limit, "kustomize-stdout");
+        CompletableFuture<byte[]> stderr = drain(process.getErrorStream(), 64 * 1024, "kustomize-stderr");
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -104,6 +105,14 @@ final class Kustomize {
             process.destroyForcibly();
             return LoadResult.failed(Diagnostic.error("K3003", "cannot read the output of " + command.get(0), at));
         }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in, long limit, String name) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> result.complete(readBounded(in, limit)), name);
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     private static java.io.File nullDevice() {

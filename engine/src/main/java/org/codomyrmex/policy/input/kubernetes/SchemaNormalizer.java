@@ -10,6 +10,8 @@ import org.codomyrmex.policy.types.ObjectType;
 import org.codomyrmex.policy.types.Type;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,11 @@ import java.util.Map;
 final class SchemaNormalizer {
     private final SourceFile source;
     private final List<Diagnostic> diagnostics;
+    /**
+     * Lists and maps already normalized, by identity and type. YAML aliases share one value among many uses;
+     * normalizing each shared value once keeps an alias bomb from expanding here (and reports it once).
+     */
+    private final Map<Value, Map<Type, Value>> done = new IdentityHashMap<>();
 
     SchemaNormalizer(SourceFile source, List<Diagnostic> diagnostics) {
         this.source = source;
@@ -49,6 +56,24 @@ final class SchemaNormalizer {
 
     private Value normalize(Value v, Type type, String path, boolean warnUnknown, int depth) {
         if (v instanceof Value.Null || type instanceof Type.Any || depth > 100) return v;
+        if (!(v instanceof Value.ListV || v instanceof Value.MapV)) return scalar(v, type, path);
+        Map<Type, Value> byType = done.computeIfAbsent(v, k -> new HashMap<>());
+        Value known = byType.get(type);
+        if (known != null) return known;
+        Value out = collection(v, type, path, warnUnknown, depth);
+        byType.put(type, out);
+        return out;
+    }
+
+    private Value scalar(Value v, Type type, String path) {
+        if (type instanceof Type.Str) return toStr(v, path);
+        if (type instanceof Type.Int) return toInt(v, path);
+        if (type instanceof Type.Float) return toFloat(v, path);
+        if (type instanceof Type.Bool) return toBool(v, path);
+        return wrongShape(v, type instanceof Type.ListOf ? "a list" : "a mapping", path);
+    }
+
+    private Value collection(Value v, Type type, String path, boolean warnUnknown, int depth) {
         if (type instanceof Type.Str) return toStr(v, path);
         if (type instanceof Type.Int) return toInt(v, path);
         if (type instanceof Type.Float) return toFloat(v, path);

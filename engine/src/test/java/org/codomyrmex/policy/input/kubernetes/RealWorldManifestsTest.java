@@ -1,7 +1,6 @@
 package org.codomyrmex.policy.input.kubernetes;
 
 import org.codomyrmex.policy.input.LoadResult;
-import org.codomyrmex.policy.model.Document;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +17,5 @@ class RealWorldManifestsTest {
         LoadResult r = loadFixture(fixture);
         assertNoDiagnostics(r);
         assertConforms(r);
-        for (Document d : r.documents()) System.out.println(d.resource().display());
     }
 }
