@@ -98,7 +98,8 @@ final class ComposeModel {
             for (Map.Entry<String, Value> e : serviceMap.entries().entrySet()) {
                 Value.MapV service = (Value.MapV) e.getValue();
                 Span keySpan = serviceMap.keySpan(e.getKey());
-                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file()) ? keySpan.to(service.span()) : service.span();
+                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file())
+                    ? keySpan.to(lastLeaf(service).span()) : service.span();
                 parts.add(new Resource(InputKind.COMPOSE, "service", "", e.getKey(), whole));
                 Value.MapV[] both = service(e.getKey(), keySpan, service);
                 services.add(both[0]);
@@ -113,6 +114,25 @@ final class ComposeModel {
         views.put("volumes", section("volumes", this::volume));
         views.put("secrets", section("secrets", this::fileObject));
         views.put("configs", section("configs", this::fileObject));
+    }
+
+    /**
+     * The last scalar written inside a value: a block mapping's own span ends where the next key starts, so a
+     * service's part ends at its last scalar instead.
+     */
+    private static Value lastLeaf(Value v) {
+        Value last = v;
+        String file = v.span().file();
+        while (true) {
+            Value next = null;
+            if (last instanceof Value.MapV m && !m.entries().isEmpty()) {
+                for (Value e : m.entries().values()) if (e.span().file().equals(file)) next = e;
+            } else if (last instanceof Value.ListV l && !l.items().isEmpty()) {
+                next = l.items().get(l.items().size() - 1);
+            }
+            if (next == null || !next.span().isKnown() || !next.span().file().equals(file)) return last;
+            last = next;
+        }
     }
 
     // ---- services ----
