@@ -40,6 +40,8 @@ final class ComposeProjectReader {
     /** Files read for {@code extends: {file: ...}}, by normalized path. */
     private final Map<String, Optional<FileServices>> extendedFiles = new HashMap<>();
     private final Map<String, String> dotEnv = new LinkedHashMap<>();
+    private final ComposeTags tags = new ComposeTags();
+    private final ComposeMerge merge = new ComposeMerge(tags);
     private Interpolation interpolation;
 
     /** The services of one file, with what is needed to resolve {@code extends} in it. */
@@ -72,9 +74,10 @@ final class ComposeProjectReader {
             if (root.isEmpty()) continue;
             Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
             Value.MapV resolved = resolveExtends(interpolated, file.name(), directoryOf(file));
-            merged = merged == null ? resolved : ComposeMerge.mergeFiles(merged, resolved);
+            merged = merged == null ? resolved : merge.mergeFiles(merged, resolved);
         }
         if (merged == null || firstSource == null) return new LoadResult(List.of(), diagnostics);
+        merged = (Value.MapV) merge.stripResets(merged);
 
         ComposeModel model = new ComposeModel(merged, names, projectName(merged, files.get(0)), this::lookup,
             directories, this, diagnostics);
@@ -171,7 +174,11 @@ final class ComposeProjectReader {
             Math.min(yamlOptions.maxDepth(), options.maxDepth()), yamlOptions.maxValues(),
             Math.min(yamlOptions.maxDocuments(), options.maxDocuments()), yamlOptions.maxCodePoints());
         YamlLoader.Result result = YamlLoader.load(source, yamlOptions);
-        diagnostics.addAll(result.diagnostics());
+        if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) tags.scan(source);
+        for (Diagnostic d : result.diagnostics()) {
+            // The loader warns that it ignores tags; !reset and !override are compose's, and handled here.
+            if (!(d.code().equals("I1013") && tags.handles(d.span()))) diagnostics.add(d);
+        }
         if (result.documents().isEmpty()) {
             if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
                 diagnostics.add(Diagnostic.warning("C2010", "the compose file is empty", Span.of(source.name(), 1, 1)));
@@ -185,7 +192,7 @@ final class ComposeProjectReader {
                     + doc.typeName(), doc.span()));
                 continue;
             }
-            merged = merged == null ? map : ComposeMerge.mergeFiles(merged, map);
+            merged = merged == null ? map : merge.mergeFiles(merged, map);
         }
         return Optional.ofNullable(merged).map(this::checkSections);
     }
@@ -287,7 +294,7 @@ final class ComposeProjectReader {
                 return own;
             }
             Value.MapV base = resolveService(target, targetName, chain);
-            result = (Value.MapV) ComposeMerge.service(base, own).at(service.span());
+            result = (Value.MapV) merge.service(base, own).at(service.span());
             return result;
         } finally {
             chain.pop();

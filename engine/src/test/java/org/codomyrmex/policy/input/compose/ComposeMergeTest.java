@@ -129,7 +129,7 @@ class ComposeMergeTest {
         List<InputSource> sources = new java.util.ArrayList<>();
         for (int i = 0; i < texts.length; i++) sources.add(InputSource.ofText("f" + i + ".yaml", texts[i]));
         LoadResult r = ComposeLoader.loadProject(sources, ComposeFixtures.options(Map.of()));
-        assertEquals(List.of(), ComposeFixtures.errors(r), ComposeFixtures.dump(r));
+        assertEquals(List.of(), r.diagnostics(), ComposeFixtures.dump(r)); // no "tag ignored" warning for !reset
         return ComposeFixtures.only(r);
     }
 
@@ -176,5 +176,40 @@ class ComposeMergeTest {
         Document doc = fromText("services:\n  a:\n    image: alpine\n", "services:\n  b:\n    image: busybox\n");
         assertEquals(List.of("a", "b"), doc.parts().stream().map(p -> p.name()).toList());
         assertEquals("f1.yaml", doc.parts().get(1).span().file());
+    }
+
+    @Test
+    void resetRemovesAndOverrideReplaces() {
+        Document doc = fromText("""
+            services:
+              s:
+                image: alpine
+                ports: ["80:80", "443:443"]
+                user: "1000"
+                environment: {A: "1", B: "2"}
+                cap_add: [NET_ADMIN]
+            """, """
+            services:
+              s:
+                ports: !reset []
+                user: !reset null
+                environment: !override
+                  C: "3"
+                cap_add: !override [SYS_TIME]
+            """);
+        Value.MapV s = named(doc, "containers", "s");
+        assertEquals(List.of(), ((Value.ListV) s.get("ports")).items());
+        assertTrue(s.get("user") instanceof Value.Null);
+        assertEquals(List.of("C"), ((Value.ListV) s.get("env")).items().stream().map(v -> str(((Value.MapV) v).get("name"))).toList());
+        assertEquals(List.of("SYS_TIME"), strings(s.get("capAdd")));
+        assertEquals("f1.yaml", at(s, "capAdd", 0).span().file());
+    }
+
+    @Test
+    void resetInASingleFileLeavesTheFieldUnset() {
+        Document doc = fromText("services:\n  s:\n    image: alpine\n    user: !reset null\n    dns: !reset []\n");
+        Value.MapV s = named(doc, "services", "s");
+        assertTrue(s.get("user") instanceof Value.Null);
+        assertEquals(List.of(), ((Value.ListV) s.get("dns")).items());
     }
 }
