@@ -398,7 +398,7 @@ final class ComposeModel {
         if (resolved.isPresent()) {
             out.put("resolvedPath", new Value.Str(resolved.get().toString(), path.span()));
             if (Files.isRegularFile(resolved.get())) {
-                Optional<SourceFile> text = reader.readText(displayPath(path.value(), path.span()), resolved, path.span());
+                Optional<SourceFile> text = reader.readReferenced(displayPath(path.value(), path.span()), resolved.get(), path.span());
                 if (text.isPresent()) {
                     found = true;
                     for (EnvFile.Entry e : EnvFile.parse(text.get(), environment, diagnostics).values()) {
@@ -552,7 +552,7 @@ final class ComposeModel {
         }
     }
 
-    private static Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
+    private Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
         List<Value> ports = new ArrayList<>();
         for (Value v : mappings) {
             Value.MapV m = (Value.MapV) v;
@@ -574,12 +574,17 @@ final class ComposeModel {
             try {
                 int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
                 int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
+                if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
+                    diagnostics.add(Diagnostic.warning("C2053", "expose range of " + (end - start + 1) + " ports; only the first "
+                        + MAX_PORTS_PER_ENTRY + " are in the model", e.span()));
+                }
                 for (int p = start; p <= end && p - start < MAX_PORTS_PER_ENTRY; p++) {
                     ports.add(new Obj().put("containerPort", new Value.Int(p, e.span()))
                         .put("protocol", new Value.Str(proto, e.span())).build(e.span()));
                 }
-            } catch (NumberFormatException ignored) {
-                // An expose entry that is not a port is kept in the service view's expose list as written.
+            } catch (NumberFormatException notAPort) {
+                diagnostics.add(Diagnostic.warning("C2051", "expose entry '" + Values.display(e) + "' is not a port or port range",
+                    e.span()));
             }
         }
         return listOf(ports, Span.NONE);

@@ -188,4 +188,29 @@ class ComposeErrorsTest {
         assertTrue(s.get("image") instanceof Value.Null);
         assertTrue(s.get("privileged") instanceof Value.Null);
     }
+
+    @Test
+    void filesOutsideTheProjectAreNotRead(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path project = java.nio.file.Files.createDirectories(tmp.resolve("project"));
+        java.nio.file.Files.writeString(tmp.resolve("secret.env"), "AWS_SECRET_ACCESS_KEY=do-not-leak\n");
+        java.nio.file.Files.writeString(tmp.resolve("base.yaml"), "services:\n  b:\n    image: alpine\n");
+        java.nio.file.Files.writeString(project.resolve("inside.env"), "OK=1\n");
+        Path compose = java.nio.file.Files.writeString(project.resolve("compose.yaml"), """
+            services:
+              web:
+                image: nginx
+                env_file: [../secret.env, inside.env]
+              other:
+                extends: {file: ../base.yaml, service: b}
+            """);
+        LoadResult r = new ComposeLoader().load(InputSource.ofPath(compose.toString(), compose), ComposeFixtures.options(Map.of()));
+        List<Diagnostic> refused = r.diagnostics().stream().filter(d -> d.code().equals("C2007")).toList();
+        assertEquals(2, refused.size(), ComposeFixtures.dump(r));
+        // extends is resolved first (line 6), env files when the model is built (line 4).
+        assertEquals(6, refused.get(0).span().line());
+        assertEquals(new Span(compose.toString(), 4, 16, 4, 28), refused.get(1).span());
+        Value.ListV env = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("env");
+        assertEquals(List.of("OK"), env.items().stream().map(v -> str(((Value.MapV) v).get("name"))).toList());
+        assertTrue(ComposeFixtures.dump(r).indexOf("do-not-leak") < 0);
+    }
 }

@@ -125,4 +125,16 @@ class InterpolationTest {
         Value.Int number = new Value.Int(3, valueSpan);
         assertSame(number, interpolation.apply(number));
     }
+
+    @Test
+    void deepNestingIsRefusedButManyExpressionsSideBySideAreFine() {
+        String deep = "${A:-".repeat(5000) + "x" + "}".repeat(5000);
+        assertEquals(deep, run(deep));
+        assertEquals("C2001", diagnostics.get(0).code());
+        assertTrue(diagnostics.get(0).message().contains("nested more than 32 deep"), diagnostics.get(0).message());
+        diagnostics.clear();
+        assertEquals("d".repeat(100), run("${UNSET:-d}".repeat(100)));
+        assertEquals("x", run("${A:-".repeat(30) + "x" + "}".repeat(30)));
+        assertTrue(diagnostics.isEmpty());
+    }
 }
