@@ -84,7 +84,19 @@ final class ComposeModel {
         return views;
     }
 
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "name", "services", "networks", "volumes",
+        "secrets", "configs", "include", "models");
+
     private void build() {
+        for (String key : root.entries().keySet()) {
+            if (key.equals("include")) {
+                diagnostics.add(Diagnostic.warning("C2015", "include is not supported: the included compose files are not read",
+                    root.keySpan(key), "pass them as more compose files instead"));
+            } else if (!TOP_LEVEL_KEYS.contains(key) && !key.startsWith("x-")) {
+                diagnostics.add(Diagnostic.warning("C2016", "unknown top-level field '" + key + "'", root.keySpan(key),
+                    Suggestions.hint(key, TOP_LEVEL_KEYS)));
+            }
+        }
         Obj project = new Obj()
             .put("name", new Value.Str(projectName, root.get("name").span()))
             .put("files", Values.list(files.stream().map(Values::string).toList()))

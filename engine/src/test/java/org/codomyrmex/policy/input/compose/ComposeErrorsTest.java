@@ -213,4 +213,16 @@ class ComposeErrorsTest {
         assertEquals(List.of("OK"), env.items().stream().map(v -> str(((Value.MapV) v).get("name"))).toList());
         assertTrue(ComposeFixtures.dump(r).indexOf("do-not-leak") < 0);
     }
+
+    @Test
+    void unknownTopLevelFieldsAndIncludeAreReported() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("top.yaml",
+            "include: [other.yaml]\nservice:\n  web: {}\nx-anchors: {}\nservices:\n  web:\n    image: nginx\n")),
+            ComposeFixtures.options(Map.of()));
+        assertEquals(new Span("top.yaml", 1, 1, 1, 7), only(r, "C2015").span());
+        Diagnostic typo = only(r, "C2016");
+        assertEquals(2, typo.span().line());
+        assertEquals(Optional.of("did you mean 'services'?"), typo.hint());
+        assertEquals(2, r.diagnostics().size(), ComposeFixtures.dump(r));
+    }
 }
