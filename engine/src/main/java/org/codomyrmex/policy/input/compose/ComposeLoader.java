@@ -1,5 +1,7 @@
 package org.codomyrmex.policy.input.compose;
 
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.input.InputLoader;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.LoadOptions;
@@ -36,6 +38,13 @@ public final class ComposeLoader implements InputLoader {
 
     /** Loads several compose files as one project, later files overriding earlier ones. */
     public static LoadResult loadProject(List<InputSource> files, LoadOptions options) {
-        return new ComposeProjectReader(options).read(files);
+        try {
+            return new ComposeProjectReader(options).read(files);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug of ours must not end the run: the project is reported as unread, at its first file.
+            String name = files.isEmpty() ? "" : files.get(0).name();
+            return LoadResult.failed(Diagnostic.error("C2099", "internal error while reading the compose project: "
+                + e.getClass().getSimpleName(), Span.of(name, 1, 1), "please report this with the compose file"));
+        }
     }
 }

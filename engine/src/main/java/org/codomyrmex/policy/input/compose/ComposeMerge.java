@@ -18,10 +18,14 @@ import java.util.Set;
  * {@code configs} by target (else source); {@code ports}, {@code expose}, {@code dns} and the other lists of
  * unique items are appended without duplicates; any other list is appended.
  *
- * <p>Every value keeps its own span, so a value the override sets points at the override file's line.
+ * <p>{@code !reset} on a value of a later file removes what the earlier files set; {@code !override} replaces
+ * it without merging. Every value keeps its own span, so a value the override sets points at the override file's line.
  */
 final class ComposeMerge {
-    private ComposeMerge() {
+    private final ComposeTags tags;
+
+    ComposeMerge(ComposeTags tags) {
+        this.tags = tags;
     }
 
     private static final Set<String> REPLACED = Set.of("command", "entrypoint");
@@ -32,10 +36,11 @@ final class ComposeMerge {
     private static final Set<String> TOP_LEVEL_SECTIONS = Set.of("networks", "volumes", "secrets", "configs");
 
     /** Merges a whole compose file over another. */
-    static Value.MapV mergeFiles(Value.MapV base, Value.MapV override) {
+    Value.MapV mergeFiles(Value.MapV base, Value.MapV override) {
         Map<String, Value> entries = new LinkedHashMap<>(base.entries());
         Map<String, Span> keySpans = new LinkedHashMap<>(base.keySpans());
         for (Map.Entry<String, Value> e : override.entries().entrySet()) {
+            if (tagged(e.getKey(), e.getValue(), entries, keySpans, override)) continue;
             String key = e.getKey();
             Value over = e.getValue();
             Value old = entries.get(key);
@@ -58,10 +63,11 @@ final class ComposeMerge {
     }
 
     /** Merges the items of a section by name (services, networks, ...). */
-    private static Value.MapV mergeEach(Value.MapV base, Value.MapV override, boolean services) {
+    private Value.MapV mergeEach(Value.MapV base, Value.MapV override, boolean services) {
         Map<String, Value> entries = new LinkedHashMap<>(base.entries());
         Map<String, Span> keySpans = new LinkedHashMap<>(base.keySpans());
         for (Map.Entry<String, Value> e : override.entries().entrySet()) {
+            if (tagged(e.getKey(), e.getValue(), entries, keySpans, override)) continue;
             Value old = entries.get(e.getKey());
             Value over = e.getValue();
             Value merged;
@@ -78,10 +84,11 @@ final class ComposeMerge {
     }
 
     /** Merges one service definition over another (override files and {@code extends}). */
-    static Value.MapV service(Value.MapV base, Value.MapV override) {
+    Value.MapV service(Value.MapV base, Value.MapV override) {
         Map<String, Value> entries = new LinkedHashMap<>(base.entries());
         Map<String, Span> keySpans = new LinkedHashMap<>(base.keySpans());
         for (Map.Entry<String, Value> e : override.entries().entrySet()) {
+            if (tagged(e.getKey(), e.getValue(), entries, keySpans, override)) continue;
             String key = e.getKey();
             Value over = e.getValue();
             Value old = entries.get(key);
@@ -91,7 +98,7 @@ final class ComposeMerge {
         return new Value.MapV(entries, keySpans, base.span());
     }
 
-    private static Value serviceField(String key, Value old, Value over) {
+    private Value serviceField(String key, Value old, Value over) {
         if (REPLACED.contains(key)) return over;
         if (BY_KEY.contains(key)) return shallow(keyValueMap(old), keyValueMap(over));
         if (UNIQUE.contains(key)) return appendUnique(asList(old), asList(over));
@@ -121,7 +128,7 @@ final class ComposeMerge {
         }
     }
 
-    private static Value generic(Value old, Value over) {
+    private Value generic(Value old, Value over) {
         if (old instanceof Value.MapV a && over instanceof Value.MapV b) return deep(a, b);
         if (old instanceof Value.ListV a && over instanceof Value.ListV b) {
             List<Value> items = new ArrayList<>(a.items());
@@ -132,14 +139,15 @@ final class ComposeMerge {
     }
 
     /** Recursive merge of two mappings: the override wins for scalars, lists are appended. */
-    static Value.MapV deep(Value.MapV base, Value.MapV override) {
+    Value.MapV deep(Value.MapV base, Value.MapV override) {
         return deepWith(base, override, "");
     }
 
-    private static Value.MapV deepWith(Value.MapV base, Value.MapV override, String context) {
+    private Value.MapV deepWith(Value.MapV base, Value.MapV override, String context) {
         Map<String, Value> entries = new LinkedHashMap<>(base.entries());
         Map<String, Span> keySpans = new LinkedHashMap<>(base.keySpans());
         for (Map.Entry<String, Value> e : override.entries().entrySet()) {
+            if (tagged(e.getKey(), e.getValue(), entries, keySpans, override)) continue;
             String key = e.getKey();
             Value old = entries.get(key);
             Value over = e.getValue();
@@ -159,14 +167,50 @@ final class ComposeMerge {
         return new Value.MapV(entries, keySpans, base.span());
     }
 
-    private static Value.MapV shallow(Value.MapV base, Value.MapV override) {
+    private Value.MapV shallow(Value.MapV base, Value.MapV override) {
         Map<String, Value> entries = new LinkedHashMap<>(base.entries());
         Map<String, Span> keySpans = new LinkedHashMap<>(base.keySpans());
         for (Map.Entry<String, Value> e : override.entries().entrySet()) {
+            if (tagged(e.getKey(), e.getValue(), entries, keySpans, override)) continue;
             entries.put(e.getKey(), e.getValue());
             keySpans.put(e.getKey(), override.keySpan(e.getKey()));
         }
         return new Value.MapV(entries, keySpans, override.span());
+    }
+
+    /**
+     * Applies {@code !reset} (the key is removed) and {@code !override} (the value replaces the old one); true when
+     * the entry was handled.
+     */
+    private boolean tagged(String key, Value over, Map<String, Value> entries, Map<String, Span> keySpans, Value.MapV override) {
+        if (tags.isReset(over)) {
+            entries.remove(key);
+            return true;
+        }
+        if (tags.isOverride(over)) {
+            entries.put(key, over);
+            keySpans.put(key, override.keySpan(key));
+            return true;
+        }
+        return false;
+    }
+
+    /** The tree without the entries and items marked {@code !reset} (left where no earlier value was reset). */
+    Value stripResets(Value v) {
+        if (!tags.any()) return v;
+        if (v instanceof Value.MapV m) {
+            Map<String, Value> entries = new LinkedHashMap<>();
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                if (!tags.isReset(e.getValue())) entries.put(e.getKey(), stripResets(e.getValue()));
+            }
+            return new Value.MapV(entries, m.keySpans(), m.span());
+        }
+        if (v instanceof Value.ListV l) {
+            List<Value> items = new ArrayList<>();
+            for (Value item : l.items()) if (!tags.isReset(item)) items.add(stripResets(item));
+            return new Value.ListV(items, l.span());
+        }
+        return v;
     }
 
     /**

@@ -84,7 +84,19 @@ final class ComposeModel {
         return views;
     }
 
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "name", "services", "networks", "volumes",
+        "secrets", "configs", "include", "models");
+
     private void build() {
+        for (String key : root.entries().keySet()) {
+            if (key.equals("include")) {
+                diagnostics.add(Diagnostic.warning("C2015", "include is not supported: the included compose files are not read",
+                    root.keySpan(key), "pass them as more compose files instead"));
+            } else if (!TOP_LEVEL_KEYS.contains(key) && !key.startsWith("x-")) {
+                diagnostics.add(Diagnostic.warning("C2016", "unknown top-level field '" + key + "'", root.keySpan(key),
+                    Suggestions.hint(key, TOP_LEVEL_KEYS)));
+            }
+        }
         Obj project = new Obj()
             .put("name", new Value.Str(projectName, root.get("name").span()))
             .put("files", Values.list(files.stream().map(Values::string).toList()))
@@ -98,7 +110,8 @@ final class ComposeModel {
             for (Map.Entry<String, Value> e : serviceMap.entries().entrySet()) {
                 Value.MapV service = (Value.MapV) e.getValue();
                 Span keySpan = serviceMap.keySpan(e.getKey());
-                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file()) ? keySpan.to(service.span()) : service.span();
+                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file())
+                    ? keySpan.to(lastLeaf(service).span()) : service.span();
                 parts.add(new Resource(InputKind.COMPOSE, "service", "", e.getKey(), whole));
                 Value.MapV[] both = service(e.getKey(), keySpan, service);
                 services.add(both[0]);
@@ -113,6 +126,25 @@ final class ComposeModel {
         views.put("volumes", section("volumes", this::volume));
         views.put("secrets", section("secrets", this::fileObject));
         views.put("configs", section("configs", this::fileObject));
+    }
+
+    /**
+     * The last scalar written inside a value: a block mapping's own span ends where the next key starts, so a
+     * service's part ends at its last scalar instead.
+     */
+    private static Value lastLeaf(Value v) {
+        Value last = v;
+        String file = v.span().file();
+        while (true) {
+            Value next = null;
+            if (last instanceof Value.MapV m && !m.entries().isEmpty()) {
+                for (Value e : m.entries().values()) if (e.span().file().equals(file)) next = e;
+            } else if (last instanceof Value.ListV l && !l.items().isEmpty()) {
+                next = l.items().get(l.items().size() - 1);
+            }
+            if (next == null || !next.span().isKnown() || !next.span().file().equals(file)) return last;
+            last = next;
+        }
     }
 
     // ---- services ----
@@ -378,7 +410,7 @@ final class ComposeModel {
         if (resolved.isPresent()) {
             out.put("resolvedPath", new Value.Str(resolved.get().toString(), path.span()));
             if (Files.isRegularFile(resolved.get())) {
-                Optional<SourceFile> text = reader.readText(displayPath(path.value(), path.span()), resolved, path.span());
+                Optional<SourceFile> text = reader.readReferenced(displayPath(path.value(), path.span()), resolved.get(), path.span());
                 if (text.isPresent()) {
                     found = true;
                     for (EnvFile.Entry e : EnvFile.parse(text.get(), environment, diagnostics).values()) {
@@ -532,7 +564,7 @@ final class ComposeModel {
         }
     }
 
-    private static Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
+    private Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
         List<Value> ports = new ArrayList<>();
         for (Value v : mappings) {
             Value.MapV m = (Value.MapV) v;
@@ -554,12 +586,17 @@ final class ComposeModel {
             try {
                 int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
                 int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
+                if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
+                    diagnostics.add(Diagnostic.warning("C2053", "expose range of " + (end - start + 1) + " ports; only the first "
+                        + MAX_PORTS_PER_ENTRY + " are in the model", e.span()));
+                }
                 for (int p = start; p <= end && p - start < MAX_PORTS_PER_ENTRY; p++) {
                     ports.add(new Obj().put("containerPort", new Value.Int(p, e.span()))
                         .put("protocol", new Value.Str(proto, e.span())).build(e.span()));
                 }
-            } catch (NumberFormatException ignored) {
-                // An expose entry that is not a port is kept in the service view's expose list as written.
+            } catch (NumberFormatException notAPort) {
+                diagnostics.add(Diagnostic.warning("C2051", "expose entry '" + Values.display(e) + "' is not a port or port range",
+                    e.span()));
             }
         }
         return listOf(ports, Span.NONE);

@@ -40,6 +40,10 @@ final class ComposeProjectReader {
     /** Files read for {@code extends: {file: ...}}, by normalized path. */
     private final Map<String, Optional<FileServices>> extendedFiles = new HashMap<>();
     private final Map<String, String> dotEnv = new LinkedHashMap<>();
+    /** Real paths of the compose files' directories: the only trees env files and extended files are read from. */
+    private final List<Path> projectRoots = new ArrayList<>();
+    private final ComposeTags tags = new ComposeTags();
+    private final ComposeMerge merge = new ComposeMerge(tags);
     private Interpolation interpolation;
 
     /** The services of one file, with what is needed to resolve {@code extends} in it. */
@@ -56,6 +60,14 @@ final class ComposeProjectReader {
             return LoadResult.failed(Diagnostic.error("C2000", "no compose file given", Span.NONE));
         }
         Path firstDirectory = directoryOf(files.get(0));
+        for (InputSource file : files) {
+            try {
+                Path dir = directoryOf(file);
+                projectRoots.add(Files.exists(dir) ? dir.toRealPath() : dir);
+            } catch (IOException e) {
+                // A directory that cannot be resolved adds no root; files there are refused with a warning.
+            }
+        }
         readDotEnv(firstDirectory);
         interpolation = new Interpolation(this::lookup, diagnostics);
 
@@ -72,9 +84,10 @@ final class ComposeProjectReader {
             if (root.isEmpty()) continue;
             Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
             Value.MapV resolved = resolveExtends(interpolated, file.name(), directoryOf(file));
-            merged = merged == null ? resolved : ComposeMerge.mergeFiles(merged, resolved);
+            merged = merged == null ? resolved : merge.mergeFiles(merged, resolved);
         }
         if (merged == null || firstSource == null) return new LoadResult(List.of(), diagnostics);
+        merged = (Value.MapV) merge.stripResets(merged);
 
         ComposeModel model = new ComposeModel(merged, names, projectName(merged, files.get(0)), this::lookup,
             directories, this, diagnostics);
@@ -120,8 +133,28 @@ final class ComposeProjectReader {
         });
     }
 
+    /**
+     * Reads a file a compose file refers to (env_file, extends.file), if it lies inside the project: a scanned
+     * compose file must not make the scanner read, and show in its findings, files elsewhere on the machine
+     * (credentials, /proc/self/environ). Empty, with a located warning, when refused.
+     */
+    Optional<SourceFile> readReferenced(String name, Path path, Span from) {
+        try {
+            Path real = path.toRealPath();
+            if (projectRoots.stream().noneMatch(real::startsWith)) {
+                diagnostics.add(Diagnostic.warning("C2007", name + " is outside the project directory; it is not read", from,
+                    "only files under the compose files' directories are read"));
+                return Optional.empty();
+            }
+            return readText(name, Optional.of(real), from);
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error("C2004", "cannot read " + name + ": " + e.getClass().getSimpleName(), from));
+            return Optional.empty();
+        }
+    }
+
     /** Reads a file as UTF-8 text within the size limit; problems become diagnostics at {@code from}. */
-    Optional<SourceFile> readText(String name, Optional<Path> path, Span from) {
+    private Optional<SourceFile> readText(String name, Optional<Path> path, Span from) {
         try {
             byte[] bytes;
             if (path.isPresent()) {
@@ -171,7 +204,11 @@ final class ComposeProjectReader {
             Math.min(yamlOptions.maxDepth(), options.maxDepth()), yamlOptions.maxValues(),
             Math.min(yamlOptions.maxDocuments(), options.maxDocuments()), yamlOptions.maxCodePoints());
         YamlLoader.Result result = YamlLoader.load(source, yamlOptions);
-        diagnostics.addAll(result.diagnostics());
+        if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) tags.scan(source);
+        for (Diagnostic d : result.diagnostics()) {
+            // The loader warns that it ignores tags; !reset and !override are compose's, and handled here.
+            if (!(d.code().equals("I1013") && tags.handles(d.span()))) diagnostics.add(d);
+        }
         if (result.documents().isEmpty()) {
             if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
                 diagnostics.add(Diagnostic.warning("C2010", "the compose file is empty", Span.of(source.name(), 1, 1)));
@@ -185,7 +222,7 @@ final class ComposeProjectReader {
                     + doc.typeName(), doc.span()));
                 continue;
             }
-            merged = merged == null ? map : ComposeMerge.mergeFiles(merged, map);
+            merged = merged == null ? map : merge.mergeFiles(merged, map);
         }
         return Optional.ofNullable(merged).map(this::checkSections);
     }
@@ -287,7 +324,7 @@ final class ComposeProjectReader {
                 return own;
             }
             Value.MapV base = resolveService(target, targetName, chain);
-            result = (Value.MapV) ComposeMerge.service(base, own).at(service.span());
+            result = (Value.MapV) merge.service(base, own).at(service.span());
             return result;
         } finally {
             chain.pop();
@@ -304,7 +341,7 @@ final class ComposeProjectReader {
         if (!Files.isRegularFile(path)) {
             diagnostics.add(Diagnostic.error("C2033", "extends: file " + name + " does not exist", from));
         } else {
-            Optional<SourceFile> source = readText(name, Optional.of(path), from);
+            Optional<SourceFile> source = readReferenced(name, path, from);
             Optional<Value.MapV> root = source.flatMap(this::parse);
             if (root.isPresent()) {
                 Path dir = path.toAbsolutePath().normalize().getParent();

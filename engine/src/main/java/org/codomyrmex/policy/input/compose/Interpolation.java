@@ -18,6 +18,9 @@ import java.util.function.Function;
  * scalar it came from, so a finding on an interpolated value points at the text that produced it.
  */
 final class Interpolation {
+    /** Defaults nest at most this deep: deeper nesting is refused rather than recursed into. */
+    private static final int MAX_NESTING = 32;
+
     private final Function<String, String> lookup;
     private final List<Diagnostic> diagnostics;
 
@@ -70,6 +73,7 @@ final class Interpolation {
     private final class Parser {
         private final String text;
         private final Span at;
+        private int nesting;
 
         Parser(String text, Span at) {
             this.text = text;
@@ -145,22 +149,28 @@ final class Interpolation {
             }
             int wordStart = j + (colon ? 2 : 1);
             boolean present = colon ? setAndNonEmpty : set;
-            switch (op) {
-                case '-' -> {
-                    return present ? value : expand(wordStart, close);
+            if (nesting + 1 > MAX_NESTING) throw invalid("expressions nested more than " + MAX_NESTING + " deep", null);
+            nesting++;
+            try {
+                switch (op) {
+                    case '-' -> {
+                        return present ? value : expand(wordStart, close);
+                    }
+                    case '+' -> {
+                        return present ? expand(wordStart, close) : "";
+                    }
+                    case '?' -> {
+                        if (present) return value;
+                        String message = expand(wordStart, close);
+                        String why = colon && set ? "is empty" : "is not set";
+                        throw new InterpolationError("C2002", "required variable " + name + " " + why
+                            + (message.isEmpty() ? "" : ": " + message), "set " + name + " in the environment or in .env");
+                    }
+                    default -> throw invalid("'${" + text.substring(from, close) + "}' has an unknown operator '"
+                        + text.substring(j, Math.min(close, j + (colon ? 2 : 1))) + "'", "operators are :- - :? ? :+ +");
                 }
-                case '+' -> {
-                    return present ? expand(wordStart, close) : "";
-                }
-                case '?' -> {
-                    if (present) return value;
-                    String message = expand(wordStart, close);
-                    String why = colon && set ? "is empty" : "is not set";
-                    throw new InterpolationError("C2002", "required variable " + name + " " + why
-                        + (message.isEmpty() ? "" : ": " + message), "set " + name + " in the environment or in .env");
-                }
-                default -> throw invalid("'${" + text.substring(from, close) + "}' has an unknown operator '"
-                    + text.substring(j, Math.min(close, j + (colon ? 2 : 1))) + "'", "operators are :- - :? ? :+ +");
+            } finally {
+                nesting--;
             }
         }
 

@@ -67,13 +67,16 @@ final class ComposeFixtures {
         return ((Value.Str) v).value();
     }
 
-    /** The 1-based line of the only line of a fixture containing {@code snippet}. */
+    /**
+     * The 1-based line of the only line of a fixture containing {@code snippet}; a snippet starting with a space
+     * must start the line (so "  api:" finds the service, not "      api:" under depends_on).
+     */
     static int lineOf(String relative, String snippet) {
         try {
             List<String> lines = Files.readAllLines(ROOT.resolve(relative));
             int found = -1;
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains(snippet)) {
+                if (snippet.startsWith(" ") ? lines.get(i).startsWith(snippet) : lines.get(i).contains(snippet)) {
                     if (found >= 0) throw new AssertionError("'" + snippet + "' is on several lines of " + relative);
                     found = i + 1;
                 }

@@ -1,0 +1,228 @@
+package org.codomyrmex.policy.input.compose;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.LoadOptions;
+import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.model.Document;
+import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.testing.SchemaConformance;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.codomyrmex.policy.input.compose.ComposeFixtures.file;
+import static org.codomyrmex.policy.input.compose.ComposeFixtures.named;
+import static org.codomyrmex.policy.input.compose.ComposeFixtures.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input: every problem is a located diagnostic, and whatever could be read is still returned. */
+class ComposeErrorsTest {
+
+    private static LoadResult load(String fixture) {
+        return ComposeFixtures.load(Map.of(), fixture);
+    }
+
+    private static Diagnostic only(LoadResult r, String code) {
+        List<Diagnostic> found = r.diagnostics().stream().filter(d -> d.code().equals(code)).toList();
+        assertEquals(1, found.size(), ComposeFixtures.dump(r));
+        return found.get(0);
+    }
+
+    private static void assertAt(Diagnostic d, String fixture, int line, int column) {
+        assertEquals(file(fixture), d.span().file(), d.headline());
+        assertEquals(line, d.span().line(), d.headline());
+        assertEquals(column, d.span().column(), d.headline());
+    }
+
+    @Test
+    void requiredVariableUnsetIsAnErrorWithItsMessage() {
+        LoadResult r = load("errors/required.yaml");
+        Diagnostic d = only(r, "C2002");
+        assertTrue(d.isError());
+        assertEquals("required variable TAG is not set: set TAG to the release", d.message());
+        assertAt(d, "errors/required.yaml", 3, 12);
+        // The document is still there, with the value as written.
+        Document doc = ComposeFixtures.only(r);
+        assertEquals("nginx:${TAG:?set TAG to the release}", str(named(doc, "containers", "web").get("image")));
+        // With TAG set there is no error.
+        LoadResult ok = ComposeFixtures.load(Map.of("TAG", "1.27"), "errors/required.yaml");
+        assertEquals(List.of(), ok.diagnostics());
+        assertEquals("nginx:1.27", str(named(ComposeFixtures.only(ok), "containers", "web").get("image")));
+    }
+
+    @Test
+    void badInterpolationIsLocatedAndTheRestIsRead() {
+        LoadResult r = load("errors/bad-interpolation.yaml");
+        List<Diagnostic> errors = ComposeFixtures.errors(r);
+        assertEquals(List.of("C2001", "C2001"), errors.stream().map(Diagnostic::code).toList());
+        assertAt(errors.get(0), "errors/bad-interpolation.yaml", 5, 9);
+        assertTrue(errors.get(0).message().contains("PRICE=5$"), errors.get(0).message());
+        assertAt(errors.get(1), "errors/bad-interpolation.yaml", 7, 9);
+        Value.MapV web = named(ComposeFixtures.only(r), "containers", "web");
+        assertEquals("x", str(((Value.MapV) ((Value.ListV) web.get("env")).items().get(1)).get("value")));
+    }
+
+    @Test
+    void invalidYamlIsLocatedAndGivesNoDocument() {
+        LoadResult r = load("errors/invalid.yaml");
+        assertEquals(List.of(), r.documents());
+        Diagnostic d = only(r, "I1001");
+        assertTrue(d.isError());
+        assertEquals(file("errors/invalid.yaml"), d.span().file());
+        assertTrue(d.span().line() >= 4, d.headline());
+    }
+
+    @Test
+    void aFileThatIsNotAMappingIsAnError() {
+        LoadResult r = load("errors/not-a-mapping.yaml");
+        assertEquals(List.of(), r.documents());
+        assertAt(only(r, "C2011"), "errors/not-a-mapping.yaml", 1, 1);
+    }
+
+    @Test
+    void servicesNotAMappingIsAnErrorAndTheProjectIsStillRead() {
+        LoadResult r = load("errors/services-list.yaml");
+        Diagnostic d = only(r, "C2012");
+        assertTrue(d.isError());
+        assertAt(d, "errors/services-list.yaml", 2, 3);
+        Document doc = ComposeFixtures.only(r);
+        assertEquals(List.of(), ((Value.ListV) doc.view("services")).items());
+        assertEquals(List.of(), SchemaConformance.violations(doc));
+    }
+
+    @Test
+    void aServiceThatIsNotAMappingIsReportedAndTheOthersKept() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("s.yaml", "services:\n  a: nginx\n  b:\n    image: alpine\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "C2013");
+        assertEquals(new Span("s.yaml", 2, 6, 2, 10), d.span());
+        assertEquals(List.of("b"), ComposeFixtures.only(r).parts().stream().map(p -> p.name()).toList());
+    }
+
+    @Test
+    void unknownExtendsTargetsAreLocatedWithASuggestion() {
+        LoadResult r = load("errors/extends-unknown.yaml");
+        Diagnostic unknown = only(r, "C2031");
+        assertAt(unknown, "errors/extends-unknown.yaml", 5, 14);
+        assertEquals(Optional.of("did you mean 'web'?"), unknown.hint());
+        Diagnostic missingFile = only(r, "C2033");
+        assertTrue(missingFile.isError());
+        assertAt(missingFile, "errors/extends-unknown.yaml", 8, 7);
+        assertEquals(3, ComposeFixtures.only(r).parts().size());
+    }
+
+    @Test
+    void extendsCycleIsLocated() {
+        LoadResult r = load("errors/extends-cycle.yaml");
+        Diagnostic d = only(r, "C2032");
+        assertTrue(d.isError());
+        assertTrue(d.message().startsWith("extends cycle: "), d.message());
+        assertTrue(d.message().contains("a -> b -> c -> a"), d.message());
+        assertAt(d, "errors/extends-cycle.yaml", 8, 14);
+        Document doc = ComposeFixtures.only(r);
+        assertEquals("alpine", str(named(doc, "containers", "a").get("image")));
+    }
+
+    @Test
+    void typosMissingEnvFilesAndBadPortsAreReported() {
+        LoadResult r = load("errors/misc.yaml");
+        Diagnostic typo = only(r, "C2041");
+        assertAt(typo, "errors/misc.yaml", 4, 5);
+        assertEquals(Optional.of("did you mean 'privileged'?"), typo.hint());
+        Diagnostic envFile = only(r, "C2046");
+        assertTrue(envFile.isError());
+        assertAt(envFile, "errors/misc.yaml", 5, 15);
+        assertAt(only(r, "C2051"), "errors/misc.yaml", 7, 9);
+        assertAt(only(r, "C2052"), "errors/misc.yaml", 8, 9);
+        Document doc = ComposeFixtures.only(r);
+        assertEquals(List.of(), ((Value.ListV) named(doc, "containers", "web").get("ports")).items());
+        assertEquals(List.of(), SchemaConformance.violations(doc));
+    }
+
+    @Test
+    void emptyTooLargeUnreadableAndMissingInputs() {
+        LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
+        assertEquals(List.of(), empty.documents());
+        assertEquals("C2010", empty.diagnostics().get(0).code());
+
+        LoadOptions tiny = new LoadOptions(10, 100, 100, Map.of());
+        LoadResult big = new ComposeLoader().load(ComposeFixtures.source("webapp/compose.yaml"), tiny);
+        assertEquals(List.of(), big.documents());
+        assertEquals("C2005", big.diagnostics().get(0).code());
+
+        Path nowhere = Path.of("src/test/resources/compose/does-not-exist.yaml");
+        LoadResult missing = new ComposeLoader().load(InputSource.ofPath(nowhere.toString(), nowhere), ComposeFixtures.options(Map.of()));
+        assertEquals(List.of(), missing.documents());
+        assertEquals("C2004", missing.diagnostics().get(0).code());
+        assertEquals(nowhere.toString(), missing.diagnostics().get(0).span().file());
+
+        LoadResult none = ComposeLoader.loadProject(List.of(), ComposeFixtures.options(Map.of()));
+        assertEquals("C2000", none.diagnostics().get(0).code());
+    }
+
+    @Test
+    void wrongTypesAreWarningsNotCrashes() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("t.yaml", """
+            services:
+              s:
+                image: [not, a, string]
+                privileged: sometimes
+                pids_limit: many
+                ports: [{published: 80}, [1, 2], "a:b"]
+                volumes: [":", 5]
+                healthcheck: yes
+                environment: 3
+                build: 7
+            """)), ComposeFixtures.options(Map.of()));
+        Document doc = ComposeFixtures.only(r);
+        assertEquals(List.of(), SchemaConformance.violations(doc));
+        assertTrue(r.diagnostics().size() >= 9, ComposeFixtures.dump(r));
+        assertTrue(r.diagnostics().stream().allMatch(d -> d.span().isKnown() && d.span().file().equals("t.yaml")), ComposeFixtures.dump(r));
+        Value.MapV s = named(doc, "containers", "s");
+        assertTrue(s.get("image") instanceof Value.Null);
+        assertTrue(s.get("privileged") instanceof Value.Null);
+    }
+
+    @Test
+    void filesOutsideTheProjectAreNotRead(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path project = java.nio.file.Files.createDirectories(tmp.resolve("project"));
+        java.nio.file.Files.writeString(tmp.resolve("secret.env"), "AWS_SECRET_ACCESS_KEY=do-not-leak\n");
+        java.nio.file.Files.writeString(tmp.resolve("base.yaml"), "services:\n  b:\n    image: alpine\n");
+        java.nio.file.Files.writeString(project.resolve("inside.env"), "OK=1\n");
+        Path compose = java.nio.file.Files.writeString(project.resolve("compose.yaml"), """
+            services:
+              web:
+                image: nginx
+                env_file: [../secret.env, inside.env]
+              other:
+                extends: {file: ../base.yaml, service: b}
+            """);
+        LoadResult r = new ComposeLoader().load(InputSource.ofPath(compose.toString(), compose), ComposeFixtures.options(Map.of()));
+        List<Diagnostic> refused = r.diagnostics().stream().filter(d -> d.code().equals("C2007")).toList();
+        assertEquals(2, refused.size(), ComposeFixtures.dump(r));
+        // extends is resolved first (line 6), env files when the model is built (line 4).
+        assertEquals(6, refused.get(0).span().line());
+        assertEquals(new Span(compose.toString(), 4, 16, 4, 28), refused.get(1).span());
+        Value.ListV env = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("env");
+        assertEquals(List.of("OK"), env.items().stream().map(v -> str(((Value.MapV) v).get("name"))).toList());
+        assertTrue(ComposeFixtures.dump(r).indexOf("do-not-leak") < 0);
+    }
+
+    @Test
+    void unknownTopLevelFieldsAndIncludeAreReported() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("top.yaml",
+            "include: [other.yaml]\nservice:\n  web: {}\nx-anchors: {}\nservices:\n  web:\n    image: nginx\n")),
+            ComposeFixtures.options(Map.of()));
+        assertEquals(new Span("top.yaml", 1, 1, 1, 7), only(r, "C2015").span());
+        Diagnostic typo = only(r, "C2016");
+        assertEquals(2, typo.span().line());
+        assertEquals(Optional.of("did you mean 'services'?"), typo.hint());
+        assertEquals(2, r.diagnostics().size(), ComposeFixtures.dump(r));
+    }
+}

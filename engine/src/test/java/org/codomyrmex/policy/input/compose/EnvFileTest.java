@@ -1,0 +1,74 @@
+package org.codomyrmex.policy.input.compose;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnvFileTest {
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+
+    private Map<String, EnvFile.Entry> parse(String text, Map<String, String> env) {
+        return EnvFile.parse(new SourceFile("app.env", text), env::get, diagnostics);
+    }
+
+    @Test
+    void readsTheFormsComposeAccepts() {
+        Map<String, EnvFile.Entry> e = parse("""
+            # comment
+            PLAIN=value
+            export EXPORTED=yes
+            SPACED = padded   
+            DOUBLE="a \\"quoted\\" line\\nnext"
+            SINGLE='kept ${AS} is'
+            INLINE=value # a comment
+            HASH=a#b
+            REF=${PLAIN}-${FROM_ENV}
+            EMPTY=
+            """, Map.of("FROM_ENV", "outside"));
+        assertEquals("value", e.get("PLAIN").value());
+        assertEquals("yes", e.get("EXPORTED").value());
+        assertEquals("padded", e.get("SPACED").value());
+        assertEquals("a \"quoted\" line\nnext", e.get("DOUBLE").value());
+        assertEquals("kept ${AS} is", e.get("SINGLE").value());
+        assertEquals("value", e.get("INLINE").value());
+        assertEquals("a#b", e.get("HASH").value());
+        assertEquals("value-outside", e.get("REF").value());
+        assertEquals("", e.get("EMPTY").value());
+        assertTrue(diagnostics.isEmpty(), diagnostics.toString());
+    }
+
+    @Test
+    void valuesKeepTheirLine() {
+        Map<String, EnvFile.Entry> e = parse("A=1\n\n  B=2\n", Map.of());
+        assertEquals("app.env", e.get("A").span().file());
+        assertEquals(1, e.get("A").span().line());
+        assertEquals(3, e.get("B").span().line());
+        assertEquals(3, e.get("B").span().column());
+    }
+
+    @Test
+    void bareNameTakesTheEnvironmentOrIsSkipped() {
+        Map<String, EnvFile.Entry> e = parse("FROM_ENV\nMISSING\n", Map.of("FROM_ENV", "x"));
+        assertEquals("x", e.get("FROM_ENV").value());
+        assertFalse(e.containsKey("MISSING"));
+    }
+
+    @Test
+    void laterLinesWinAndBadLinesAreReported() {
+        Map<String, EnvFile.Entry> e = parse("A=1\nnot a valid line\nA=2\nQ=\"open\n", Map.of());
+        assertEquals("2", e.get("A").value());
+        assertEquals(3, e.get("A").span().line());
+        assertEquals("open", e.get("Q").value());
+        assertEquals(List.of("C2020", "C2021"), diagnostics.stream().map(Diagnostic::code).toList());
+        assertEquals(2, diagnostics.get(0).span().line());
+        assertEquals(4, diagnostics.get(1).span().line());
+    }
+}
