@@ -17,10 +17,13 @@ final class ShellCommands {
      * of the script and {@code position} is the place of the command in its pipeline (0 for the first).
      */
     record SimpleCommand(String text, List<String> argv, int start, int end, int pipeline, int position) {
-        /** The program run: the first word that is not a {@code NAME=value} assignment, without its directory. */
+        /**
+         * The program run: the first word that is neither a {@code NAME=value} assignment nor a redirection
+         * ({@code <<EOF}, {@code >file}, {@code 2>&1}), without its directory.
+         */
         String program() {
             for (String w : argv) {
-                if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) continue;
+                if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*") || w.matches("\\d*[<>].*")) continue;
                 int slash = w.lastIndexOf('/');
                 return slash >= 0 && slash < w.length() - 1 ? w.substring(slash + 1) : w;
             }
