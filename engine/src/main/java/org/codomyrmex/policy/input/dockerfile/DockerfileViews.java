@@ -157,8 +157,10 @@ final class DockerfileViews {
             .put("is_final_stage", isFinal(stage), span)
             .put("line", instr.startLine(), span)
             .put("endLine", instr.endLine(), span);
-        instr.onbuild().ifPresent(child -> o.put("onbuild", instruction(step == null ? null
-            : new StageGraph.Step(child, stage, List.of(), List.of()), child)));
+        // An ONBUILD trigger runs in a later build: it is shown as written, nothing substituted.
+        instr.onbuild().ifPresent(child -> o.put("onbuild", instruction(new StageGraph.Step(child, stage,
+            child.args().stream().map(w -> Expanded.literal(w.text(), w.span())).toList(),
+            child.flags().stream().map(f -> f.value().map(v -> Expanded.literal(v, f.span()))).toList()), child)));
         return o;
     }
 

@@ -209,6 +209,13 @@ class DockerfileLoaderTest {
 
         Value c = at(doc.view("containers"), "0");
         assertEquals(List.of("/bin/sh", "-c", "ash /script.sh"), strings(c, "command"));
+
+        Document onbuild = only(load("Dockerfile", "FROM a\nONBUILD COPY --from=b $X /y\n"));
+        Value trigger = at(onbuild.view("instructions"), "1", "onbuild");
+        assertEquals("COPY", str(trigger, "keyword"));
+        assertEquals(List.of("$X", "/y"), strings(trigger, "expanded"), "a trigger is shown as written");
+        assertEquals("b", str(trigger, "flags", "0", "value"));
+        assertEquals(List.of(), SchemaConformance.violations(onbuild));
     }
 
     @Test
