@@ -150,7 +150,8 @@ public final class DockerfileParser {
             Instruction child = instr.onbuild().get();
             Instruction newChild = child.withHeredocs(docs, child.span().to(span));
             return new Instruction(instr.keyword(), instr.keywordSpan(), instr.flags(), instr.args(), instr.pairs(),
-                instr.json(), instr.rest(), List.of(), Optional.of(newChild), instr.original(), span, instr.known());
+                instr.json(), instr.rest(), List.of(), Optional.of(newChild), instr.original(), span, instr.known(),
+                instr.restText());
         }
         return instr.withHeredocs(docs, span);
     }
@@ -243,7 +244,7 @@ public final class DockerfileParser {
             }
         }
         return Optional.of(new Instruction(keyword, keywordSpan, flags, args.words, args.pairs, args.json, rest,
-            List.of(), Optional.ofNullable(args.child), t.substring(a, b), span, known));
+            List.of(), Optional.ofNullable(args.child), t.substring(a, b), span, known, line.sub(r0, r1)));
     }
 
     private static boolean isTokenSpace(char c) {

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param onbuild  the instruction an ONBUILD wraps
  * @param original the logical line: continuation lines joined, comments dropped
  * @param known    false for an instruction BuildKit does not know
+ * @param restText the argument text with the source offset of every character, for exact spans inside it
  */
 public record Instruction(String keyword, Span keywordSpan, List<Flag> flags, List<Word> args, List<KeyValue> pairs,
                           boolean json, Word rest, List<Heredoc> heredocs, Optional<Instruction> onbuild,
-                          String original, Span span, boolean known) {
+                          String original, Span span, boolean known, LocatedText restText) {
     public Instruction {
         flags = List.copyOf(flags);
         args = List.copyOf(args);
@@ -45,7 +46,8 @@ public record Instruction(String keyword, Span keywordSpan, List<Flag> flags, Li
     }
 
     public Instruction withHeredocs(List<Heredoc> docs, Span newSpan) {
-        return new Instruction(keyword, keywordSpan, flags, args, pairs, json, rest, docs, onbuild, original, newSpan, known);
+        return new Instruction(keyword, keywordSpan, flags, args, pairs, json, rest, docs, onbuild, original, newSpan, known,
+            restText);
     }
 
     /** The first flag of that name, e.g. {@code flag("from")}. */

@@ -1,0 +1,174 @@
+package org.codomyrmex.policy.input.dockerfile;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ARG/ENV substitution and stage semantics, checked against what BuildKit does. */
+class StageGraphTest {
+
+    static StageGraph.Result graph(String text, Map<String, String> buildArgs, Optional<String> target) {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", text));
+        assertEquals(List.of(), p.diagnostics().stream().filter(Diagnostic::isError).toList());
+        return StageGraph.build(p.dockerfile(), buildArgs, target);
+    }
+
+    static StageGraph.Result graph(String text) {
+        return graph(text, Map.of(), Optional.empty());
+    }
+
+    static String env(Stage s, String name) {
+        return s.config().env().stream().filter(e -> e.key().text().equals(name)).findFirst().orElseThrow().value().value();
+    }
+
+    static Expanded envEntry(Stage s, String name) {
+        return s.config().env().stream().filter(e -> e.key().text().equals(name)).findFirst().orElseThrow().value();
+    }
+
+    @Test
+    void substitutionFollowsBuildkitShellRules() {
+        Stage s = graph("""
+            ARG A=1
+            FROM img:$A
+            ARG A
+            ARG B=${A:-x}-${C:-y}
+            ENV E='$A' F="$A" G=\\$A H=${UNSET:+z} I=${A:+set} J=${A-d} K=${A#1} L="a b"
+            ENV M=$F N=${F}x
+            """).stages().get(0);
+        assertEquals("img:1", s.base().value());
+        assertEquals("1-${C:-y}", s.args().get(1).value().value());
+        assertEquals(Set.of("C"), s.args().get(1).value().unresolved());
+        assertEquals("$A", env(s, "E"), "no expansion inside single quotes");
+        assertEquals("1", env(s, "F"));
+        assertEquals("$A", env(s, "G"), "an escaped dollar stays");
+        assertEquals("${UNSET:+z}", env(s, "H"));
+        assertFalse(envEntry(s, "H").isResolved());
+        assertEquals("set", env(s, "I"));
+        assertEquals("1", env(s, "J"));
+        assertEquals("", env(s, "K"));
+        assertEquals("a b", env(s, "L"));
+        assertEquals("1", env(s, "M"), "ENV values see earlier ENV instructions");
+        assertEquals("1x", env(s, "N"));
+    }
+
+    @Test
+    void globalArgsMustBeRedeclaredAndEnvValuesOfOneInstructionSeeTheOldEnvironment() {
+        StageGraph.Result g = graph("""
+            ARG V=3.20
+            FROM alpine:${V}
+            ENV X=$V
+            FROM alpine
+            ARG V
+            ENV A=1 B=$A Y=$V
+            """);
+        Expanded x = envEntry(g.stages().get(0), "X");
+        assertEquals("$V", x.value(), "a global ARG is not visible in a stage until re-declared");
+        assertEquals(Set.of("V"), x.unresolved());
+        assertEquals("3.20", env(g.stages().get(1), "Y"));
+        assertEquals("$A", env(g.stages().get(1), "B"), "all pairs of one ENV are expanded against the previous env");
+    }
+
+    @Test
+    void buildArgsAndPredefinedArgs() {
+        String df = """
+            ARG TAG=1
+            FROM --platform=$BUILDPLATFORM base:$TAG AS b
+            ARG TARGETARCH
+            ARG GIVEN
+            ENV ARCH=$TARGETARCH G=$GIVEN
+            """;
+        Stage unresolved = graph(df).stages().get(0);
+        assertEquals("$BUILDPLATFORM", unresolved.platform().orElseThrow().value());
+        assertEquals(Set.of("BUILDPLATFORM"), unresolved.platform().orElseThrow().unresolved());
+        assertEquals("$TARGETARCH", env(unresolved, "ARCH"));
+        assertTrue(unresolved.args().get(0).predefined());
+
+        Stage given = graph(df, Map.of("TARGETARCH", "arm64", "GIVEN", "x", "TAG", "2", "BUILDPLATFORM", "linux/amd64"),
+            Optional.empty()).stages().get(0);
+        assertEquals("arm64", env(given, "ARCH"));
+        assertEquals("x", env(given, "G"));
+        assertEquals("base:2", given.base().value());
+        assertEquals("linux/amd64", given.platform().orElseThrow().value());
+    }
+
+    @Test
+    void effectiveConfigIsInheritedAlongStageChains() {
+        StageGraph.Result g = graph("""
+            FROM debian AS base
+            USER app
+            WORKDIR /srv
+            WORKDIR data
+            CMD ["serve"]
+            SHELL ["/bin/bash", "-c"]
+            LABEL a=1
+            ONBUILD RUN echo hi
+            FROM base AS mid
+            ENTRYPOINT run.sh
+            FROM mid
+            HEALTHCHECK NONE
+            EXPOSE 80/tcp 53/udp
+            """);
+        Stage last = g.stages().get(2);
+        assertTrue(last.isFinal());
+        assertEquals("app", last.config().user().orElseThrow().value());
+        assertEquals("/srv/data", last.config().workdir().orElseThrow().value());
+        assertEquals(List.of("/bin/bash", "-c", "run.sh"), last.config().entrypoint().orElseThrow().effective());
+        assertTrue(last.config().cmd().isEmpty(), "ENTRYPOINT resets the CMD inherited from the base stage");
+        assertTrue(last.config().healthcheck().orElseThrow().disabled());
+        assertEquals(List.of("80/tcp", "53/udp"), last.config().exposed().stream().map(Expanded::value).toList());
+        assertEquals("debian", last.rootImage().value());
+        assertEquals(Optional.of(1), last.baseStage());
+        assertEquals(1, g.stages().get(0).config().onbuild().size());
+        assertTrue(g.stages().get(2).config().onbuild().isEmpty(), "ONBUILD triggers are not passed on");
+        assertEquals(List.of(true, true, true), g.stages().stream().map(Stage::reachable).toList());
+    }
+
+    @Test
+    void stageGraphAndTarget() {
+        String df = """
+            FROM golang AS build
+            FROM build AS test
+            RUN --mount=type=bind,from=build,source=/out,target=/in true
+            FROM scratch
+            COPY --from=build /app /app
+            COPY --from=nginx:1.27 /etc/nginx /etc/nginx
+            """;
+        StageGraph.Result g = graph(df);
+        Stage fin = g.finalStageOf().orElseThrow();
+        assertEquals(2, fin.index());
+        assertEquals(List.of(Optional.empty(), Optional.of(0), Optional.empty()),
+            fin.dependencies().stream().map(Stage.Dependency::stage).toList());
+        assertEquals("nginx:1.27", fin.dependencies().get(2).reference().value());
+        assertFalse(g.stages().get(1).reachable());
+        assertEquals(Optional.of(0), g.stages().get(1).dependencies().get(1).stage());
+        assertEquals("mount", g.stages().get(1).dependencies().get(1).kind());
+
+        StageGraph.Result t = graph(df, Map.of(), Optional.of("test"));
+        assertEquals(Optional.of(1), t.finalStage());
+        assertTrue(t.stages().get(1).isFinal());
+        assertFalse(t.stages().get(2).isFinal());
+    }
+
+    @Test
+    void lexerErrorsAndEscapes() throws Exception {
+        ShellLexer lex = new ShellLexer('\\');
+        ShellLexer.Env env = n -> n.equals("X") ? Optional.of("v") : Optional.empty();
+        assertEquals("a v \"q\"", lex.processWord("a $X \\\"q\\\"", env).text());
+        assertEquals(List.of("a", "v w", "x"), lex.processWords("a \"$X w\" x", env).words());
+        assertEquals("v", lex.processWord("${X%%/*}", env).text());
+        assertEquals("abc", new ShellLexer('`').processWord("a`bc", env).text(), "the escape directive changes the escape");
+        assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("${X", env));
+        assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("'open", env));
+        assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("${}", env));
+    }
+}
