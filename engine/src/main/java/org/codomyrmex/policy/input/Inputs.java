@@ -3,6 +3,7 @@ package org.codomyrmex.policy.input;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.input.compose.ComposeLoader;
+import org.codomyrmex.policy.input.dockerfile.DockerfileLoader;
 import org.codomyrmex.policy.input.image.ImageLoader;
 import org.codomyrmex.policy.input.kubernetes.KubernetesLoader;
 import org.codomyrmex.policy.model.InputKind;
@@ -22,6 +23,7 @@ public final class Inputs {
         register(new KubernetesLoader());
         register(new ComposeLoader());
         register(new ImageLoader());
+        register(new DockerfileLoader());
     }
 
     private Inputs() {

@@ -63,7 +63,7 @@ class ComposeLoaderTest {
         assertEquals(lineOf(COMPOSE, "com.example.tier: backend"), api.span().endLine());
         // A finding on a value of the api service is attributed to that service.
         Value userValue = at(named(doc, "services", "api"), "user");
-        assertEquals("api", doc.resourceAt(userValue.span()).name());
+        assertEquals("api", doc.partAt(userValue.span()).orElseThrow().name());
         Value.MapV project = (Value.MapV) doc.view("project");
         assertEquals("shop", str(project.get("name")));
         assertEquals(List.of(file(COMPOSE)), strings(project.get("files")));

@@ -133,7 +133,7 @@ class DockerfileLoaderTest {
         Value userInstr = instrs.stream().filter(i -> "USER".equals(str(i, "keyword"))).findFirst().orElseThrow();
         assertEquals(true, bool(userInstr, "is_final_stage"));
         assertEquals("-1", String.valueOf(num(instrs.get(0), "stage")), "the global ARG belongs to no stage");
-        assertEquals("2", doc.resourceAt(userInstr.span()).name());
+        assertEquals("2", doc.partAt(userInstr.span()).orElseThrow().name());
 
         Value label = instrs.stream().filter(i -> "LABEL".equals(str(i, "keyword"))).findFirst().orElseThrow();
         assertEquals(true, bool(label, "unresolved"));

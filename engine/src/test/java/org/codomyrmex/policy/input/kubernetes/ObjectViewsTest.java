@@ -154,7 +154,7 @@ class ObjectViewsTest {
         assertEquals("Deployment/edge-ingress/edge-ingress-controller", dep.resource().display());
         assertEquals(155, dep.resource().span().line());
         assertEquals("controller", dep.parts().get(0).name());
-        assertEquals(dep.parts().get(0), dep.resourceAt(get(dep.view("containers"), 0, "image").span()));
+        assertEquals(dep.parts().get(0), dep.partAt(get(dep.view("containers"), 0, "image").span()).orElseThrow());
     }
 
     @Test
