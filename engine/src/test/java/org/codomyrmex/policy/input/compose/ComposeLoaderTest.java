@@ -61,9 +61,9 @@ class ComposeLoaderTest {
         Resource api = doc.parts().get(1);
         assertEquals(lineOf(COMPOSE, "  api:"), api.span().line());
         assertEquals(lineOf(COMPOSE, "com.example.tier: backend"), api.span().endLine());
-        // A finding on a value of the api service is attributed to that service.
-        Value userValue = at(named(doc, "services", "api"), "user");
-        assertEquals("api", doc.partAt(userValue.span()).orElseThrow().name());
+        // A finding on a value of the api service falls inside that service's part, and only that one.
+        Span user = at(named(doc, "services", "api"), "user").span();
+        assertEquals(List.of("api"), doc.parts().stream().filter(p -> holds(p.span(), user)).map(Resource::name).toList());
         Value.MapV project = (Value.MapV) doc.view("project");
         assertEquals("shop", str(project.get("name")));
         assertEquals(List.of(file(COMPOSE)), strings(project.get("files")));
@@ -274,5 +274,11 @@ class ComposeLoaderTest {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         ((Value.MapV) v).entries().forEach((k, x) -> out.put(k, Values.display(x)));
         return out;
+    }
+
+    private static boolean holds(Span outer, Span inner) {
+        boolean startsAfter = inner.line() > outer.line() || (inner.line() == outer.line() && inner.column() >= outer.column());
+        boolean endsBefore = inner.line() < outer.endLine() || (inner.line() == outer.endLine() && inner.column() <= outer.endColumn());
+        return outer.file().equals(inner.file()) && startsAfter && endsBefore;
     }
 }
