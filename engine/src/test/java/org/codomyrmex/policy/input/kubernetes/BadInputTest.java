@@ -250,4 +250,32 @@ class BadInputTest {
         assertTrue(r.diagnostics().stream().anyMatch(d -> d.code().equals("K1013") && d.span().line() == 6),
             headlines(r.diagnostics()));
     }
+
+    @Test
+    void unifiedFieldNamesWrittenInAManifestAreNotSilentlyOverwritten() {
+        LoadResult r = load("u.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: x
+                  runAsUser: 0
+                  resources:
+                    cpuLimit: 2
+                  env:
+                    - {name: A, value: b, fromSecret: true}
+            """);
+        Document d = only(r);
+        assertEquals(3, r.diagnostics().size(), headlines(r.diagnostics()));
+        Diagnostic runAs = r.diagnostics().get(0);
+        assertEquals("K2001", runAs.code());
+        assertAt(runAs, "u.yaml", 8, 7);
+        assertEquals("it belongs under securityContext", runAs.hint().orElseThrow());
+        assertTrue(r.diagnostics().get(1).message().contains("spec.containers[0].resources.cpuLimit"), r.diagnostics().get(1).message());
+        assertAt(r.diagnostics().get(2), "u.yaml", 12, 31);
+        assertTrue(get(d.view("containers"), 0, "runAsUser") instanceof Value.Null, "the securityContext decides");
+        assertTrue(get(d.view("containers"), 0, "env", 0, "fromSecret") instanceof Value.Bool b && !b.value());
+    }
 }
