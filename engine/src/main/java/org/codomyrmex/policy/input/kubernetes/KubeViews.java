@@ -169,28 +169,28 @@ final class KubeViews {
     // ---- pods and containers ----
 
     private void buildPod(Value objectMetadata) {
-        Value podSpec = Values.NULL;
-        Value podMeta = Values.NULL;
-        String path = "";
-        if (builtin && kind.equals("Pod")) {
-            podSpec = object.get("spec");
-            podMeta = objectMetadata;
-            path = "spec";
-        } else if (builtin && TEMPLATE_KINDS.contains(kind)) {
-            Value template = at(object, "spec", "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "spec.template.spec";
-        } else if (builtin && kind.equals("CronJob")) {
-            Value template = at(object, "spec", "jobTemplate", "spec", "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "spec.jobTemplate.spec.template.spec";
-        } else if (builtin && kind.equals("PodTemplate")) {
-            Value template = at(object, "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "template.spec";
+        String[] templatePath;
+        if (!builtin) {
+            templatePath = null;
+        } else if (kind.equals("Pod")) {
+            templatePath = new String[0];
+        } else if (TEMPLATE_KINDS.contains(kind)) {
+            templatePath = new String[] {"spec", "template"};
+        } else if (kind.equals("CronJob")) {
+            templatePath = new String[] {"spec", "jobTemplate", "spec", "template"};
+        } else if (kind.equals("PodTemplate")) {
+            templatePath = new String[] {"template"};
+        } else {
+            templatePath = null;
+        }
+        Value template = templatePath == null ? Values.NULL : walk(templatePath);
+        Value podSpec = template instanceof Value.MapV t ? t.get("spec") : Values.NULL;
+        Value podMeta = templatePath != null && templatePath.length == 0 ? objectMetadata
+            : template instanceof Value.MapV t ? t.get("metadata") : Values.NULL;
+        String path = templatePath == null ? "" : String.join(".", templatePath) + (templatePath.length == 0 ? "spec" : ".spec");
+        if (templatePath != null && template instanceof Value.MapV && podSpec instanceof Value.Null) {
+            diagnostics.add(Diagnostic.warning("K2007", kind + " has no pod spec at '" + path
+                + "'; Kubernetes rejects it, and rules see no containers", object.span()));
         }
         if (!(podSpec instanceof Value.MapV)) {
             if (!(podSpec instanceof Value.Null)) normalizer.normalize(podSpec, type("PodSpec"), path);
@@ -560,12 +560,29 @@ final class KubeViews {
 
     // ---- helpers ----
 
-    private static Value at(Value v, String... path) {
-        Value cur = v;
+    /**
+     * The object's value at {@code path} (the pod template), reporting where the path is missing or is not a
+     * mapping: a workload whose template cannot be read must not look like a workload without containers.
+     */
+    private Value walk(String[] path) {
+        Value cur = object;
+        StringBuilder at = new StringBuilder();
         for (String p : path) {
-            if (!(cur instanceof Value.MapV m)) return Values.NULL;
+            Value.MapV m = (Value.MapV) cur;
             cur = m.get(p);
+            at.append(at.length() == 0 ? "" : ".").append(p);
+            if (cur instanceof Value.Null) {
+                diagnostics.add(Diagnostic.warning("K2007", kind + " has no '" + at + "'; Kubernetes rejects it,"
+                    + " and rules see no containers", m.keySpans().containsKey(p) ? m.keySpan(p) : m.span()));
+                return Values.NULL;
+            }
+            if (!(cur instanceof Value.MapV)) {
+                diagnostics.add(Diagnostic.error("K2004", "'" + at + "' must be a mapping, found "
+                    + cur.typeName() + "; Kubernetes rejects it, and rules see no containers", cur.span()));
+                return Values.NULL;
+            }
         }
         return cur;
     }
+
 }
