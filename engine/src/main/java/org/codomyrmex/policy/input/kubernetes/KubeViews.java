@@ -32,13 +32,22 @@ final class KubeViews {
     private static final Set<String> TEMPLATE_KINDS =
         Set.of("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job");
 
+    /** The fields of the Kubernetes Container (and EphemeralContainer) API type. */
+    private static final Set<String> RAW_CONTAINER_FIELDS = Set.of("name", "image", "command", "args", "workingDir",
+        "ports", "env", "envFrom", "resources", "resizePolicy", "restartPolicy", "volumeMounts", "volumeDevices",
+        "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+        "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+        "targetContainerName");
+    private static final Set<String> SECURITY_CONTEXT_FIELDS = Set.of("runAsUser", "runAsGroup", "runAsNonRoot",
+        "privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "seccompProfile", "appArmorProfile",
+        "seLinuxOptions", "capabilities");
+
     private static final String APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
     private static final String SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
     private static final String SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod";
 
     private final Value.MapV object;
     private final String kind;
-    private final String apiVersion;
     private final boolean builtin;
     private final SchemaNormalizer normalizer;
     private final List<Diagnostic> diagnostics;
@@ -48,7 +57,6 @@ final class KubeViews {
     private KubeViews(Value.MapV object, String kind, String apiVersion, SourceFile source, List<Diagnostic> diagnostics) {
         this.object = object;
         this.kind = kind;
-        this.apiVersion = apiVersion;
         this.builtin = isBuiltinApi(apiVersion);
         this.diagnostics = diagnostics;
         this.normalizer = new SchemaNormalizer(source, diagnostics);
@@ -161,28 +169,28 @@ final class KubeViews {
     // ---- pods and containers ----
 
     private void buildPod(Value objectMetadata) {
-        Value podSpec = Values.NULL;
-        Value podMeta = Values.NULL;
-        String path = "";
-        if (builtin && kind.equals("Pod")) {
-            podSpec = object.get("spec");
-            podMeta = objectMetadata;
-            path = "spec";
-        } else if (builtin && TEMPLATE_KINDS.contains(kind)) {
-            Value template = at(object, "spec", "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "spec.template.spec";
-        } else if (builtin && kind.equals("CronJob")) {
-            Value template = at(object, "spec", "jobTemplate", "spec", "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "spec.jobTemplate.spec.template.spec";
-        } else if (builtin && kind.equals("PodTemplate")) {
-            Value template = at(object, "template");
-            podSpec = at(template, "spec");
-            podMeta = at(template, "metadata");
-            path = "template.spec";
+        String[] templatePath;
+        if (!builtin) {
+            templatePath = null;
+        } else if (kind.equals("Pod")) {
+            templatePath = new String[0];
+        } else if (TEMPLATE_KINDS.contains(kind)) {
+            templatePath = new String[] {"spec", "template"};
+        } else if (kind.equals("CronJob")) {
+            templatePath = new String[] {"spec", "jobTemplate", "spec", "template"};
+        } else if (kind.equals("PodTemplate")) {
+            templatePath = new String[] {"template"};
+        } else {
+            templatePath = null;
+        }
+        Value template = templatePath == null ? Values.NULL : walk(templatePath);
+        Value podSpec = template instanceof Value.MapV t ? t.get("spec") : Values.NULL;
+        Value podMeta = templatePath != null && templatePath.length == 0 ? objectMetadata
+            : template instanceof Value.MapV t ? t.get("metadata") : Values.NULL;
+        String path = templatePath == null ? "" : String.join(".", templatePath) + (templatePath.length == 0 ? "spec" : ".spec");
+        if (templatePath != null && template instanceof Value.MapV && podSpec instanceof Value.Null) {
+            diagnostics.add(Diagnostic.warning("K2007", kind + " has no pod spec at '" + path
+                + "'; Kubernetes rejects it, and rules see no containers", object.span()));
         }
         if (!(podSpec instanceof Value.MapV)) {
             if (!(podSpec instanceof Value.Null)) normalizer.normalize(podSpec, type("PodSpec"), path);
@@ -203,9 +211,11 @@ final class KubeViews {
             {"ephemeralContainers", "ephemeralContainer"}}) {
             if (!(pod.get(list[0]) instanceof Value.ListV raw)) continue;
             List<Value> merged = new ArrayList<>();
-            for (Value c : raw.items()) {
-                if (!(c instanceof Value.MapV cm)) continue; // reported by the normalizer
-                Value.MapV m = container(cm, list[1], pod, podMetaMap, objectMeta, path + "." + list[0]);
+            for (int i = 0; i < raw.items().size(); i++) {
+                if (!(raw.items().get(i) instanceof Value.MapV cm)) continue; // reported by the normalizer
+                String at = path + "." + list[0] + "[" + i + "]";
+                reportDerivedFieldsWritten(cm, at);
+                Value.MapV m = container(cm, list[1], pod, podMetaMap, objectMeta, at);
                 merged.add(m);
                 containers.add(m);
             }
@@ -237,6 +247,38 @@ final class KubeViews {
         m.put("automountServiceAccountToken", automountDefaulted ? Values.TRUE : automount);
         m.put("automountDefaulted", Values.bool(automountDefaulted));
         return new Value.MapV(m, Map.of(), span);
+    }
+
+    /**
+     * The raw pod spec is typed with KubeContainer, which also declares the unified fields derived below; a
+     * manifest that writes one of them ({@code runAsUser} beside {@code securityContext} instead of in it, a
+     * {@code cpuLimit} in resources) would otherwise be overwritten silently. Kubernetes rejects such fields.
+     */
+    private void reportDerivedFieldsWritten(Value.MapV c, String path) {
+        for (String key : c.entries().keySet()) {
+            if (!RAW_CONTAINER_FIELDS.contains(key)) {
+                String hint = SECURITY_CONTEXT_FIELDS.contains(key) ? "it belongs under securityContext" : null;
+                diagnostics.add(Diagnostic.warning("K2001", "unknown field '" + path + "." + key
+                    + "': a Kubernetes container has no field '" + key + "'; Kubernetes rejects or drops it, and rules do not see it",
+                    c.keySpan(key), hint));
+            }
+        }
+        nested(c.get("resources"), Set.of("limits", "requests", "claims"), path + ".resources");
+        if (c.get("env") instanceof Value.ListV env) {
+            for (int i = 0; i < env.items().size(); i++) {
+                nested(env.items().get(i), Set.of("name", "value", "valueFrom"), path + ".env[" + i + "]");
+            }
+        }
+    }
+
+    private void nested(Value v, Set<String> known, String path) {
+        if (!(v instanceof Value.MapV m)) return;
+        for (String key : m.entries().keySet()) {
+            if (!known.contains(key)) {
+                diagnostics.add(Diagnostic.warning("K2001", "unknown field '" + path + "." + key + "'; Kubernetes rejects"
+                    + " or drops it, and rules do not see it", m.keySpan(key), org.codomyrmex.policy.diag.Suggestions.hint(key, known)));
+            }
+        }
     }
 
     /** One container: its raw fields, then the unified fields of Container derived from it and its pod. */
@@ -518,12 +560,29 @@ final class KubeViews {
 
     // ---- helpers ----
 
-    private static Value at(Value v, String... path) {
-        Value cur = v;
+    /**
+     * The object's value at {@code path} (the pod template), reporting where the path is missing or is not a
+     * mapping: a workload whose template cannot be read must not look like a workload without containers.
+     */
+    private Value walk(String[] path) {
+        Value cur = object;
+        StringBuilder at = new StringBuilder();
         for (String p : path) {
-            if (!(cur instanceof Value.MapV m)) return Values.NULL;
+            Value.MapV m = (Value.MapV) cur;
             cur = m.get(p);
+            at.append(at.length() == 0 ? "" : ".").append(p);
+            if (cur instanceof Value.Null) {
+                diagnostics.add(Diagnostic.warning("K2007", kind + " has no '" + at + "'; Kubernetes rejects it,"
+                    + " and rules see no containers", m.keySpans().containsKey(p) ? m.keySpan(p) : m.span()));
+                return Values.NULL;
+            }
+            if (!(cur instanceof Value.MapV)) {
+                diagnostics.add(Diagnostic.error("K2004", "'" + at + "' must be a mapping, found "
+                    + cur.typeName() + "; Kubernetes rejects it, and rules see no containers", cur.span()));
+                return Values.NULL;
+            }
         }
         return cur;
     }
+
 }

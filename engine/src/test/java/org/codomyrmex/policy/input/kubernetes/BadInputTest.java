@@ -250,4 +250,67 @@ class BadInputTest {
         assertTrue(r.diagnostics().stream().anyMatch(d -> d.code().equals("K1013") && d.span().line() == 6),
             headlines(r.diagnostics()));
     }
+
+    @Test
+    void unifiedFieldNamesWrittenInAManifestAreNotSilentlyOverwritten() {
+        LoadResult r = load("u.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - name: c
+                  image: x
+                  runAsUser: 0
+                  resources:
+                    cpuLimit: 2
+                  env:
+                    - {name: A, value: b, fromSecret: true}
+            """);
+        Document d = only(r);
+        assertEquals(3, r.diagnostics().size(), headlines(r.diagnostics()));
+        Diagnostic runAs = r.diagnostics().get(0);
+        assertEquals("K2001", runAs.code());
+        assertAt(runAs, "u.yaml", 8, 7);
+        assertEquals("it belongs under securityContext", runAs.hint().orElseThrow());
+        assertTrue(r.diagnostics().get(1).message().contains("spec.containers[0].resources.cpuLimit"), r.diagnostics().get(1).message());
+        assertAt(r.diagnostics().get(2), "u.yaml", 12, 31);
+        assertTrue(get(d.view("containers"), 0, "runAsUser") instanceof Value.Null, "the securityContext decides");
+        assertTrue(get(d.view("containers"), 0, "env", 0, "fromSecret") instanceof Value.Bool b && !b.value());
+    }
+
+    @Test
+    void workloadsWhosePodTemplateCannotBeReadAreReported() {
+        LoadResult r = load("w.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: no-template}
+            spec:
+              replicas: 1
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: bad-template}
+            spec:
+              jobTemplate:
+                spec:
+                  template: [not, a, mapping]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: no-spec}
+            """);
+        assertEquals(3, r.documents().size());
+        assertEquals(3, r.diagnostics().size(), headlines(r.diagnostics()));
+        Diagnostic noTemplate = r.diagnostics().get(0);
+        assertEquals("K2007", noTemplate.code());
+        assertTrue(noTemplate.message().contains("'spec.template'"), noTemplate.message());
+        assertAt(noTemplate, "w.yaml", 5, 3);
+        Diagnostic badTemplate = r.diagnostics().get(1);
+        assertEquals("K2004", badTemplate.code());
+        assertAt(badTemplate, "w.yaml", 13, 17);
+        assertEquals("K2007", r.diagnostics().get(2).code());
+        assertTrue(r.diagnostics().get(2).message().contains("Pod has no pod spec at 'spec'"), r.diagnostics().get(2).message());
+        for (Document d : r.documents()) assertEquals(0, ((Value.ListV) d.view("containers")).items().size());
+    }
 }
