@@ -43,7 +43,7 @@ public final class ComposeLoader implements InputLoader {
         } catch (RuntimeException | StackOverflowError e) {
             // A bug of ours must not end the run: the project is reported as unread, at its first file.
             String name = files.isEmpty() ? "" : files.get(0).name();
-            return LoadResult.failed(Diagnostic.error("C2099", "internal error while reading the compose project: "
+            return LoadResult.failed(Diagnostic.error("I3099", "internal error while reading the compose project: "
                 + e.getClass().getSimpleName(), Span.of(name, 1, 1), "please report this with the compose file"));
         }
     }

@@ -90,10 +90,10 @@ final class ComposeModel {
     private void build() {
         for (String key : root.entries().keySet()) {
             if (key.equals("include")) {
-                diagnostics.add(Diagnostic.warning("C2015", "include is not supported: the included compose files are not read",
+                diagnostics.add(Diagnostic.warning("I3015", "include is not supported: the included compose files are not read",
                     root.keySpan(key), "pass them as more compose files instead"));
             } else if (!TOP_LEVEL_KEYS.contains(key) && !key.startsWith("x-")) {
-                diagnostics.add(Diagnostic.warning("C2016", "unknown top-level field '" + key + "'", root.keySpan(key),
+                diagnostics.add(Diagnostic.warning("I3016", "unknown top-level field '" + key + "'", root.keySpan(key),
                     Suggestions.hint(key, TOP_LEVEL_KEYS)));
             }
         }
@@ -118,7 +118,7 @@ final class ComposeModel {
                 containers.add(both[1]);
             }
         } else {
-            diagnostics.add(Diagnostic.warning("C2014", "the project defines no services", root.span()));
+            diagnostics.add(Diagnostic.warning("I3014", "the project defines no services", root.span()));
         }
         views.put("services", listOf(services, root.get("services").span()));
         views.put("containers", listOf(containers, root.get("services").span()));
@@ -156,7 +156,7 @@ final class ComposeModel {
         for (Map.Entry<String, Value> e : svc.entries().entrySet()) {
             String key = e.getKey();
             if (!SERVICE_KEYS.contains(key) && !key.startsWith("x-")) {
-                diagnostics.add(Diagnostic.warning("C2041", "unknown field '" + key + "' in service '" + name + "'",
+                diagnostics.add(Diagnostic.warning("I3041", "unknown field '" + key + "' in service '" + name + "'",
                     svc.keySpan(key), Suggestions.hint(key, SERVICE_KEYS)));
             }
         }
@@ -176,7 +176,7 @@ final class ComposeModel {
         s.put("image", image).put("build", build);
         c.put("image", image).put("build", build);
         if (image == null && build == null) {
-            diagnostics.add(Diagnostic.warning("C2040", "service '" + name + "' has neither an image nor a build", svc.span()));
+            diagnostics.add(Diagnostic.warning("I3040", "service '" + name + "' has neither an image nor a build", svc.span()));
         }
         s.put("containerName", str(svc.get("container_name"), "container_name"));
         s.put("command", present(svc.get("command"))).put("entrypoint", present(svc.get("entrypoint")));
@@ -316,7 +316,7 @@ final class ComposeModel {
         } else if (v instanceof Value.MapV m) {
             b = m;
         } else {
-            diagnostics.add(Diagnostic.warning("C2042", "build must be a path or a mapping, not a " + v.typeName(), v.span()));
+            diagnostics.add(Diagnostic.warning("I3042", "build must be a path or a mapping, not a " + v.typeName(), v.span()));
             return null;
         }
         Obj out = new Obj();
@@ -338,7 +338,7 @@ final class ComposeModel {
                 try {
                     out.put("dockerfilePath", new Value.Str(contextPath.get().resolve(dockerfile).normalize().toString(), at));
                 } catch (InvalidPathException e) {
-                    diagnostics.add(Diagnostic.warning("C2043", "build.dockerfile '" + dockerfile + "' is not a valid path", at));
+                    diagnostics.add(Diagnostic.warning("I3043", "build.dockerfile '" + dockerfile + "' is not a valid path", at));
                 }
             }
         }
@@ -364,7 +364,7 @@ final class ComposeModel {
             for (Value item : l.items()) {
                 String text = ComposeSyntax.text(item);
                 if (text == null) {
-                    diagnostics.add(Diagnostic.warning("C2044", "an environment entry must be NAME=VALUE, not a " + item.typeName(), item.span()));
+                    diagnostics.add(Diagnostic.warning("I3044", "an environment entry must be NAME=VALUE, not a " + item.typeName(), item.span()));
                     continue;
                 }
                 int eq = text.indexOf('=');
@@ -373,7 +373,7 @@ final class ComposeModel {
                 putVar(vars, name, item.span(), value);
             }
         } else if (!(env instanceof Value.Null)) {
-            diagnostics.add(Diagnostic.warning("C2044", "environment must be a mapping or a list, not a " + env.typeName(), env.span()));
+            diagnostics.add(Diagnostic.warning("I3044", "environment must be a mapping or a list, not a " + env.typeName(), env.span()));
         }
         return listOf(new ArrayList<>(vars.values()), env.span().isKnown() ? env.span() : envFile.span());
     }
@@ -401,7 +401,7 @@ final class ComposeModel {
             pathValue = str(item, "env_file");
         }
         if (!(pathValue instanceof Value.Str path)) {
-            diagnostics.add(Diagnostic.warning("C2045", "env_file needs a path", item.span()));
+            diagnostics.add(Diagnostic.warning("I3045", "env_file needs a path", item.span()));
             return;
         }
         Obj out = new Obj().put("path", path).put("required", requiredValue != null ? requiredValue : new Value.Bool(true, Span.NONE));
@@ -418,7 +418,7 @@ final class ComposeModel {
                     }
                 }
             } else if (required) {
-                diagnostics.add(Diagnostic.error("C2046", "env_file " + path.value() + " not found", path.span(),
+                diagnostics.add(Diagnostic.error("I3046", "env_file " + path.value() + " not found", path.span(),
                     "create it, or mark it optional with the long form: {path: " + path.value() + ", required: false}"));
             }
         }
@@ -443,7 +443,7 @@ final class ComposeModel {
             String targetText = ComposeSyntax.text(target);
             int[] targetRange = targetText == null ? null : range(targetText, target.span());
             if (targetRange == null) {
-                if (targetText == null) diagnostics.add(Diagnostic.warning("C2050", "a port needs a target (the container port)", m.span()));
+                if (targetText == null) diagnostics.add(Diagnostic.warning("I3050", "a port needs a target (the container port)", m.span()));
                 return;
             }
             Value published = m.get("published");
@@ -459,7 +459,7 @@ final class ComposeModel {
                 hostIp instanceof Value.Str h && !h.value().isEmpty() ? h : null, proto, m.span(), extra,
                 target.span(), published.span(), protocol == null ? m.span() : protocol.span());
         } else {
-            diagnostics.add(Diagnostic.warning("C2050", "a port must be a number, a string or a mapping, not a " + item.typeName(), item.span()));
+            diagnostics.add(Diagnostic.warning("I3050", "a port must be a number, a string or a mapping, not a " + item.typeName(), item.span()));
         }
     }
 
@@ -478,14 +478,14 @@ final class ComposeModel {
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0 || close + 1 >= rest.length() || rest.charAt(close + 1) != ':') {
-                diagnostics.add(Diagnostic.warning("C2051", "port '" + text + "' is not [IP]:HOST:CONTAINER", at));
+                diagnostics.add(Diagnostic.warning("I3051", "port '" + text + "' is not [IP]:HOST:CONTAINER", at));
                 return;
             }
             hostIp = rest.substring(1, close);
             String hostAndContainer = rest.substring(close + 2);
             int colon = hostAndContainer.indexOf(':');
             if (colon < 0) {
-                diagnostics.add(Diagnostic.warning("C2051", "port '" + text + "' is not [IP]:HOST:CONTAINER", at));
+                diagnostics.add(Diagnostic.warning("I3051", "port '" + text + "' is not [IP]:HOST:CONTAINER", at));
                 return;
             }
             host = hostAndContainer.substring(0, colon);
@@ -526,12 +526,12 @@ final class ComposeModel {
                           Span at, Obj extra, Span targetSpan, Span publishedSpan, Span protocolSpan) {
         int count = container[1] - container[0] + 1;
         if (host != null && host[1] - host[0] + 1 != count && count != 1) {
-            diagnostics.add(Diagnostic.warning("C2052", "port ranges of different sizes: host " + publishedText + " and container "
+            diagnostics.add(Diagnostic.warning("I3052", "port ranges of different sizes: host " + publishedText + " and container "
                 + container[0] + "-" + container[1], at));
             return;
         }
         if (count > MAX_PORTS_PER_ENTRY) {
-            diagnostics.add(Diagnostic.warning("C2053", "port range of " + count + " ports; only the first " + MAX_PORTS_PER_ENTRY
+            diagnostics.add(Diagnostic.warning("I3053", "port range of " + count + " ports; only the first " + MAX_PORTS_PER_ENTRY
                 + " are in the model", at));
             count = MAX_PORTS_PER_ENTRY;
         }
@@ -559,7 +559,7 @@ final class ComposeModel {
             if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
             return new int[] {start, end};
         } catch (NumberFormatException e) {
-            diagnostics.add(Diagnostic.warning("C2051", "'" + text + "' is not a port or port range (0-65535)", at));
+            diagnostics.add(Diagnostic.warning("I3051", "'" + text + "' is not a port or port range (0-65535)", at));
             return null;
         }
     }
@@ -587,7 +587,7 @@ final class ComposeModel {
                 int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
                 int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
                 if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
-                    diagnostics.add(Diagnostic.warning("C2053", "expose range of " + (end - start + 1) + " ports; only the first "
+                    diagnostics.add(Diagnostic.warning("I3053", "expose range of " + (end - start + 1) + " ports; only the first "
                         + MAX_PORTS_PER_ENTRY + " are in the model", e.span()));
                 }
                 for (int p = start; p <= end && p - start < MAX_PORTS_PER_ENTRY; p++) {
@@ -595,7 +595,7 @@ final class ComposeModel {
                         .put("protocol", new Value.Str(proto, e.span())).build(e.span()));
                 }
             } catch (NumberFormatException notAPort) {
-                diagnostics.add(Diagnostic.warning("C2051", "expose entry '" + Values.display(e) + "' is not a port or port range",
+                diagnostics.add(Diagnostic.warning("I3051", "expose entry '" + Values.display(e) + "' is not a port or port range",
                     e.span()));
             }
         }
@@ -608,7 +608,7 @@ final class ComposeModel {
         if (item instanceof Value.Str s) {
             Optional<ComposeSyntax.ShortVolume> parsed = ComposeSyntax.shortVolume(s.value());
             if (parsed.isEmpty()) {
-                diagnostics.add(Diagnostic.warning("C2055", "volume '" + s.value() + "' is not [SOURCE:]TARGET[:MODE]", s.span()));
+                diagnostics.add(Diagnostic.warning("I3055", "volume '" + s.value() + "' is not [SOURCE:]TARGET[:MODE]", s.span()));
                 return;
             }
             ComposeSyntax.ShortVolume v = parsed.get();
@@ -624,7 +624,7 @@ final class ComposeModel {
             Value source = str(m.get("source"), "volumes.source");
             String sourceText = source instanceof Value.Str ss ? ss.value() : "";
             if (type == null) {
-                diagnostics.add(Diagnostic.warning("C2056", "a volume in long syntax needs a type (bind, volume, tmpfs, ...)", m.span()));
+                diagnostics.add(Diagnostic.warning("I3056", "a volume in long syntax needs a type (bind, volume, tmpfs, ...)", m.span()));
                 type = new Value.Str(ComposeSyntax.isHostPath(sourceText) ? "bind" : "volume", m.span());
             }
             Obj o = new Obj().put("type", type).put("source", source);
@@ -641,7 +641,7 @@ final class ComposeModel {
             if (m.get("tmpfs") instanceof Value.MapV t) o.put("tmpfsSize", present(t.get("size")));
             out.add(o.build(m.span()));
         } else {
-            diagnostics.add(Diagnostic.warning("C2055", "a volume must be a string or a mapping, not a " + item.typeName(), item.span()));
+            diagnostics.add(Diagnostic.warning("I3055", "a volume must be a string or a mapping, not a " + item.typeName(), item.span()));
         }
     }
 
@@ -801,7 +801,7 @@ final class ComposeModel {
     private Value healthcheck(Value v) {
         if (v instanceof Value.Null) return null;
         if (!(v instanceof Value.MapV m)) {
-            diagnostics.add(Diagnostic.warning("C2057", "healthcheck must be a mapping, not a " + v.typeName(), v.span()));
+            diagnostics.add(Diagnostic.warning("I3057", "healthcheck must be a mapping, not a " + v.typeName(), v.span()));
             return null;
         }
         return new Obj().put("test", present(m.get("test"))).put("interval", str(m.get("interval"), "healthcheck.interval"))
@@ -824,7 +824,7 @@ final class ComposeModel {
                 } else if (e.getValue() instanceof Value.Null) {
                     def = new Value.MapV(Map.of(), Map.of(), keySpan);
                 } else {
-                    diagnostics.add(Diagnostic.warning("C2060", key + "." + e.getKey() + " must be a mapping, not a "
+                    diagnostics.add(Diagnostic.warning("I3060", key + "." + e.getKey() + " must be a mapping, not a "
                         + e.getValue().typeName(), e.getValue().span()));
                     continue;
                 }
@@ -911,14 +911,14 @@ final class ComposeModel {
         if (v instanceof Value.Str) return v;
         if (v instanceof Value.Null) return null;
         if (v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool) return new Value.Str(Values.display(v), v.span());
-        diagnostics.add(Diagnostic.warning("C2070", what + " must be a string, not a " + v.typeName(), v.span()));
+        diagnostics.add(Diagnostic.warning("I3070", what + " must be a string, not a " + v.typeName(), v.span()));
         return null;
     }
 
     private Value scalar(Value v, String what) {
         if (v instanceof Value.Null) return null;
         if (v instanceof Value.Str || v instanceof Value.Int || v instanceof Value.Float) return v;
-        diagnostics.add(Diagnostic.warning("C2070", what + " must be a number or a string, not a " + v.typeName(), v.span()));
+        diagnostics.add(Diagnostic.warning("I3070", what + " must be a number or a string, not a " + v.typeName(), v.span()));
         return null;
     }
 
@@ -930,7 +930,7 @@ final class ComposeModel {
             String t = s.value().strip().toLowerCase(Locale.ROOT);
             if (t.equals("true") || t.equals("false")) return new Value.Bool(t.equals("true"), s.span());
         }
-        diagnostics.add(Diagnostic.warning("C2070", what + " must be true or false, not " + Values.literal(v), v.span()));
+        diagnostics.add(Diagnostic.warning("I3070", what + " must be true or false, not " + Values.literal(v), v.span()));
         return null;
     }
 
@@ -945,7 +945,7 @@ final class ComposeModel {
                 // reported below
             }
         }
-        diagnostics.add(Diagnostic.warning("C2070", what + " must be an integer, not " + Values.literal(v), v.span()));
+        diagnostics.add(Diagnostic.warning("I3070", what + " must be an integer, not " + Values.literal(v), v.span()));
         return null;
     }
 
@@ -968,7 +968,7 @@ final class ComposeModel {
     private Value.MapV strMap(Value v, String what) {
         if (v instanceof Value.Null) return new Value.MapV(Map.of(), Map.of(), v.span());
         if (!(v instanceof Value.MapV || v instanceof Value.ListV)) {
-            diagnostics.add(Diagnostic.warning("C2070", what + " must be a mapping or a list of KEY=VALUE, not a " + v.typeName(), v.span()));
+            diagnostics.add(Diagnostic.warning("I3070", what + " must be a mapping or a list of KEY=VALUE, not a " + v.typeName(), v.span()));
             return new Value.MapV(Map.of(), Map.of(), v.span());
         }
         Value.MapV m = ComposeMerge.keyValueMap(v);
@@ -1012,7 +1012,7 @@ final class ComposeModel {
             Path dir = directories.getOrDefault(at.file(), Path.of("").toAbsolutePath());
             return Optional.of(dir.resolve(written).normalize());
         } catch (InvalidPathException e) {
-            diagnostics.add(Diagnostic.warning("C2043", "'" + written + "' is not a valid path", at));
+            diagnostics.add(Diagnostic.warning("I3043", "'" + written + "' is not a valid path", at));
             return Optional.empty();
         }
     }

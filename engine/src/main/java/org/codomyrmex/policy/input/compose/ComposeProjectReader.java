@@ -57,7 +57,7 @@ final class ComposeProjectReader {
 
     LoadResult read(List<InputSource> files) {
         if (files.isEmpty()) {
-            return LoadResult.failed(Diagnostic.error("C2000", "no compose file given", Span.NONE));
+            return LoadResult.failed(Diagnostic.error("I3000", "no compose file given", Span.NONE));
         }
         Path firstDirectory = directoryOf(files.get(0));
         for (InputSource file : files) {
@@ -142,13 +142,13 @@ final class ComposeProjectReader {
         try {
             Path real = path.toRealPath();
             if (projectRoots.stream().noneMatch(real::startsWith)) {
-                diagnostics.add(Diagnostic.warning("C2007", name + " is outside the project directory; it is not read", from,
+                diagnostics.add(Diagnostic.warning("I3007", name + " is outside the project directory; it is not read", from,
                     "only files under the compose files' directories are read"));
                 return Optional.empty();
             }
             return readText(name, Optional.of(real), from);
         } catch (IOException e) {
-            diagnostics.add(Diagnostic.error("C2004", "cannot read " + name + ": " + e.getClass().getSimpleName(), from));
+            diagnostics.add(Diagnostic.error("I3004", "cannot read " + name + ": " + e.getClass().getSimpleName(), from));
             return Optional.empty();
         }
     }
@@ -160,7 +160,7 @@ final class ComposeProjectReader {
             if (path.isPresent()) {
                 long size = Files.size(path.get());
                 if (size > options.maxFileBytes()) {
-                    diagnostics.add(Diagnostic.error("C2005", name + " is larger than " + options.maxFileBytes()
+                    diagnostics.add(Diagnostic.error("I3005", name + " is larger than " + options.maxFileBytes()
                         + " bytes; it is not read", from.isKnown() ? from : Span.of(name, 1, 1)));
                     return Optional.empty();
                 }
@@ -170,7 +170,7 @@ final class ComposeProjectReader {
             }
             return Optional.of(new SourceFile(name, decode(bytes)));
         } catch (IOException e) {
-            diagnostics.add(Diagnostic.error("C2004", "cannot read " + name + ": " + e.getClass().getSimpleName()
+            diagnostics.add(Diagnostic.error("I3004", "cannot read " + name + ": " + e.getClass().getSimpleName()
                 + (e.getMessage() != null ? " " + e.getMessage() : ""), from.isKnown() ? from : Span.of(name, 0, 0)));
             return Optional.empty();
         }
@@ -180,13 +180,13 @@ final class ComposeProjectReader {
         try {
             byte[] bytes = source.content().read();
             if (bytes.length > options.maxFileBytes()) {
-                diagnostics.add(Diagnostic.error("C2005", source.name() + " is larger than " + options.maxFileBytes()
+                diagnostics.add(Diagnostic.error("I3005", source.name() + " is larger than " + options.maxFileBytes()
                     + " bytes; it is not read", Span.of(source.name(), 1, 1)));
                 return Optional.empty();
             }
             return Optional.of(new SourceFile(source.name(), decode(bytes)));
         } catch (IOException e) {
-            diagnostics.add(Diagnostic.error("C2004", "cannot read " + source.name() + ": " + e.getClass().getSimpleName()
+            diagnostics.add(Diagnostic.error("I3004", "cannot read " + source.name() + ": " + e.getClass().getSimpleName()
                 + (e.getMessage() != null ? " " + e.getMessage() : ""), Span.of(source.name(), 0, 0)));
             return Optional.empty();
         }
@@ -211,14 +211,14 @@ final class ComposeProjectReader {
         }
         if (result.documents().isEmpty()) {
             if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
-                diagnostics.add(Diagnostic.warning("C2010", "the compose file is empty", Span.of(source.name(), 1, 1)));
+                diagnostics.add(Diagnostic.warning("I3010", "the compose file is empty", Span.of(source.name(), 1, 1)));
             }
             return Optional.empty();
         }
         Value.MapV merged = null;
         for (Value doc : result.documents()) {
             if (!(doc instanceof Value.MapV map)) {
-                diagnostics.add(Diagnostic.error("C2011", "a compose file must be a mapping (services:, networks:, ...), not a "
+                diagnostics.add(Diagnostic.error("I3011", "a compose file must be a mapping (services:, networks:, ...), not a "
                     + doc.typeName(), doc.span()));
                 continue;
             }
@@ -237,7 +237,7 @@ final class ComposeProjectReader {
                 entries.remove(section);
                 continue;
             }
-            diagnostics.add(Diagnostic.error("C2012", "'" + section + "' must be a mapping of names to definitions, not a "
+            diagnostics.add(Diagnostic.error("I3012", "'" + section + "' must be a mapping of names to definitions, not a "
                 + v.typeName(), v.span()));
             entries.remove(section);
         }
@@ -251,7 +251,7 @@ final class ComposeProjectReader {
                 } else if (s instanceof Value.Null) {
                     kept.put(e.getKey(), new Value.MapV(Map.of(), Map.of(), m.keySpan(e.getKey())));
                 } else {
-                    diagnostics.add(Diagnostic.error("C2013", "service '" + e.getKey() + "' must be a mapping, not a "
+                    diagnostics.add(Diagnostic.error("I3013", "service '" + e.getKey() + "' must be a mapping, not a "
                         + s.typeName(), s.span()));
                 }
             }
@@ -291,13 +291,13 @@ final class ComposeProjectReader {
                 targetName = ComposeSyntax.text(m.get("service"));
                 targetFile = ComposeSyntax.text(m.get("file"));
                 if (targetName == null) {
-                    diagnostics.add(Diagnostic.error("C2030", "extends needs 'service': the name of the service to extend", ext.span()));
+                    diagnostics.add(Diagnostic.error("I3030", "extends needs 'service': the name of the service to extend", ext.span()));
                     return own;
                 }
             } else {
                 targetName = ComposeSyntax.text(ext);
                 if (targetName == null) {
-                    diagnostics.add(Diagnostic.error("C2030", "extends must be a service name or a mapping with 'service' and 'file'", ext.span()));
+                    diagnostics.add(Diagnostic.error("I3030", "extends must be a service name or a mapping with 'service' and 'file'", ext.span()));
                     return own;
                 }
             }
@@ -310,7 +310,7 @@ final class ComposeProjectReader {
                 target = other.get();
             }
             if (!(target.services().entries().get(targetName) instanceof Value.MapV)) {
-                diagnostics.add(Diagnostic.error("C2031", "extends: service '" + targetName + "' is not defined in "
+                diagnostics.add(Diagnostic.error("I3031", "extends: service '" + targetName + "' is not defined in "
                     + target.name(), ext.span(), Suggestions.hint(targetName, target.services().entries().keySet())));
                 return own;
             }
@@ -319,7 +319,7 @@ final class ComposeProjectReader {
                 List<String> cycle = new ArrayList<>();
                 chain.descendingIterator().forEachRemaining(k -> cycle.add(k.substring(k.indexOf('#') + 1)));
                 cycle.add(targetName);
-                diagnostics.add(Diagnostic.error("C2032", "extends cycle: " + String.join(" -> ", cycle), ext.span(),
+                diagnostics.add(Diagnostic.error("I3032", "extends cycle: " + String.join(" -> ", cycle), ext.span(),
                     "a service cannot extend itself, directly or through others"));
                 return own;
             }
@@ -339,7 +339,7 @@ final class ComposeProjectReader {
         extendedFiles.put(key, Optional.empty()); // a file extending itself through another ends here
         Optional<FileServices> result = Optional.empty();
         if (!Files.isRegularFile(path)) {
-            diagnostics.add(Diagnostic.error("C2033", "extends: file " + name + " does not exist", from));
+            diagnostics.add(Diagnostic.error("I3033", "extends: file " + name + " does not exist", from));
         } else {
             Optional<SourceFile> source = readReferenced(name, path, from);
             Optional<Value.MapV> root = source.flatMap(this::parse);

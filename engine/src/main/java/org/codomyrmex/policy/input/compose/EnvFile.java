@@ -46,7 +46,7 @@ final class EnvFile {
             int eq = line.indexOf('=');
             String name = (eq < 0 ? line : line.substring(0, eq)).strip();
             if (!validName(name)) {
-                diagnostics.add(Diagnostic.warning("C2020", "'" + raw.strip() + "' is not a KEY=VALUE line; it is ignored",
+                diagnostics.add(Diagnostic.warning("I3020", "'" + raw.strip() + "' is not a KEY=VALUE line; it is ignored",
                     lineSpan, "env files hold one KEY=VALUE per line"));
                 continue;
             }
@@ -60,7 +60,7 @@ final class EnvFile {
             if (rest.startsWith("'")) {
                 int close = rest.indexOf('\'', 1);
                 if (close < 0) {
-                    diagnostics.add(Diagnostic.warning("C2021", "unterminated single quote in " + name
+                    diagnostics.add(Diagnostic.warning("I3021", "unterminated single quote in " + name
                         + "; the value is read to the end of the line", lineSpan));
                     value = rest.substring(1);
                 } else {
@@ -69,7 +69,7 @@ final class EnvFile {
             } else if (rest.startsWith("\"")) {
                 int close = closingDoubleQuote(rest);
                 if (close < 0) {
-                    diagnostics.add(Diagnostic.warning("C2021", "unterminated double quote in " + name
+                    diagnostics.add(Diagnostic.warning("I3021", "unterminated double quote in " + name
                         + "; the value is read to the end of the line", lineSpan));
                     close = rest.length();
                 }

@@ -163,7 +163,7 @@ final class Interpolation {
                         if (present) return value;
                         String message = expand(wordStart, close);
                         String why = colon && set ? "is empty" : "is not set";
-                        throw new InterpolationError("C2002", "required variable " + name + " " + why
+                        throw new InterpolationError("I3002", "required variable " + name + " " + why
                             + (message.isEmpty() ? "" : ": " + message), "set " + name + " in the environment or in .env");
                     }
                     default -> throw invalid("'${" + text.substring(from, close) + "}' has an unknown operator '"
@@ -177,7 +177,7 @@ final class Interpolation {
         private String variable(String name) {
             String value = lookup.apply(name);
             if (value == null) {
-                diagnostics.add(Diagnostic.warning("C2003", "variable " + name + " is not set; it is replaced by an empty string",
+                diagnostics.add(Diagnostic.warning("I3003", "variable " + name + " is not set; it is replaced by an empty string",
                     at, "set " + name + " in the environment or in .env, or give a default: ${" + name + ":-default}"));
                 return "";
             }
@@ -185,7 +185,7 @@ final class Interpolation {
         }
 
         private InterpolationError invalid(String what, String hint) {
-            return new InterpolationError("C2001", "invalid interpolation in \"" + text + "\": " + what, hint);
+            return new InterpolationError("I3001", "invalid interpolation in \"" + text + "\": " + what, hint);
         }
     }
 

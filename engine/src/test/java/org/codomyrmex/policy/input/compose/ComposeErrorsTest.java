@@ -43,7 +43,7 @@ class ComposeErrorsTest {
     @Test
     void requiredVariableUnsetIsAnErrorWithItsMessage() {
         LoadResult r = load("errors/required.yaml");
-        Diagnostic d = only(r, "C2002");
+        Diagnostic d = only(r, "I3002");
         assertTrue(d.isError());
         assertEquals("required variable TAG is not set: set TAG to the release", d.message());
         assertAt(d, "errors/required.yaml", 3, 12);
@@ -60,7 +60,7 @@ class ComposeErrorsTest {
     void badInterpolationIsLocatedAndTheRestIsRead() {
         LoadResult r = load("errors/bad-interpolation.yaml");
         List<Diagnostic> errors = ComposeFixtures.errors(r);
-        assertEquals(List.of("C2001", "C2001"), errors.stream().map(Diagnostic::code).toList());
+        assertEquals(List.of("I3001", "I3001"), errors.stream().map(Diagnostic::code).toList());
         assertAt(errors.get(0), "errors/bad-interpolation.yaml", 5, 9);
         assertTrue(errors.get(0).message().contains("PRICE=5$"), errors.get(0).message());
         assertAt(errors.get(1), "errors/bad-interpolation.yaml", 7, 9);
@@ -82,13 +82,13 @@ class ComposeErrorsTest {
     void aFileThatIsNotAMappingIsAnError() {
         LoadResult r = load("errors/not-a-mapping.yaml");
         assertEquals(List.of(), r.documents());
-        assertAt(only(r, "C2011"), "errors/not-a-mapping.yaml", 1, 1);
+        assertAt(only(r, "I3011"), "errors/not-a-mapping.yaml", 1, 1);
     }
 
     @Test
     void servicesNotAMappingIsAnErrorAndTheProjectIsStillRead() {
         LoadResult r = load("errors/services-list.yaml");
-        Diagnostic d = only(r, "C2012");
+        Diagnostic d = only(r, "I3012");
         assertTrue(d.isError());
         assertAt(d, "errors/services-list.yaml", 2, 3);
         Document doc = ComposeFixtures.only(r);
@@ -100,7 +100,7 @@ class ComposeErrorsTest {
     void aServiceThatIsNotAMappingIsReportedAndTheOthersKept() {
         LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("s.yaml", "services:\n  a: nginx\n  b:\n    image: alpine\n")),
             ComposeFixtures.options(Map.of()));
-        Diagnostic d = only(r, "C2013");
+        Diagnostic d = only(r, "I3013");
         assertEquals(new Span("s.yaml", 2, 6, 2, 10), d.span());
         assertEquals(List.of("b"), ComposeFixtures.only(r).parts().stream().map(p -> p.name()).toList());
     }
@@ -108,10 +108,10 @@ class ComposeErrorsTest {
     @Test
     void unknownExtendsTargetsAreLocatedWithASuggestion() {
         LoadResult r = load("errors/extends-unknown.yaml");
-        Diagnostic unknown = only(r, "C2031");
+        Diagnostic unknown = only(r, "I3031");
         assertAt(unknown, "errors/extends-unknown.yaml", 5, 14);
         assertEquals(Optional.of("did you mean 'web'?"), unknown.hint());
-        Diagnostic missingFile = only(r, "C2033");
+        Diagnostic missingFile = only(r, "I3033");
         assertTrue(missingFile.isError());
         assertAt(missingFile, "errors/extends-unknown.yaml", 8, 7);
         assertEquals(3, ComposeFixtures.only(r).parts().size());
@@ -120,7 +120,7 @@ class ComposeErrorsTest {
     @Test
     void extendsCycleIsLocated() {
         LoadResult r = load("errors/extends-cycle.yaml");
-        Diagnostic d = only(r, "C2032");
+        Diagnostic d = only(r, "I3032");
         assertTrue(d.isError());
         assertTrue(d.message().startsWith("extends cycle: "), d.message());
         assertTrue(d.message().contains("a -> b -> c -> a"), d.message());
@@ -132,14 +132,14 @@ class ComposeErrorsTest {
     @Test
     void typosMissingEnvFilesAndBadPortsAreReported() {
         LoadResult r = load("errors/misc.yaml");
-        Diagnostic typo = only(r, "C2041");
+        Diagnostic typo = only(r, "I3041");
         assertAt(typo, "errors/misc.yaml", 4, 5);
         assertEquals(Optional.of("did you mean 'privileged'?"), typo.hint());
-        Diagnostic envFile = only(r, "C2046");
+        Diagnostic envFile = only(r, "I3046");
         assertTrue(envFile.isError());
         assertAt(envFile, "errors/misc.yaml", 5, 15);
-        assertAt(only(r, "C2051"), "errors/misc.yaml", 7, 9);
-        assertAt(only(r, "C2052"), "errors/misc.yaml", 8, 9);
+        assertAt(only(r, "I3051"), "errors/misc.yaml", 7, 9);
+        assertAt(only(r, "I3052"), "errors/misc.yaml", 8, 9);
         Document doc = ComposeFixtures.only(r);
         assertEquals(List.of(), ((Value.ListV) named(doc, "containers", "web").get("ports")).items());
         assertEquals(List.of(), SchemaConformance.violations(doc));
@@ -149,21 +149,21 @@ class ComposeErrorsTest {
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
-        assertEquals("C2010", empty.diagnostics().get(0).code());
+        assertEquals("I3010", empty.diagnostics().get(0).code());
 
         LoadOptions tiny = new LoadOptions(10, 100, 100, Map.of());
         LoadResult big = new ComposeLoader().load(ComposeFixtures.source("webapp/compose.yaml"), tiny);
         assertEquals(List.of(), big.documents());
-        assertEquals("C2005", big.diagnostics().get(0).code());
+        assertEquals("I3005", big.diagnostics().get(0).code());
 
         Path nowhere = Path.of("src/test/resources/compose/does-not-exist.yaml");
         LoadResult missing = new ComposeLoader().load(InputSource.ofPath(nowhere.toString(), nowhere), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), missing.documents());
-        assertEquals("C2004", missing.diagnostics().get(0).code());
+        assertEquals("I3004", missing.diagnostics().get(0).code());
         assertEquals(nowhere.toString(), missing.diagnostics().get(0).span().file());
 
         LoadResult none = ComposeLoader.loadProject(List.of(), ComposeFixtures.options(Map.of()));
-        assertEquals("C2000", none.diagnostics().get(0).code());
+        assertEquals("I3000", none.diagnostics().get(0).code());
     }
 
     @Test
@@ -204,7 +204,7 @@ class ComposeErrorsTest {
                 extends: {file: ../base.yaml, service: b}
             """);
         LoadResult r = new ComposeLoader().load(InputSource.ofPath(compose.toString(), compose), ComposeFixtures.options(Map.of()));
-        List<Diagnostic> refused = r.diagnostics().stream().filter(d -> d.code().equals("C2007")).toList();
+        List<Diagnostic> refused = r.diagnostics().stream().filter(d -> d.code().equals("I3007")).toList();
         assertEquals(2, refused.size(), ComposeFixtures.dump(r));
         // extends is resolved first (line 6), env files when the model is built (line 4).
         assertEquals(6, refused.get(0).span().line());
@@ -219,8 +219,8 @@ class ComposeErrorsTest {
         LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("top.yaml",
             "include: [other.yaml]\nservice:\n  web: {}\nx-anchors: {}\nservices:\n  web:\n    image: nginx\n")),
             ComposeFixtures.options(Map.of()));
-        assertEquals(new Span("top.yaml", 1, 1, 1, 7), only(r, "C2015").span());
-        Diagnostic typo = only(r, "C2016");
+        assertEquals(new Span("top.yaml", 1, 1, 1, 7), only(r, "I3015").span());
+        Diagnostic typo = only(r, "I3016");
         assertEquals(2, typo.span().line());
         assertEquals(Optional.of("did you mean 'services'?"), typo.hint());
         assertEquals(2, r.diagnostics().size(), ComposeFixtures.dump(r));

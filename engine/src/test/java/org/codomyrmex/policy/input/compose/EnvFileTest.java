@@ -67,7 +67,7 @@ class EnvFileTest {
         assertEquals("2", e.get("A").value());
         assertEquals(3, e.get("A").span().line());
         assertEquals("open", e.get("Q").value());
-        assertEquals(List.of("C2020", "C2021"), diagnostics.stream().map(Diagnostic::code).toList());
+        assertEquals(List.of("I3020", "I3021"), diagnostics.stream().map(Diagnostic::code).toList());
         assertEquals(2, diagnostics.get(0).span().line());
         assertEquals(4, diagnostics.get(1).span().line());
     }

@@ -73,7 +73,7 @@ class InterpolationTest {
         assertEquals("${DB_PASSWORD:?set the password}", run("${DB_PASSWORD:?set the password}"));
         assertEquals(1, diagnostics.size());
         Diagnostic d = diagnostics.get(0);
-        assertEquals("C2002", d.code());
+        assertEquals("I3002", d.code());
         assertTrue(d.isError());
         assertEquals(AT, d.span());
         assertEquals("required variable DB_PASSWORD is not set: set the password", d.message());
@@ -94,7 +94,7 @@ class InterpolationTest {
     void unsetVariableWithoutDefaultWarnsAndBecomesEmpty() {
         assertEquals("image:", run("image:${TAG}"));
         assertEquals(1, diagnostics.size());
-        assertEquals("C2003", diagnostics.get(0).code());
+        assertEquals("I3003", diagnostics.get(0).code());
         assertEquals(Diagnostic.Level.WARNING, diagnostics.get(0).level());
         assertEquals(AT, diagnostics.get(0).span());
     }
@@ -105,7 +105,7 @@ class InterpolationTest {
             diagnostics.clear();
             assertEquals(bad, run(bad), bad);
             assertEquals(1, diagnostics.size(), bad);
-            assertEquals("C2001", diagnostics.get(0).code(), bad);
+            assertEquals("I3001", diagnostics.get(0).code(), bad);
             assertEquals(AT, diagnostics.get(0).span(), bad);
         }
     }
@@ -130,7 +130,7 @@ class InterpolationTest {
     void deepNestingIsRefusedButManyExpressionsSideBySideAreFine() {
         String deep = "${A:-".repeat(5000) + "x" + "}".repeat(5000);
         assertEquals(deep, run(deep));
-        assertEquals("C2001", diagnostics.get(0).code());
+        assertEquals("I3001", diagnostics.get(0).code());
         assertTrue(diagnostics.get(0).message().contains("nested more than 32 deep"), diagnostics.get(0).message());
         diagnostics.clear();
         assertEquals("d".repeat(100), run("${UNSET:-d}".repeat(100)));
