@@ -89,4 +89,14 @@ class ScalarsTest {
         assertTrue(container(d, "hostNetwork") instanceof Value.Null);
         assertTrue(container(d, "runAsUser") instanceof Value.Null);
     }
+
+    @Test
+    void windowsLineEndingsKeepSpansAndWrittenText() {
+        LoadResult r = load("crlf.yaml", "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: c\r\n  labels:\r\n    version: 1.10\r\n");
+        Document d = only(r);
+        assertEquals(1, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals(6, r.diagnostics().get(0).span().line());
+        assertEquals(14, r.diagnostics().get(0).span().column());
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "version")));
+    }
 }
