@@ -2,7 +2,11 @@ package org.codomyrmex.policy.stdlib;
 
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.PolicyTests;
+import org.codomyrmex.policy.check.CheckedTest;
 import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.syntax.Decl;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -34,5 +38,32 @@ class StandardLibraryTest {
     @Test
     void everyRuleHasATest() {
         assertEquals(List.of(), List.copyOf(PolicyTests.run(ENGINE, t -> true).untested()));
+    }
+
+    /**
+     * Each rule has, for each input kind it covers, a test giving that kind of input that expects the rule at an
+     * exact line (positive) and a test giving that kind that expects no finding of it (negative).
+     */
+    @Test
+    void everyRuleHasPositiveAndNegativeTestsPerFormat() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (RuleInfo rule : ENGINE.rules()) {
+            for (InputKind kind : rule.formats()) {
+                boolean positive = false;
+                boolean negative = false;
+                for (CheckedTest t : ENGINE.checkedProgram().tests()) {
+                    boolean givesKind = t.decl().givens().stream()
+                        .anyMatch(g -> InputKind.parse(g.kind().text()).orElse(null) == kind);
+                    if (!givesKind) continue;
+                    for (Decl.Expectation e : t.decl().expectations()) {
+                        if (!e.ruleId().equals(rule.id())) continue;
+                        if (e.negated()) negative = true; else if (e.line().isPresent()) positive = true;
+                    }
+                }
+                if (!positive) missing.add(rule.id() + " has no positive " + kind.id() + " test with an exact line");
+                if (!negative) missing.add(rule.id() + " has no negative " + kind.id() + " test");
+            }
+        }
+        assertEquals(List.of(), missing);
     }
 }
