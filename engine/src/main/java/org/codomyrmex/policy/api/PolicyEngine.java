@@ -79,6 +79,11 @@ public final class PolicyEngine {
         return program;
     }
 
+    /** The parameters the policies declare, with their types and documentation. */
+    public List<Parameters.Declared> parameters() {
+        return Parameters.declared(program);
+    }
+
     /** Errors and warnings of the policies themselves. */
     public List<Diagnostic> policyDiagnostics() {
         return policyDiagnostics;
@@ -137,6 +142,16 @@ public final class PolicyEngine {
         private final List<Diagnostic> readErrors = new ArrayList<>();
         private long stepLimit = DEFAULT_STEP_LIMIT;
         private LoadOptions loadOptions = LoadOptions.defaults();
+        private final Map<String, org.codomyrmex.policy.model.Value> parameters = new LinkedHashMap<>();
+
+        /**
+         * Replaces the default of a {@code param} declared by the policies: a bare name sets it in every package
+         * that declares it, {@code package.name} in one. Unknown names and wrong types are policy errors.
+         */
+        public Builder parameter(String name, org.codomyrmex.policy.model.Value value) {
+            parameters.put(name, value);
+            return this;
+        }
 
         public Builder standardLibrary(boolean on) {
             this.standardLibrary = on;
@@ -198,7 +213,9 @@ public final class PolicyEngine {
             }
             CheckedProgram program = Checker.check(modules);
             diagnostics.addAll(program.diagnostics());
-            CompiledPolicy compiled = Compiler.compile(program);
+            Parameters.Resolved params = Parameters.resolve(program, parameters);
+            diagnostics.addAll(params.diagnostics());
+            CompiledPolicy compiled = Compiler.compile(program, params.values());
             return new PolicyEngine(program, compiled, diagnostics, texts, stepLimit, loadOptions);
         }
 

@@ -85,7 +85,7 @@ public final class Checker {
     private static final class PackageScope {
         final String name;
         final Map<String, Decl.Function> functions = new LinkedHashMap<>();
-        final Map<String, Decl.Const> constants = new LinkedHashMap<>();
+        final Map<String, Decl> constants = new LinkedHashMap<>();  // Decl.Const or Decl.Parameter
         final Map<String, Module> moduleOf = new LinkedHashMap<>();
 
         PackageScope(String name) {
@@ -107,7 +107,7 @@ public final class Checker {
         }
         for (Module m : modules) checkImports(m);
         for (PackageScope p : packages.values()) {
-            for (Decl.Const c : p.constants.values()) checkConstant(p, c);
+            for (Decl c : p.constants.values()) checkConstant(p, c);
             for (Decl.Function f : p.functions.values()) checkFunction(p, f);
         }
         Set<String> recursive = checkRecursion();
@@ -149,12 +149,13 @@ public final class Checker {
                     p.functions.put(f.name(), f);
                     p.moduleOf.put(f.name(), m);
                 }
-            } else if (d instanceof Decl.Const c) {
-                if (p.functions.containsKey(c.name()) || p.constants.containsKey(c.name())) {
-                    error("C2003", "'" + c.name() + "' is already defined in package " + p.name, c.nameSpan(), null);
+            } else if (d instanceof Decl.Const || d instanceof Decl.Parameter) {
+                Span nameSpan = d instanceof Decl.Const c ? c.nameSpan() : ((Decl.Parameter) d).nameSpan();
+                if (p.functions.containsKey(d.name()) || p.constants.containsKey(d.name())) {
+                    error("C2003", "'" + d.name() + "' is already defined in package " + p.name, nameSpan, null);
                 } else {
-                    p.constants.put(c.name(), c);
-                    p.moduleOf.put(c.name(), m);
+                    p.constants.put(d.name(), d);
+                    p.moduleOf.put(d.name(), m);
                 }
             }
         }
@@ -274,12 +275,17 @@ public final class Checker {
 
     // ------------------------------------------------------------------ constants and functions
 
-    private void checkConstant(PackageScope p, Decl.Const c) {
+    private void checkConstant(PackageScope p, Decl c) {
         String q = p.name + "." + c.name();
         Env env = new Env(p, p.moduleOf.get(c.name()), Optional.empty(), q, diagnostics);
         int before = errorCount(diagnostics);
-        Type t = type(c.value(), env);
-        if (errorCount(diagnostics) == before) constants.put(q, new CheckedConstant(q, c, t, env.maxSlots));
+        boolean parameter = c instanceof Decl.Parameter;
+        Expr value = parameter ? ((Decl.Parameter) c).defaultValue() : ((Decl.Const) c).value();
+        String doc = parameter ? ((Decl.Parameter) c).doc() : ((Decl.Const) c).doc();
+        Type t = type(value, env);
+        if (errorCount(diagnostics) == before) {
+            constants.put(q, new CheckedConstant(q, value, t, env.maxSlots, parameter, doc, c.span()));
+        }
     }
 
     private void checkFunction(PackageScope p, Decl.Function f) {

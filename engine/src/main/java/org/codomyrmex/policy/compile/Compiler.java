@@ -53,19 +53,29 @@ public final class Compiler {
     private final CheckedProgram program;
     private final Map<String, EvalCall.FunctionBody> functionBodies = new HashMap<>();
     private final Map<String, Value> constantValues = new HashMap<>();
+    private final Map<String, Value> parameters;
 
-    private Compiler(CheckedProgram program) {
+    private Compiler(CheckedProgram program, Map<String, Value> parameters) {
         this.program = program;
+        this.parameters = parameters;
     }
 
     /** Compiles everything that passed the checker (declarations with errors were already left out). */
     public static CompiledPolicy compile(CheckedProgram program) {
-        return new Compiler(program).run();
+        return compile(program, Map.of());
+    }
+
+    /**
+     * Compiles with parameter values replacing the defaults, keyed by qualified name ({@code registry.trusted});
+     * see {@code api.Parameters} for how user names are resolved and checked.
+     */
+    public static CompiledPolicy compile(CheckedProgram program, Map<String, Value> parameters) {
+        return new Compiler(program, parameters).run();
     }
 
     /** Compiles one expression checked inside {@code program} (the REPL's input). */
     public static Node compileExpression(CheckedProgram program, Expr expr) {
-        Compiler c = new Compiler(program);
+        Compiler c = new Compiler(program, Map.of());
         c.linkFunctions();
         return c.expr(expr);
     }
@@ -252,8 +262,13 @@ public final class Compiler {
         Value v = constantValues.get(qualifiedName);
         if (v != null) return v;
         CheckedConstant c = program.constants().get(qualifiedName);
-        Node n = expr(c.decl().value());
-        v = n.eval(new Frame(c.frameSize(), null, Budget.unlimited()));
+        Value override = c.parameter() ? parameters.get(qualifiedName) : null;
+        if (override != null) {
+            v = override;
+        } else {
+            Node n = expr(c.value());
+            v = n.eval(new Frame(c.frameSize(), null, Budget.unlimited()));
+        }
         constantValues.put(qualifiedName, v);
         return v;
     }

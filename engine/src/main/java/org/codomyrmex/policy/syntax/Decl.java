@@ -16,6 +16,10 @@ public sealed interface Decl {
     record Const(String name, Span nameSpan, Expr value, String doc, Span span) implements Decl {
     }
 
+    /** {@code param NAME = default}: a constant that configuration may override. */
+    record Parameter(String name, Span nameSpan, Expr defaultValue, String doc, Span span) implements Decl {
+    }
+
     record Param(String name, Span span) {
     }
 

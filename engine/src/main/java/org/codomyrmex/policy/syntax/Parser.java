@@ -202,7 +202,7 @@ public final class Parser {
             case PolicyLexer.SEVERITY, PolicyLexer.THREAT, PolicyLexer.REFS, PolicyLexer.REMEDIATION,
                 PolicyLexer.DESCRIPTION, PolicyLexer.TAGS, PolicyLexer.ON, PolicyLexer.REPORT, PolicyLexer.AT,
                 PolicyLexer.WHEN, PolicyLexer.GIVEN, PolicyLexer.EXPECT, PolicyLexer.LINE, PolicyLexer.COLUMN,
-                PolicyLexer.FINDINGS, PolicyLexer.FILE, PolicyLexer.NO, PolicyLexer.TEST, PolicyLexer.AS -> true;
+                PolicyLexer.FINDINGS, PolicyLexer.FILE, PolicyLexer.NO, PolicyLexer.TEST, PolicyLexer.AS, PolicyLexer.PARAM -> true;
             default -> false;
         };
     }
@@ -271,6 +271,10 @@ public final class Parser {
         if (d.constDecl() != null) {
             ConstDeclContext c = d.constDecl();
             return new Decl.Const(c.name().getText(), span(c.name()), expr(c.expr()), docComment(c), span(c));
+        }
+        if (d.paramDecl() != null) {
+            ParamDeclContext c = d.paramDecl();
+            return new Decl.Parameter(c.name().getText(), span(c.name()), expr(c.expr()), docComment(c), span(c));
         }
         if (d.funcDecl() != null) {
             FuncDeclContext f = d.funcDecl();

@@ -24,6 +24,7 @@ qualifiedName
 
 declaration
     : constDecl
+    | paramDecl
     | funcDecl
     | ruleDecl
     | testDecl
@@ -31,6 +32,11 @@ declaration
 
 constDecl
     : CONST name '=' expr
+    ;
+
+// A constant that users may override in their configuration (trusted registries, allowed capabilities...).
+paramDecl
+    : PARAM name '=' expr
     ;
 
 funcDecl
@@ -181,7 +187,7 @@ string
 name
     : IDENT
     | SEVERITY | THREAT | REFS | REMEDIATION | DESCRIPTION | TAGS | ON | REPORT | AT | WHEN
-    | GIVEN | EXPECT | LINE | COLUMN | FINDINGS | FILE | NO | TEST | AS
+    | GIVEN | EXPECT | LINE | COLUMN | FINDINGS | FILE | NO | TEST | AS | PARAM
     ;
 
 // ---------------------------------------------------------------- lexer
@@ -190,6 +196,7 @@ PACKAGE     : 'package';
 IMPORT      : 'import';
 AS          : 'as';
 CONST       : 'const';
+PARAM       : 'param';
 FUNC        : 'func';
 RULE        : 'rule';
 TEST        : 'test';
