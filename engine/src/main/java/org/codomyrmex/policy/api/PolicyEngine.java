@@ -10,6 +10,7 @@ import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.input.LoadOptions;
 import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.input.ScanIndex;
 import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
@@ -106,33 +107,47 @@ public final class PolicyEngine {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
-        int documents = 0;
+        List<Document> documents = new ArrayList<>();
         for (InputSource source : sources) {
             LoadResult loaded = Inputs.load(source, kind, loadOptions);
             diagnostics.addAll(loaded.diagnostics());
-            for (Document doc : loaded.documents()) {
-                documents++;
-                texts.putIfAbsent(doc.source().name(), doc.source());
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit);
-                findings.addAll(outcome.findings());
-                diagnostics.addAll(outcome.diagnostics());
-            }
+            documents.addAll(loaded.documents());
         }
-        return new Report(findings, diagnostics, texts, sources.size(), documents);
+        Report checked = checkDocuments(documents);
+        findings.addAll(checked.findings());
+        diagnostics.addAll(checked.diagnostics());
+        texts.putAll(checked.sources());
+        return new Report(findings, diagnostics, texts, sources.size(), documents.size());
     }
 
-    /** Checks documents that are already loaded. */
+    /**
+     * Checks documents that are already loaded, together: cross-document rules see all of them through the
+     * {@code scan} view, which is built once, on first use.
+     */
     public Report checkDocuments(List<Document> documents) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
+        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(() -> ScanIndex.build(documents, loadOptions));
         for (Document doc : documents) {
             texts.putIfAbsent(doc.source().name(), doc.source());
-            CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit);
+            CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan);
             findings.addAll(outcome.findings());
             diagnostics.addAll(outcome.diagnostics());
         }
         return new Report(findings, diagnostics, texts, 0, documents.size());
+    }
+
+    private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> supplier) {
+        return new java.util.function.Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = supplier.get();
+                return value;
+            }
+        };
     }
 
     /** Builds an engine; policy errors do not stop the build, they are kept in {@link #policyDiagnostics()}. */

@@ -145,7 +145,7 @@ public final class Compiler {
         if (e instanceof Expr.Name n) {
             Resolution r = program.resolution(n);
             if (r instanceof Resolution.Local local) return new EvalLocal(local.slot(), s);
-            if (r instanceof Resolution.View v) return new EvalView(v.name(), s);
+            if (r instanceof Resolution.View v) return v.name().equals("scan") ? new EvalView.Scan(s) : new EvalView(v.name(), s);
             return new EvalLiteral(constant(((Resolution.Constant) r).qualifiedName()), s);
         }
         if (e instanceof Expr.Field f) {

@@ -51,8 +51,13 @@ public final class CompiledPolicy {
         return byKind.get(kind);
     }
 
-    /** Runs every applicable rule on one document, each under its own step budget. */
+    /** Runs every applicable rule on one document, each under its own step budget, with no other documents. */
     public Outcome evaluate(Document doc, long stepLimit) {
+        return evaluate(doc, stepLimit, () -> org.codomyrmex.policy.model.Values.NULL);
+    }
+
+    /** Runs every applicable rule on one document; {@code scan} gives the scan view to cross-document rules. */
+    public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
@@ -63,7 +68,7 @@ public final class CompiledPolicy {
         for (CompiledRule rule : byKind.get(doc.kind())) {
             if (!rule.appliesTo(doc)) continue;
             try {
-                rule.evaluate(doc, new Budget(stepLimit), sink);
+                rule.evaluate(doc, new Budget(stepLimit), scan, sink);
             } catch (Budget.LimitExceeded e) {
                 Span at = doc.resource().span();
                 diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()

@@ -56,7 +56,11 @@ public final class CompiledRule {
     }
 
     public void evaluate(Document doc, Budget budget, Consumer<Finding> sink) {
-        Frame frame = new Frame(frameSize, doc, budget);
+        evaluate(doc, budget, () -> Values.NULL, sink);
+    }
+
+    public void evaluate(Document doc, Budget budget, java.util.function.Supplier<Value> scan, Consumer<Finding> sink) {
+        Frame frame = new Frame(frameSize, doc, budget, scan);
         run(0, frame, sink, Span.NONE);
     }
 

@@ -16,4 +16,16 @@ public final class EvalView extends Node {
     public Value eval(Frame frame) {
         return frame.document.view(name);
     }
+
+    /** The {@code scan} view: the same for every document of a scan, so it lives in the frame. */
+    public static final class Scan extends Node {
+        public Scan(Span span) {
+            super(span);
+        }
+
+        @Override
+        public Value eval(Frame frame) {
+            return frame.scan.get();
+        }
+    }
 }

@@ -141,8 +141,14 @@ public final class Schemas {
             pendingFields.put(name, parseFields());
         }
 
+        /** {@code input KIND { ... }}, or {@code input all { ... }} for views every kind has. */
         private void parseInput() {
             String kindName = next();
+            if (kindName.equals("all")) {
+                List<String[]> fields = parseFields();
+                for (InputKind k : InputKind.values()) pendingViews.computeIfAbsent(k, x -> new ArrayList<>()).addAll(fields);
+                return;
+            }
             InputKind kind = InputKind.parse(kindName).orElseThrow(() -> error("unknown input kind " + kindName));
             pendingViews.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(parseFields());
         }

@@ -73,6 +73,7 @@ public final class BuiltinRegistry {
         PortBuiltins.register(add);
         TimeBuiltins.register(add);
         EncodingBuiltins.register(add);
+        KubernetesBuiltins.register(add);
         return new BuiltinRegistry(table);
     }
 }

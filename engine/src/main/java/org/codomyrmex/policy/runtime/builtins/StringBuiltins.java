@@ -35,6 +35,11 @@ final class StringBuiltins {
             "The string in upper case (locale independent).",
             "upper(\"sys_admin\") == \"SYS_ADMIN\"",
             a -> mapString(a[0], s -> s.toUpperCase(Locale.ROOT))));
+        add.accept(fn(CATEGORY, "mask", List.of(p("secret", Type.STRING)), Type.STRING,
+            "The text with all but its first four characters hidden (fewer shown for short text), for messages"
+                + " about secrets: reports must never print a secret.",
+            "mask(\"AKIAIOSFODNN7EXAMPLE\") == \"AKIA****************\"",
+            a -> mapString(a[0], Masking::mask)));
         add.accept(fn(CATEGORY, "trim", List.of(p("s", Type.STRING)), Type.STRING,
             "The string without leading and trailing white space.",
             "trim(\"  root \") == \"root\"",
@@ -175,5 +180,18 @@ final class StringBuiltins {
         }
         // -0.0 for a single repeated character would print oddly; entropy is never negative.
         return h <= 0 ? 0.0 : h;
+    }
+
+    /** Masking of secrets for messages. */
+    static final class Masking {
+        private Masking() {
+        }
+
+        static String mask(String s) {
+            int n = s.codePointCount(0, s.length());
+            int shown = n >= 16 ? 4 : n >= 8 ? 2 : 0;
+            int cut = s.offsetByCodePoints(0, shown);
+            return s.substring(0, cut) + "*".repeat(Math.min(n - shown, 32));
+        }
     }
 }
