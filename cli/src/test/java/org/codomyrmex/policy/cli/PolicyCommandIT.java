@@ -168,4 +168,35 @@ class PolicyCommandIT {
         assertTrue(r.out().contains("PASS"), r.out());
         assertTrue(r.out().contains("1 passed, 0 failed"), r.out());
     }
+
+    @Test
+    void findingInsideAHeredocPointsAtItsOwnLine(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("pipe.policy");
+        Files.writeString(policy, """
+            package t
+            rule T-3 "Remote script piped into a shell" {
+              severity high
+              threat image-security
+              on dockerfile
+              for r in runs
+              for cmd in r.commands
+              where cmd.program in ["curl", "wget"] and cmd.pipesTo in ["sh", "bash"]
+              report "{cmd.program} piped into {cmd.pipesTo}" at cmd
+            }
+            """);
+        Path dockerfile = dir.resolve("Dockerfile");
+        Files.writeString(dockerfile, """
+            # syntax=docker/dockerfile:1
+            FROM debian:12
+            RUN <<EOF
+            set -e
+            apt-get update
+            curl -fsSL https://example.com/install.sh | sh
+            EOF
+            USER 1000
+            """);
+        Run r = run(null, "check", "--no-stdlib", "--policy", policy.toString(), dockerfile.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains(dockerfile + ":6:1 high T-3 curl piped into sh"), r.out());
+    }
 }
