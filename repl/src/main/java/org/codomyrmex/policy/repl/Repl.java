@@ -1,0 +1,124 @@
+package org.codomyrmex.policy.repl;
+
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The two ways to run a session. {@link #interactive} reads with JLine: highlighting, completion, history,
+ * multi-line input, Ctrl-C to drop the current input and Ctrl-D to leave; it works on dumb terminals too.
+ * {@link #script} reads plain lines (piped stdin) with the same rules for when an input is complete, prints
+ * only results and returns 1 when any input ended in an error, so {@code policy repl < script} is a test.
+ */
+public final class Repl {
+    /** Overrides where history is kept (tests point it at a temporary folder). */
+    public static final String HISTORY_ENV = "POLICY_REPL_HISTORY";
+    static final String PROMPT = "policy> ";
+    static final String CONTINUATION = "    ... ";
+
+    private Repl() {
+    }
+
+    /** {@code $POLICY_REPL_HISTORY}, else {@code ~/.policy_repl_history}. */
+    public static Path defaultHistoryFile() {
+        String env = System.getenv(HISTORY_ENV);
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return Path.of(System.getProperty("user.home"), ".policy_repl_history");
+    }
+
+    /**
+     * Runs an interactive session until Ctrl-D or {@code :quit}; returns 0.
+     *
+     * @param history where to keep history, or empty for none
+     * @param load    inputs to load first
+     */
+    public static int interactive(Terminal terminal, Optional<Path> history, List<String> load) {
+        PrintWriter out = terminal.writer();
+        ReplSession session = new ReplSession(out);
+        ReplParser parser = new ReplParser();
+        LineReaderBuilder builder = LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("policy")
+            .parser(parser)
+            .completer(new ReplCompleter(session))
+            .highlighter(new ReplHighlighter())
+            .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
+            .variable(LineReader.INDENTATION, 2)
+            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            .option(LineReader.Option.AUTO_FRESH_LINE, true);
+        history.ifPresent(h -> builder.variable(LineReader.HISTORY_FILE, h));
+        LineReader reader = builder.build();
+        session.lineSource(prompt -> {
+            parser.raw(true);
+            try {
+                return Optional.of(reader.readLine(prompt));
+            } catch (UserInterruptException | EndOfFileException e) {
+                return Optional.empty();
+            } finally {
+                parser.raw(false);
+            }
+        });
+        out.println("policy repl: type an expression, a rule or :help. Tab completes; Ctrl-C cancels; Ctrl-D leaves.");
+        for (String path : load) session.handle(":load " + path);
+        out.flush();
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine(PROMPT);
+            } catch (UserInterruptException e) {
+                continue; // Ctrl-C: what was typed is dropped, the session goes on
+            } catch (EndOfFileException e) {
+                break;
+            }
+            if (!session.handle(line)) break;
+        }
+        try {
+            reader.getHistory().save();
+        } catch (IOException e) {
+            out.println("warning: cannot save history: " + e.getMessage());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Runs the inputs of a script; 0 when none ended in an error, else 1. */
+    public static int script(BufferedReader in, PrintWriter out, List<String> load) {
+        ReplSession session = new ReplSession(out);
+        session.lineSource(prompt -> Optional.ofNullable(readLine(in)));
+        for (String path : load) session.handle(":load " + path);
+        StringBuilder buffer = new StringBuilder();
+        String line;
+        while ((line = readLine(in)) != null) {
+            if (buffer.isEmpty() && line.isBlank()) continue;
+            buffer.append(line);
+            if (Completeness.isComplete(buffer.toString())) {
+                boolean goOn = session.handle(buffer.toString());
+                buffer.setLength(0);
+                if (!goOn) break;
+            } else {
+                buffer.append('\n');
+            }
+        }
+        if (!buffer.isEmpty()) session.handle(buffer.toString()); // incomplete at the end: its error shows
+        out.flush();
+        return session.errorCount() > 0 ? 1 : 0;
+    }
+
+    private static String readLine(BufferedReader in) {
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
