@@ -74,7 +74,8 @@ final class Docs {
         String field = path.substring(dot + 1);
         Optional<Type> receiver = session.typeOf(path.substring(0, dot), List.of());
         if (receiver.isPresent() && receiver.get() instanceof ObjectType o) {
-            o.field(field).ifPresent(f -> out.add(path + ": " + f.type().display() + " (field of " + o.name() + ")\n  " + f.doc()));
+            o.field(field).ifPresent(f -> out.add(path + ": " + f.type().display() + " (field of " + o.name() + ")"
+                + (f.doc().isEmpty() ? "" : "\n  " + f.doc())));
         }
         if (out.isEmpty()) {
             session.typeOf(path, List.of()).filter(t -> !(t instanceof Type.Any)).ifPresent(t -> {

@@ -368,9 +368,16 @@ public final class ReplSession {
         bindings.put(name, binding);
         Type t = p.type();
         if (each) t = elementType(t);
-        out.println(name + ": " + t.display() + (each ? "  (each element in turn; expressions using " + name
-            + " show one result per element)" : ""));
-        showValue(new Expr.Name(name, nameSpan), bindingsFor(new Expr.Name(name, nameSpan)));
+        Expr self = new Expr.Name(name, nameSpan);
+        List<Binding> used = bindingsFor(self);
+        Prepared shownValue = prepare(self, true, used);
+        Value v = run(shownValue, Compiler.compileExpression(shownValue.checked().program(), shownValue.expr()));
+        if (each) {
+            out.println(name + ": " + t.display() + ", each element in turn (expressions using " + name + " print one line per element)");
+            printEach(v, used.stream().filter(Binding::each).toList(), 0, "", true);
+        } else {
+            out.println(name + ": " + t.display() + " = " + ValuePrinter.brief(v));
+        }
     }
 
     private static Type elementType(Type t) {
@@ -432,11 +439,12 @@ public final class ReplSession {
         for (int i = used.size() - 1; i >= 0; i--) {
             Binding b = used.get(i);
             if (b.each()) {
-                Expr element = pairs ? new Expr.ListLiteral(List.of(new Expr.Name(b.name(), b.nameSpan()), wrapped), wrapped.span()) : wrapped;
-                wrapped = new Expr.Comprehension(element, b.name(), b.nameSpan(), b.value(), Optional.empty(), wrapped.span());
+                // Wrappers carry no span: they are not the user's text, and traces leave them out.
+                Expr element = pairs ? new Expr.ListLiteral(List.of(new Expr.Name(b.name(), Span.NONE), wrapped), Span.NONE) : wrapped;
+                wrapped = new Expr.Comprehension(element, b.name(), b.nameSpan(), b.value(), Optional.empty(), Span.NONE);
                 depth++;
             } else {
-                wrapped = new Expr.Let(b.name(), b.nameSpan(), b.value(), wrapped, wrapped.span());
+                wrapped = new Expr.Let(b.name(), b.nameSpan(), b.value(), wrapped, Span.NONE);
             }
         }
         Checker.CheckedExpression checked = Checker.checkExpression(modules(), CONTEXT, wrapped, currentKind());
@@ -474,14 +482,14 @@ public final class ReplSession {
         if (each.isEmpty()) {
             out.println(ValuePrinter.withLocation(v));
         } else {
-            printEach(v, each, 0, "");
+            printEach(v, each, 0, "", false);
         }
     }
 
     /** Results of an expression over {@code for} bindings, one line per element, labelled by element. */
-    private void printEach(Value v, List<Binding> each, int level, String label) {
+    private void printEach(Value v, List<Binding> each, int level, String label, boolean brief) {
         if (!(v instanceof Value.ListV list)) {
-            out.println(label + ValuePrinter.withLocation(v));
+            out.println(label + (brief ? ValuePrinter.brief(v) : ValuePrinter.withLocation(v)));
             return;
         }
         if (list.items().isEmpty() && level == 0) out.println("(" + each.get(0).name() + " has no elements)");
@@ -490,8 +498,9 @@ public final class ReplSession {
             Value.ListV pair = (Value.ListV) item;
             Value element = pair.items().get(0);
             String here = label + each.get(level).name() + "=" + elementLabel(element, index++) + "  ";
-            if (level + 1 == each.size()) out.println(here + ValuePrinter.withLocation(pair.items().get(1)));
-            else printEach(pair.items().get(1), each, level + 1, here);
+            Value result = pair.items().get(1);
+            if (level + 1 == each.size()) out.println(here + (brief ? ValuePrinter.brief(result) : ValuePrinter.withLocation(result)));
+            else printEach(result, each, level + 1, here, brief);
         }
     }
 
@@ -551,7 +560,13 @@ public final class ReplSession {
             tracer.stop();
         }
         out.print(tracer.render());
-        out.println("=> " + ValuePrinter.withLocation(v));
+        List<Binding> each = used.stream().filter(Binding::each).toList();
+        out.print("=> ");
+        if (each.isEmpty()) out.println(ValuePrinter.withLocation(v));
+        else {
+            out.println();
+            printEach(v, each, 0, "   ", false);
+        }
     }
 
     /** The source text of a span, on one line, for traces. */

@@ -52,9 +52,14 @@ final class Tracer implements TraceListener {
         active = false;
     }
 
+    /** Literals and the REPL's own wrappers (binding lets, which have no span) are not steps worth showing. */
+    private static boolean shown(Node node) {
+        return !(node instanceof EvalLiteral) && node.span.isKnown();
+    }
+
     @Override
     public void enter(Node node) {
-        if (!active || node instanceof EvalLiteral) return;
+        if (!active || !shown(node)) return;
         Step s = new Step(open.size(), node.span);
         if (steps.size() < MAX_STEPS) steps.add(s); else dropped++;
         open.push(s);
@@ -62,7 +67,7 @@ final class Tracer implements TraceListener {
 
     @Override
     public void exit(Node node, Value value) {
-        if (!active || node instanceof EvalLiteral || open.isEmpty()) return;
+        if (!active || !shown(node) || open.isEmpty()) return;
         open.pop().value = value;
     }
 

@@ -21,6 +21,13 @@ final class ValuePrinter {
         return v.span().isKnown() ? shown + "    # " + v.span() : shown;
     }
 
+    /** One line, cut at the width: for bindings, whose value is often a whole container. */
+    static String brief(Value v) {
+        String flat = Values.literal(v);
+        if (flat.length() > WIDTH) flat = flat.substring(0, WIDTH - 5) + " ...";
+        return v.span().isKnown() ? flat + "    # " + v.span() : flat;
+    }
+
     static String show(Value v) {
         StringBuilder sb = new StringBuilder();
         write(v, 0, sb);
