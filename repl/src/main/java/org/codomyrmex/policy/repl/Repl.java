@@ -1,9 +1,13 @@
 package org.codomyrmex.policy.repl;
 
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 
 import java.io.BufferedReader;
@@ -25,8 +29,24 @@ public final class Repl {
     public static final String HISTORY_ENV = "POLICY_REPL_HISTORY";
     static final String PROMPT = "policy> ";
     static final String CONTINUATION = "    ... ";
+    private static final String CANCEL_WIDGET = "policy-cancel-input";
 
     private Repl() {
+    }
+
+    /**
+     * Runs a session on this process's terminal, or as a script when stdin or stdout is not a terminal (the
+     * {@code policy repl} command does the same with its options; this entry needs no CLI on the classpath).
+     */
+    public static void main(String[] args) throws IOException {
+        List<String> load = List.of(args);
+        if (System.console() == null) {
+            BufferedReader in = new BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            System.exit(script(in, new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8), load));
+        }
+        try (Terminal terminal = org.jline.terminal.TerminalBuilder.builder().system(true).build()) {
+            System.exit(interactive(terminal, Optional.of(defaultHistoryFile()), load));
+        }
     }
 
     /** {@code $POLICY_REPL_HISTORY}, else {@code ~/.policy_repl_history}. */
@@ -53,11 +73,11 @@ public final class Repl {
             .completer(new ReplCompleter(session))
             .highlighter(new ReplHighlighter())
             .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
-            .variable(LineReader.INDENTATION, 2)
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
             .option(LineReader.Option.AUTO_FRESH_LINE, true);
         history.ifPresent(h -> builder.variable(LineReader.HISTORY_FILE, h));
         LineReader reader = builder.build();
+        bindKeys(reader, terminal);
         session.lineSource(prompt -> {
             parser.raw(true);
             try {
@@ -89,6 +109,28 @@ public final class Repl {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Ctrl-C drops the current input even where the terminal does not turn it into a signal, and a dumb
+     * terminal (whose key map has no completion or history) still completes with Tab and recalls with
+     * Ctrl-P / Ctrl-N.
+     */
+    private static void bindKeys(LineReader reader, Terminal terminal) {
+        reader.getWidgets().put(CANCEL_WIDGET, () -> {
+            throw new UserInterruptException(reader.getBuffer().toString());
+        });
+        KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
+        main.bind(new Reference(CANCEL_WIDGET), KeyMap.ctrl('C'));
+        main.bind(new Reference(LineReader.COMPLETE_WORD), "\t");
+        main.bind(new Reference(LineReader.UP_HISTORY), KeyMap.ctrl('P'));
+        main.bind(new Reference(LineReader.DOWN_HISTORY), KeyMap.ctrl('N'));
+        if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+            // Deliver Ctrl-C to the key map rather than as a signal, which a dumb terminal does not act on.
+            Attributes attributes = terminal.getAttributes();
+            attributes.setLocalFlag(Attributes.LocalFlag.ISIG, false);
+            terminal.setAttributes(attributes);
+        }
     }
 
     /** Runs the inputs of a script; 0 when none ended in an error, else 1. */

@@ -80,7 +80,7 @@ final class Tracer implements TraceListener {
             } else {
                 String v = Values.literal(s.value);
                 sb.append(v.length() > VALUE_WIDTH ? v.substring(0, VALUE_WIDTH - 3) + "..." : v);
-                if (s.value.span().isKnown()) sb.append("    # ").append(s.value.span());
+                sb.append(ValuePrinter.location(s.value));
             }
             sb.append('\n');
         }

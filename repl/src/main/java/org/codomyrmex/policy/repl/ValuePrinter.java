@@ -17,15 +17,19 @@ final class ValuePrinter {
     }
 
     static String withLocation(Value v) {
-        String shown = show(v);
-        return v.span().isKnown() ? shown + "    # " + v.span() : shown;
+        return show(v) + location(v);
+    }
+
+    /** Where an input value was read from; nothing for values computed or written at the prompt. */
+    static String location(Value v) {
+        return v.span().isKnown() && !v.span().file().startsWith("<") ? "    # " + v.span() : "";
     }
 
     /** One line, cut at the width: for bindings, whose value is often a whole container. */
     static String brief(Value v) {
         String flat = Values.literal(v);
         if (flat.length() > WIDTH) flat = flat.substring(0, WIDTH - 5) + " ...";
-        return v.span().isKnown() ? flat + "    # " + v.span() : flat;
+        return flat + location(v);
     }
 
     static String show(Value v) {
