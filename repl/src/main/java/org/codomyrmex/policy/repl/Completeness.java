@@ -55,7 +55,8 @@ final class Completeness {
             last = t;
         }
         if (depth > 0 || headerOpen) return false;
-        if (last == null) return true;
+        // A doc comment alone documents what comes next: keep reading.
+        if (last == null) return all.stream().noneMatch(t -> t.getType() == PolicyLexer.LINE_COMMENT && t.getText().startsWith("///"));
         if (Tokens.CONTINUING_SYMBOLS.contains(last.getText()) && last.getType() != PolicyLexer.STRING) return false;
         return !CONTINUING_KEYWORDS.contains(last.getType());
     }
