@@ -355,6 +355,11 @@ public final class ReplSession {
             report(parsed.diagnostics());
             return;
         }
+        if (Names.referenced(parsed.value().get()).contains(name)) {
+            // It would stand for itself once bound; a new name keeps both meanings clear.
+            error("a binding cannot use its own name: choose another one, e.g. let " + name + "2 = ...");
+            return;
+        }
         Token nameToken = tokens.get(1);
         Span nameSpan = shownSource.span(nameToken.getStartIndex() + shift, nameToken.getStopIndex() + shift);
         Binding binding = new Binding(name, each, parsed.value().get(), nameSpan);

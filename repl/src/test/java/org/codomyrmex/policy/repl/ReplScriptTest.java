@@ -61,6 +61,16 @@ class ReplScriptTest {
     }
 
     @Test
+    void aBindingMayUseEarlierOnesButNotItself() {
+        Run r = run(":load " + DEPLOYMENT, "let c = containers[0]", "let sc = c.securityContext", "sc.privileged",
+            "let c = c.name");
+        assertTrue(r.out().contains("sc: KubeSecurityContext = {\"privileged\": true"), r.out());
+        assertTrue(r.out().contains("\ntrue    # " + DEPLOYMENT + ":17:25\n"), r.out());
+        assertTrue(r.out().contains("error: a binding cannot use its own name"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
     void letWithInIsAnExpressionNotABinding() {
         Run r = run("let x = 20 in x * 2 + 2", "x");
         assertTrue(r.out().startsWith("42\n"), r.out());
