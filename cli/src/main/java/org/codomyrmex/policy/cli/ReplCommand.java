@@ -2,7 +2,6 @@ package org.codomyrmex.policy.cli;
 
 import org.codomyrmex.policy.repl.Repl;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +46,7 @@ final class ReplCommand implements Callable<Integer> {
             return Repl.script(in, spec.commandLine().getOut(), inputs);
         }
         Optional<Path> file = noHistory ? Optional.empty() : Optional.of(history != null ? history : Repl.defaultHistoryFile());
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = Repl.systemTerminal()) {
             return Repl.interactive(terminal, file, inputs);
         }
     }

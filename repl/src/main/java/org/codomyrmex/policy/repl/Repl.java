@@ -44,9 +44,27 @@ public final class Repl {
             BufferedReader in = new BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
             System.exit(script(in, new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8), load));
         }
-        try (Terminal terminal = org.jline.terminal.TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = systemTerminal()) {
             System.exit(interactive(terminal, Optional.of(defaultHistoryFile()), load));
         }
+    }
+
+    /**
+     * The process's terminal. Signals JLine does not handle itself are ignored rather than fatal, so Ctrl-C
+     * never ends the session (on a dumb terminal JLine leaves it to the default, which exits).
+     */
+    public static Terminal systemTerminal() throws IOException {
+        Terminal terminal = org.jline.terminal.TerminalBuilder.builder().system(true).nativeSignals(true)
+            .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
+        if (isDumb(terminal)) {
+            // A dumb system terminal hooks no signal: the tty's Ctrl-C would end the JVM. Route it to the terminal.
+            org.jline.utils.Signals.register("INT", () -> terminal.raise(Terminal.Signal.INT));
+        }
+        return terminal;
+    }
+
+    private static boolean isDumb(Terminal terminal) {
+        return Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
     }
 
     /** {@code $POLICY_REPL_HISTORY}, else {@code ~/.policy_repl_history}. */
@@ -125,11 +143,15 @@ public final class Repl {
         main.bind(new Reference(LineReader.COMPLETE_WORD), "\t");
         main.bind(new Reference(LineReader.UP_HISTORY), KeyMap.ctrl('P'));
         main.bind(new Reference(LineReader.DOWN_HISTORY), KeyMap.ctrl('N'));
-        if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-            // Deliver Ctrl-C to the key map rather than as a signal, which a dumb terminal does not act on.
+        if (isDumb(terminal)) {
+            // JLine does not act on Ctrl-C on a dumb terminal. Where the terminal is ours (streams), deliver it to
+            // the key map; where it is the system's (TERM=dumb), the signal comes anyway: interrupt the read
+            // instead of letting it end the process.
             Attributes attributes = terminal.getAttributes();
             attributes.setLocalFlag(Attributes.LocalFlag.ISIG, false);
             terminal.setAttributes(attributes);
+            Thread reading = Thread.currentThread();
+            terminal.handle(Terminal.Signal.INT, signal -> reading.interrupt());
         }
     }
 
