@@ -12,6 +12,7 @@ import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.grammar.PolicyLexer;
+import org.codomyrmex.policy.input.FileCollector;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.input.LoadOptions;
@@ -238,28 +239,44 @@ public final class ReplSession {
             error("name a file to load: :load deploy.yaml [more files]");
             return;
         }
-        for (String path : arg.split("\\s+")) {
-            loadSource(InputSource.ofPath(path, Path.of(path)), Optional.empty());
+        List<String> paths = List.of(arg.split("\\s+"));
+        if (paths.contains("-")) {
+            error("standard input is where the REPL reads from: paste an input with :input KIND instead");
+            return;
         }
+        // As `policy check` does: files by their kind, folders walked for files of a known kind.
+        FileCollector.Collected collected = FileCollector.collect(paths, java.io.InputStream.nullInputStream());
+        report(collected.diagnostics());
+        if (!collected.skipped().isEmpty()) {
+            out.println("skipped " + collected.skipped().size() + " files of no known kind: "
+                + String.join(", ", collected.skipped().stream().limit(5).toList()) + (collected.skipped().size() > 5 ? ", ..." : ""));
+        }
+        int before = documents.size();
+        for (InputSource source : collected.sources()) loadSource(source, Optional.empty());
+        loaded(before);
     }
 
-    private void loadSource(InputSource source, Optional<InputKind> kind) {
+    /** Loads one source; returns how many documents it added. */
+    private int loadSource(InputSource source, Optional<InputKind> kind) {
         LoadResult result = Inputs.load(source, kind, loadOptions);
         result.documents().forEach(d -> sources.putIfAbsent(d.source().name(), d.source()));
         report(result.diagnostics());
-        if (result.documents().isEmpty()) {
-            if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) error(source.name() + " holds no document");
-            return;
+        if (result.documents().isEmpty() && result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
+            error(source.name() + " holds no document");
         }
-        int first = documents.size();
         documents.addAll(result.documents());
+        return result.documents().size();
+    }
+
+    /** The documents from index {@code first} on are new: the first becomes current, session rules run on them. */
+    private void loaded(int first) {
+        if (documents.size() == first) return;
         current = first;
         for (int i = first; i < documents.size(); i++) {
-            Document d = documents.get(i);
-            out.println("[" + (i + 1) + "] " + describe(d) + (i == current ? "  (current)" : ""));
+            out.println("[" + (i + 1) + "] " + describe(documents.get(i)) + (i == current ? "  (current)" : ""));
         }
         List<Definition> rules = definitions.values().stream().filter(d -> d.decl() instanceof Decl.Rule).toList();
-        if (!rules.isEmpty()) showFindings(rules, result.documents());
+        if (!rules.isEmpty()) showFindings(rules, documents.subList(first, documents.size()));
     }
 
     private static String describe(Document d) {
@@ -306,7 +323,9 @@ public final class ReplSession {
             case DOCKERFILE -> ".Dockerfile";
             case IMAGE -> ".json";
         };
+        int before = documents.size();
         loadSource(InputSource.ofText("input-" + (++inputCount) + ext, text.toString()), kind);
+        loaded(before);
     }
 
     private void listInputs() {

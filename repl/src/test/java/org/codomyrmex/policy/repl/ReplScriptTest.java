@@ -237,6 +237,15 @@ class ReplScriptTest {
     }
 
     @Test
+    void aFolderLoadsEveryInputOfAKnownKind() {
+        String folder = Path.of(DEPLOYMENT).getParent().toString();
+        Run r = run(":load " + folder, "kind");
+        assertTrue(r.out().contains("skipped 1 files of no known kind: " + folder + "/PROVENANCE.md"), r.out());
+        assertTrue(r.out().contains("[1] " + DEPLOYMENT + ": Deployment/prod/shop (kubernetes)  (current)"), r.out());
+        assertTrue(r.out().endsWith("\"Deployment\"    # " + DEPLOYMENT + ":2:7\n"), r.out());
+    }
+
+    @Test
     void pastedInputEndsAtTheDelimiterWhenOneIsGiven() {
         Run r = run(":input dockerfile EOF", "FROM alpine:3.20", "", "USER root", "EOF", "containers[0].user");
         assertTrue(r.out().contains("(dockerfile)"), r.out());

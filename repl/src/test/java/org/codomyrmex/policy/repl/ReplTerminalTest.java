@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The REPL driven through a JLine dumb terminal with scripted keystrokes, as a user would type. */
 class ReplTerminalTest {
-    static final String DEPLOYMENT = fixture("deployment.yaml");
+    static final String DEPLOYMENT = fixture("inputs/deployment.yaml");
 
     static String fixture(String name) {
         try {
