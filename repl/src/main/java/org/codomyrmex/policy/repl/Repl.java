@@ -89,7 +89,7 @@ public final class Repl {
             .appName("policy")
             .parser(parser)
             .completer(new ReplCompleter(session))
-            .highlighter(new ReplHighlighter())
+            .highlighter(new ReplHighlighter(parser::isRaw))
             .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
             .option(LineReader.Option.AUTO_FRESH_LINE, true);
@@ -97,13 +97,17 @@ public final class Repl {
         LineReader reader = builder.build();
         bindKeys(reader, terminal);
         session.lineSource(prompt -> {
+            // A pasted input is text, not code: no continuation, no colours, and no history entry per line.
             parser.raw(true);
+            reader.variable(LineReader.DISABLE_HISTORY, true);
             try {
                 return Optional.of(reader.readLine(prompt));
             } catch (UserInterruptException | EndOfFileException e) {
+                Thread.interrupted();
                 return Optional.empty();
             } finally {
                 parser.raw(false);
+                reader.variable(LineReader.DISABLE_HISTORY, false);
             }
         });
         out.println("policy repl: type an expression, a rule or :help. Tab completes; Ctrl-C cancels; Ctrl-D leaves.");
@@ -114,7 +118,10 @@ public final class Repl {
             try {
                 line = reader.readLine(PROMPT);
             } catch (UserInterruptException e) {
-                continue; // Ctrl-C: what was typed is dropped, the session goes on
+                // Ctrl-C: what was typed is dropped, the session goes on. The signal interrupts this thread; a
+                // flag left set would cancel the next line as soon as it is read.
+                Thread.interrupted();
+                continue;
             } catch (EndOfFileException e) {
                 break;
             }

@@ -10,6 +10,7 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +26,16 @@ final class ReplHighlighter implements Highlighter {
     static final AttributedStyle COMMAND = AttributedStyle.BOLD.foreground(AttributedStyle.MAGENTA);
     static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
 
+    private final BooleanSupplier plain;
+
+    /** @param plain true while the line is not code (an input being pasted) */
+    ReplHighlighter(BooleanSupplier plain) {
+        this.plain = plain;
+    }
+
     @Override
     public AttributedString highlight(LineReader reader, String buffer) {
-        return highlight(buffer);
+        return plain.getAsBoolean() ? new AttributedString(buffer) : highlight(buffer);
     }
 
     static AttributedString highlight(String buffer) {

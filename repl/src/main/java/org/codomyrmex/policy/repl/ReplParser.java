@@ -20,6 +20,10 @@ final class ReplParser implements Parser {
         raw = on;
     }
 
+    boolean isRaw() {
+        return raw;
+    }
+
     @Override
     public ParsedLine parse(String line, int cursor, ParseContext context) {
         if (context == ParseContext.ACCEPT_LINE && !raw && !Completeness.isComplete(line)) {

@@ -78,6 +78,7 @@ class PseudoTerminalTest {
             // Ctrl-C is a signal, delivered on its own time: wait for the fresh prompt before typing on.
             long end = System.currentTimeMillis() + STEP_MILLIS;
             while (count(pty.screen(), Repl.PROMPT.strip()) == prompts && System.currentTimeMillis() < end) Thread.sleep(50);
+            Thread.sleep(200); // the prompt is drawn before the new read starts
             pty.type("6 * 7");
             pty.key("Enter");
             await(pty, "\n42");
