@@ -22,7 +22,6 @@ import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Value;
-import org.codomyrmex.policy.model.Values;
 import org.codomyrmex.policy.report.TextReport;
 import org.codomyrmex.policy.runtime.Budget;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
@@ -878,10 +877,6 @@ public final class ReplSession {
 
     Map<String, Definition> definitions() {
         return definitions;
-    }
-
-    CheckedProgram program() {
-        return program;
     }
 
     // ------------------------------------------------------------------ types for completion and :doc
