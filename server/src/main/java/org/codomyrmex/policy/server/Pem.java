@@ -42,6 +42,10 @@ public final class Pem {
     public static SSLContext sslContext(Path certificate, Path key) throws PemException {
         List<Certificate> chain = certificates(certificate);
         PrivateKey privateKey = privateKey(key);
+        if (!belongTogether(privateKey, chain.get(0).getPublicKey())) {
+            // Caught here, or every TLS handshake would fail later with an obscure error.
+            throw new PemException("cannot use " + key + " with " + certificate + ": the key does not belong to the first certificate");
+        }
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -55,6 +59,31 @@ public final class Pem {
         } catch (GeneralSecurityException | IOException e) {
             throw new PemException("cannot use " + key + " with " + certificate + ": " + e.getMessage()
                 + " (does the key belong to the certificate?)");
+        }
+    }
+
+    /** True when data signed with {@code key} verifies with {@code publicKey}. */
+    static boolean belongTogether(PrivateKey key, java.security.PublicKey publicKey) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, EdDSA
+        };
+        if (!key.getAlgorithm().equals(publicKey.getAlgorithm()) && !(key.getAlgorithm().startsWith("Ed") && publicKey.getAlgorithm().startsWith("Ed"))) {
+            return false;
+        }
+        try {
+            byte[] probe = "policy serve key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 
