@@ -12,7 +12,7 @@ import java.util.Properties;
 /** The {@code policy} command. */
 @Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = PolicyCommand.Version.class,
     description = "Checks Dockerfiles, compose files, Kubernetes manifests and image metadata against container-security policies.",
-    subcommands = {CheckCommand.class, ParseCommand.class, RulesCommand.class, TestCommand.class,
+    subcommands = {CheckCommand.class, ParseCommand.class, RulesCommand.class, TestCommand.class, ServeCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
