@@ -25,11 +25,12 @@ import java.util.concurrent.CountDownLatch;
     footerHeading = "%nExamples:%n",
     footer = {
         "  policy serve --tls-cert tls.crt --tls-key tls.key --config webhook.yaml",
-        "  policy serve --port 8080 --audit                 plain HTTP on 127.0.0.1, never denies",
-        "  policy serve -p my-rules/ --reload-interval 10   re-read policies when they change",
+        "  policy serve --port 8080 --audit             plain HTTP on 127.0.0.1",
+        "  policy serve -p rules/ --reload-interval 10  re-read changed policies",
         "",
-        "Stops on SIGTERM or Ctrl-C after the requests in flight. Exit 2 when the policies, the config or the",
-        "certificate cannot be used, or the port cannot be bound."})
+        "Stops on SIGTERM or Ctrl-C after the requests in flight.",
+        "Exit 2 when the policies, the config or the certificate cannot be used,",
+        "or the port cannot be bound."})
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
