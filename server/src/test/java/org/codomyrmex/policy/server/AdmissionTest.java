@@ -84,6 +84,55 @@ class AdmissionTest {
         assertTrue(message.contains("[T-CRIT critical] container shell runs privileged (at " + line + ":" + column + ")"), message);
     }
 
+    /** A review of {@code kind} whose pod template (wherever the kind keeps it) has a privileged container. */
+    static byte[] reviewOf(String group, String kind, String resource, String operation) throws Exception {
+        var pod = JSON.createObjectNode();
+        var spec = pod.putObject("spec");
+        var container = spec.putArray("containers").addObject();
+        container.put("name", "app");
+        container.put("image", "registry.example.com/app@sha256:" + "a".repeat(64));
+        container.putObject("securityContext").put("privileged", true);
+        var object = JSON.createObjectNode();
+        object.put("apiVersion", group.isEmpty() ? "v1" : group + "/v1");
+        object.put("kind", kind);
+        object.putObject("metadata").put("name", "w");
+        switch (kind) {
+            case "Pod" -> object.set("spec", spec);
+            case "CronJob" -> object.putObject("spec").putObject("jobTemplate").putObject("spec").set("template", pod);
+            case "PodTemplate" -> object.set("template", pod);
+            default -> object.putObject("spec").set("template", pod);
+        }
+        var review = JSON.createObjectNode();
+        review.put("apiVersion", "admission.k8s.io/v1");
+        review.put("kind", "AdmissionReview");
+        var request = review.putObject("request");
+        request.put("uid", "u-" + kind);
+        request.putObject("kind").put("group", group).put("version", "v1").put("kind", kind);
+        request.putObject("resource").put("group", group).put("version", "v1").put("resource", resource);
+        request.put("name", "w");
+        request.put("namespace", "apps");
+        request.put("operation", operation);
+        request.putObject("userInfo").put("username", "dev");
+        request.set("object", object);
+        request.put("dryRun", false);
+        return JSON.writeValueAsBytes(review);
+    }
+
+    @Test
+    void everyPodBearingKindIsCheckedOnCreateAndUpdate() throws Exception {
+        String[][] kinds = {{"", "Pod", "pods"}, {"apps", "Deployment", "deployments"}, {"apps", "StatefulSet", "statefulsets"},
+            {"apps", "DaemonSet", "daemonsets"}, {"apps", "ReplicaSet", "replicasets"}, {"", "ReplicationController", "replicationcontrollers"},
+            {"batch", "Job", "jobs"}, {"batch", "CronJob", "cronjobs"}, {"", "PodTemplate", "podtemplates"}};
+        for (String[] k : kinds) {
+            for (String operation : List.of("CREATE", "UPDATE")) {
+                JsonNode r = review(false, reviewOf(k[0], k[1], k[2], operation), WebhookSettings.defaults(), DIRECT);
+                assertFalse(r.get("allowed").asBoolean(), k[1] + " " + operation + ": " + r);
+                assertTrue(r.at("/status/message").asText().startsWith(k[1] + " apps/w is denied by policy: [T-CRIT critical] container app runs privileged"),
+                    r.toString());
+            }
+        }
+    }
+
     @Test
     void thresholdDecidesBetweenDenialAndWarnings() throws Exception {
         JsonNode atMedium = review(false, fixture("deployment-update.json"), settings("enforce: medium"), DIRECT);
