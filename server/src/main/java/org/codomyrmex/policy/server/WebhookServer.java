@@ -1,7 +1,6 @@
 package org.codomyrmex.policy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -20,7 +19,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -233,9 +231,9 @@ public final class WebhookServer implements AutoCloseable {
             return send(exchange, Admission.error(413, "the body is larger than " + options.maxBodyBytes() + " bytes"));
         }
         if (WorkerPool.shedding()) {
-            return send(exchange, route.equals("/v1/admit")
-                ? admission.unavailable(body.get(), "the server is busy")
-                : Admission.error(503, "the server is busy; retry later"));
+            if (route.equals("/v1/admit")) return send(exchange, admission.unavailable(body.get(), "the server is busy"));
+            metrics.error("overload");
+            return send(exchange, Admission.error(503, "the server is busy; retry later"));
         }
         PolicyStore.Loaded loaded = store.current().orElseThrow();
         if (route.equals("/v1/admit")) {
@@ -338,10 +336,5 @@ public final class WebhookServer implements AutoCloseable {
             out.write(bytes);
         }
         return status;
-    }
-
-    @SuppressWarnings("unused")
-    private static String now() {
-        return Instant.now().toString();
     }
 }
