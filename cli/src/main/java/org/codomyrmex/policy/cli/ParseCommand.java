@@ -4,7 +4,6 @@ import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.input.FileCollector;
-import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.input.LoadOptions;
 import org.codomyrmex.policy.input.LoadResult;
@@ -49,8 +48,7 @@ final class ParseCommand implements Callable<Integer> {
         List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
         List<Document> documents = new ArrayList<>();
         Map<String, SourceFile> sources = new HashMap<>();
-        for (InputSource source : collected.sources()) {
-            LoadResult r = Inputs.load(source, Optional.ofNullable(kind), LoadOptions.defaults());
+        for (LoadResult r : Inputs.loadAll(collected.sources(), Optional.ofNullable(kind), LoadOptions.defaults())) {
             documents.addAll(r.documents());
             r.documents().forEach(d -> sources.put(d.source().name(), d.source()));
             diagnostics.addAll(r.diagnostics());

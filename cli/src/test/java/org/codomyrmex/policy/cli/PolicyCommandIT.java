@@ -75,7 +75,9 @@ class PolicyCommandIT {
         Run r = run(PRIVILEGED, "check", "-", "--format", "json");
         assertEquals(1, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
-        JsonNode f = root.get("findings").get(0);
+        JsonNode f = null;
+        for (JsonNode each : root.get("findings")) if (each.get("rule").asText().equals("ESC-001")) f = each;
+        assertTrue(f != null, r.out());
         assertEquals("ESC-001", f.get("rule").asText());
         assertEquals("critical", f.get("severity").asText());
         assertEquals("container-escape", f.get("threat").asText());
@@ -86,14 +88,27 @@ class PolicyCommandIT {
         assertEquals(24, f.get("location").get("endColumn").asInt());
         assertEquals("Pod", f.get("resource").get("kind").asText());
         assertEquals(0, root.get("errors").size());
-        assertEquals(1, root.get("summary").get("findings").asInt());
+        assertEquals(root.get("findings").size(), root.get("summary").get("findings").asInt());
     }
+
+    static final String PRIVILEGED_RULE = """
+        package t
+        rule T-0 "privileged" {
+          severity critical
+          threat container-escape
+          for c in containers
+          where c.privileged == true
+          report "container {c.name} runs privileged" at c.privileged
+        }
+        """;
 
     @Test
     void failOnAboveTheFindingsExitsZero() throws Exception {
         String clean = PRIVILEGED.replace("privileged: true", "privileged: false");
-        assertEquals(0, run(clean, "check", "-").exit());
-        Run r = run(PRIVILEGED, "check", "-", "--fail-on", "critical");
+        Path only = Files.createTempFile("privileged", ".policy");
+        Files.writeString(only, PRIVILEGED_RULE);
+        assertEquals(0, run(clean, "check", "-", "--no-stdlib", "--policy", only.toString()).exit());
+        Run r = run(PRIVILEGED, "check", "-", "--no-stdlib", "--policy", only.toString(), "--fail-on", "critical");
         assertEquals(1, r.exit());
         Path noSevere = Files.createTempFile("pol", ".policy");
         Files.writeString(noSevere, """
@@ -167,5 +182,36 @@ class PolicyCommandIT {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("PASS"), r.out());
         assertTrue(r.out().contains("1 passed, 0 failed"), r.out());
+    }
+
+    @Test
+    void findingInsideAHeredocPointsAtItsOwnLine(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("pipe.policy");
+        Files.writeString(policy, """
+            package t
+            rule T-3 "Remote script piped into a shell" {
+              severity high
+              threat image-security
+              on dockerfile
+              for r in runs
+              for cmd in r.commands
+              where cmd.program in ["curl", "wget"] and cmd.pipesTo in ["sh", "bash"]
+              report "{cmd.program} piped into {cmd.pipesTo}" at cmd
+            }
+            """);
+        Path dockerfile = dir.resolve("Dockerfile");
+        Files.writeString(dockerfile, """
+            # syntax=docker/dockerfile:1
+            FROM debian:12
+            RUN <<EOF
+            set -e
+            apt-get update
+            curl -fsSL https://example.com/install.sh | sh
+            EOF
+            USER 1000
+            """);
+        Run r = run(null, "check", "--no-stdlib", "--policy", policy.toString(), dockerfile.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains(dockerfile + ":6:1 high T-3 curl piped into sh"), r.out());
     }
 }

@@ -194,8 +194,7 @@ public final class PolicyEngine {
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
         List<Document> documents = new ArrayList<>();
-        for (InputSource source : sources) {
-            LoadResult loaded = Inputs.load(source, kind, loadOptions);
+        for (LoadResult loaded : Inputs.loadAll(sources, kind, loadOptions)) {
             diagnostics.addAll(loaded.diagnostics());
             documents.addAll(loaded.documents());
         }

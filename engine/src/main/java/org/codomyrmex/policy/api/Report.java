@@ -62,9 +62,21 @@ public record Report(List<Finding> findings, List<Diagnostic> diagnostics, Map<S
         return diagnostics.stream().anyMatch(Diagnostic::isError);
     }
 
-    /** The text of an input or policy by the name spans use. */
+    /**
+     * The text of a file named by a finding or diagnostic. Inputs read whole are kept; a file a loader only
+     * followed (a compose override or env file, a manifest inside an image layout) is read from disk when it
+     * is a small regular file, so its excerpt can still be shown.
+     */
     public Optional<SourceFile> source(String name) {
-        return Optional.ofNullable(sources.get(name));
+        SourceFile kept = sources.get(name);
+        if (kept != null) return Optional.of(kept);
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(name);
+            if (!java.nio.file.Files.isRegularFile(p) || java.nio.file.Files.size(p) > 4L * 1024 * 1024) return Optional.empty();
+            return Optional.of(new SourceFile(name, java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty(); // no excerpt; the diagnostic's location still says where
+        }
     }
 
     /** Findings per severity, every severity present (zero when none). */

@@ -61,6 +61,53 @@ public final class Inputs {
         return false;
     }
 
+    /**
+     * Loads sources, reading a compose file together with its override beside it
+     * ({@code compose.override.yaml}, {@code docker-compose.override.yml}) as one project, as
+     * {@code docker compose} does by default.
+     */
+    public static java.util.List<LoadResult> loadAll(java.util.List<InputSource> sources, Optional<InputKind> given,
+                                                     LoadOptions options) {
+        java.util.Map<Path, InputSource> overrides = new java.util.HashMap<>();
+        for (InputSource s : sources) {
+            if (s.path().isPresent() && isComposeOverride(s.path().get())) overrides.put(s.path().get().toAbsolutePath().normalize(), s);
+        }
+        java.util.Set<Path> merged = new java.util.HashSet<>();
+        java.util.List<LoadResult> out = new java.util.ArrayList<>();
+        for (InputSource s : sources) {
+            Path p = s.path().map(x -> x.toAbsolutePath().normalize()).orElse(null);
+            if (p != null && overrides.containsKey(p)) continue;
+            Optional<Path> override = p == null ? Optional.empty() : overrideOf(p);
+            if (override.isPresent() && overrides.containsKey(override.get())
+                && kindOf(s, given).orElse(null) == InputKind.COMPOSE) {
+                out.add(ComposeLoader.loadProject(java.util.List.of(s, overrides.get(override.get())), options));
+                merged.add(override.get());
+            } else {
+                out.add(load(s, given, options));
+            }
+        }
+        for (java.util.Map.Entry<Path, InputSource> e : overrides.entrySet()) {
+            if (!merged.contains(e.getKey())) out.add(load(e.getValue(), given, options));
+        }
+        return out;
+    }
+
+    private static boolean isComposeOverride(Path p) {
+        String n = p.getFileName().toString();
+        return n.matches("(docker-)?compose\\.override\\.ya?ml");
+    }
+
+    private static Optional<Path> overrideOf(Path base) {
+        String n = base.getFileName().toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("((docker-)?compose)\\.(ya?ml)").matcher(n);
+        if (!m.matches()) return Optional.empty();
+        for (String ext : new String[] {m.group(3), m.group(3).equals("yaml") ? "yml" : "yaml"}) {
+            Path candidate = base.resolveSibling(m.group(1) + ".override." + ext);
+            if (Files.exists(candidate)) return Optional.of(candidate.toAbsolutePath().normalize());
+        }
+        return Optional.empty();
+    }
+
     /** Loads one source; a source of unknown kind gives a located error. */
     public static LoadResult load(InputSource source, Optional<InputKind> given, LoadOptions options) {
         Optional<InputKind> kind = kindOf(source, given);

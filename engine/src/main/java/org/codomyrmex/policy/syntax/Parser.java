@@ -104,9 +104,9 @@ public final class Parser {
         if (offending != null && offending.getType() == PolicyLexer.UNEXPECTED_CHAR) {
             return Diagnostic.error("P1002", "unexpected character '" + offending.getText() + "'", at);
         }
-        if (offending != null && offending.getText() != null && offending.getText().startsWith("\"")
-            && offending.getType() != PolicyLexer.STRING && offending.getType() != PolicyLexer.TEXT_BLOCK) {
-            return Diagnostic.error("P1003", "unterminated string", at);
+        if (offending != null && offending.getType() == PolicyLexer.UNTERMINATED_STRING) {
+            return Diagnostic.error("P1003", "unterminated string", at, "close it with " + offending.getText().charAt(0)
+                + " on the same line, or use a text block \"\"\"...\"\"\" for several lines");
         }
         IntervalSet expected = null;
         try {

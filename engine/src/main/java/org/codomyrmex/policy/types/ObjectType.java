@@ -14,6 +14,7 @@ public final class ObjectType implements Type {
     private final String name;
     private final String doc;
     private Map<String, Field> fields = new LinkedHashMap<>();
+    private ObjectType parent;
     private boolean frozen;
 
     public record Field(String name, Type type, String doc) {
@@ -43,6 +44,24 @@ public final class ObjectType implements Type {
 
     public Optional<Field> field(String fieldName) {
         return Optional.ofNullable(fields.get(fieldName));
+    }
+
+    /** The type this one extends ({@code type KubeContainer extends Container}), if any. */
+    public java.util.Optional<ObjectType> parent() {
+        return java.util.Optional.ofNullable(parent);
+    }
+
+    /** Whether a value of this type may stand where {@code other} is expected: the same type or a descendant. */
+    public boolean isA(ObjectType other) {
+        for (ObjectType t = this; t != null; t = t.parent) {
+            if (t.name.equals(other.name)) return true;
+        }
+        return false;
+    }
+
+    void setParent(ObjectType p) {
+        if (frozen) throw new IllegalStateException("schema type " + name + " is frozen");
+        this.parent = p;
     }
 
     void addField(Field f) {

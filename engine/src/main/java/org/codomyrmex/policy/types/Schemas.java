@@ -190,6 +190,7 @@ public final class Schemas {
             if (parent != null) {
                 if (!types.containsKey(parent)) throw new IllegalStateException("schema: unknown parent " + parent);
                 fill(parent, done, visiting);
+                t.setParent(types.get(parent));
                 types.get(parent).fields().values().forEach(t::addField);
             }
             for (String[] f : pendingFields.get(name)) t.addField(new ObjectType.Field(f[0], resolve(f[1]), f[2]));

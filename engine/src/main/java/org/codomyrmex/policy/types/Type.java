@@ -72,7 +72,7 @@ public sealed interface Type permits Type.Any, Type.Null, Type.Bool, Type.Int, T
         if (expected instanceof MapOf e && actual instanceof MapOf a) return assignable(e.value(), a.value());
         if (expected instanceof MapOf && actual instanceof ObjectType) return true;
         if (expected instanceof ObjectType && actual instanceof MapOf) return true;
-        if (expected instanceof ObjectType e && actual instanceof ObjectType a) return e.name().equals(a.name());
+        if (expected instanceof ObjectType e && actual instanceof ObjectType a) return a.isA(e);
         return expected.equals(actual);
     }
 
@@ -87,7 +87,10 @@ public sealed interface Type permits Type.Any, Type.Null, Type.Bool, Type.Int, T
         if (b instanceof Null) return a;
         if (a.equals(b)) return a;
         if (isNumeric(a) && isNumeric(b)) return FLOAT;
-        if (a instanceof ObjectType x && b instanceof ObjectType y && x.name().equals(y.name())) return a;
+        if (a instanceof ObjectType x && b instanceof ObjectType y) {
+            if (y.isA(x)) return x;
+            if (x.isA(y)) return y;
+        }
         return ANY;
     }
 }

@@ -280,6 +280,12 @@ WS
     : [ \t\r\n\f]+ -> channel(HIDDEN)
     ;
 
+// A string that reaches the end of its line: one token, so the parser reports it once as unterminated.
+UNTERMINATED_STRING
+    : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )*
+    | '\'' ( '\\' ~[\r\n] | ~['\\\r\n] )*
+    ;
+
 // Anything else becomes one token the parser rejects with a located message, instead of a lexer error.
 UNEXPECTED_CHAR
     : .

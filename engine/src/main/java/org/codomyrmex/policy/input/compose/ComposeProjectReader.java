@@ -108,7 +108,7 @@ final class ComposeProjectReader {
         if (fromEnv != null && !fromEnv.isBlank()) return fromEnv;
         String written = ComposeSyntax.text(root.get("name"));
         if (written != null && !written.isBlank()) return written;
-        Path dir = first.path().map(p -> p.toAbsolutePath().getParent()).orElse(null);
+        Path dir = first.path().map(p -> p.toAbsolutePath().normalize().getParent()).orElse(null);
         if (dir != null && dir.getFileName() != null) return dir.getFileName().toString();
         return first.name();
     }

@@ -39,7 +39,7 @@ class BuiltinRegistryTest {
     @Test
     void everyCategoryIsRegistered() {
         assertEquals(List.of("core", "strings", "conversion", "regex", "glob", "collections", "numbers", "quantities",
-            "images", "ports", "time", "encoding"), new ArrayList<>(REGISTRY.byCategory().keySet()));
+            "images", "ports", "time", "encoding", "kubernetes"), new ArrayList<>(REGISTRY.byCategory().keySet()));
         assertTrue(REGISTRY.lookup("len").isPresent());
         assertTrue(REGISTRY.lookup("string").isPresent());
     }
