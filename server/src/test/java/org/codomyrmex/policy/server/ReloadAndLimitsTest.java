@@ -101,6 +101,26 @@ class ReloadAndLimitsTest {
     }
 
     @Test
+    void checksOverTheTimeoutFollowTheFailureMode() throws Exception {
+        // A timeout of one nanosecond: no check can finish in time.
+        for (boolean failOpen : new boolean[] {false, true}) {
+            ServerOptions options = ServerOptions.builder().port(0).timeout(Duration.ofNanos(1)).failOpen(failOpen).build();
+            PolicyStore store = new PolicyStore(options);
+            assertTrue(store.reload().ok());
+            try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookServerTest.fixture("compliant-pod.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                JsonNode response = JSON.readTree(r.body()).get("response");
+                assertEquals(failOpen, response.get("allowed").asBoolean(), r.body());
+                String said = failOpen ? response.at("/warnings/0").asText() : response.at("/status/message").asText();
+                assertTrue(said.contains("the check took longer than the timeout"), r.body());
+                assertEquals(1, server.metrics().counter("policy_errors_total", "kind", "timeout"));
+            }
+        }
+    }
+
+    @Test
     void brokenPoliciesStopTheFirstLoad(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.policy"), "package x\nrule X-1 {");
         PolicyStore store = new PolicyStore(ServerOptions.builder().policyPath(dir).build());
