@@ -13,6 +13,7 @@ import java.util.Properties;
 @Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = PolicyCommand.Version.class,
     description = "Checks Dockerfiles, compose files, Kubernetes manifests and image metadata against container-security policies.",
     subcommands = {CheckCommand.class, ParseCommand.class, RulesCommand.class, TestCommand.class, ReplCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {

@@ -37,6 +37,7 @@ public final class JsonReport {
             ObjectNode resource = resource(f.resource());
             f.part().ifPresent(p -> resource.set("part", resource(p)));
             o.set("resource", resource);
+            o.put("fingerprint", Report.fingerprint(f));
         }
         ArrayNode errors = root.putArray("errors");
         ArrayNode warnings = root.putArray("warnings");
