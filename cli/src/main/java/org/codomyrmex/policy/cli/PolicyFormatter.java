@@ -13,7 +13,8 @@ import java.util.Set;
  * The canonical layout of a policy file ({@code policy fmt}), computed from the token stream so comments stay
  * where they are: two spaces of indentation per open bracket, two more for an expression continued on the next
  * line, one space around binary operators and after commas and colons, none inside brackets or around dots,
- * at most one blank line in a row and none just inside a block, no trailing spaces, one final newline. Line
+ * at most one blank line in a row, one after each top-level block and none just inside a block, no trailing
+ * spaces, one final newline. Line
  * breaks stay the author's; text blocks ({@code """...""""}) and block comments are kept byte for byte.
  * Formatting is idempotent, and a result whose tokens differ from the input's is never returned.
  */
@@ -59,6 +60,7 @@ final class PolicyFormatter {
         Token prev = null;            // previous token that is not whitespace
         Token prevSignificant = null; // previous token that is not whitespace or a comment
         boolean lastLineOpened = false;
+        boolean lastClosedTopBlock = false;
         for (Token t : tokens) {
             if (t.getType() == PolicyLexer.WS) {
                 int breaks = (int) t.getText().chars().filter(c -> c == '\n').count();
@@ -71,7 +73,8 @@ final class PolicyFormatter {
             if (prev == null || pendingBreaks > 0) {
                 if (prev != null) {
                     flush(out, line);
-                    boolean blank = pendingBreaks > 1 && !lastLineOpened && !closer;
+                    // Declarations after a block are set apart by one blank line; elsewhere at most one is kept.
+                    boolean blank = (pendingBreaks > 1 || lastClosedTopBlock && stack.isEmpty()) && !lastLineOpened && !closer;
                     if (blank) out.append('\n');
                 }
                 int depth = stack.size() - (closer ? 1 : 0);
@@ -88,6 +91,7 @@ final class PolicyFormatter {
                 stack.remove(stack.size() - 1);
             }
             lastLineOpened = text.equals("{") || text.equals("[") || text.equals("(");
+            if (t.getType() != PolicyLexer.LINE_COMMENT) lastClosedTopBlock = text.equals("}") && stack.isEmpty();
             pendingBreaks = 0;
             pendingSpace = false;
             prev = t;

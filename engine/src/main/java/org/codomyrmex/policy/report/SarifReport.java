@@ -146,10 +146,10 @@ public final class SarifReport {
         help.put("markdown", helpMarkdown(rule));
         o.putObject("defaultConfiguration").put("level", level(rule.severity()));
         ObjectNode props = o.putObject("properties");
-        ArrayNode tags = props.putArray("tags");
-        tags.add("security");
-        tags.add(rule.threat().id());
-        rule.tags().forEach(tags::add);
+        // SARIF wants the tags distinct.
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>(List.of("security", rule.threat().id()));
+        tags.addAll(rule.tags());
+        tags.forEach(props.putArray("tags")::add);
         props.put("security-severity", securitySeverity(rule.severity()));
         props.put("precision", "high");
         props.put("problem.severity", level(rule.severity()).equals("note") ? "recommendation" : level(rule.severity()));
