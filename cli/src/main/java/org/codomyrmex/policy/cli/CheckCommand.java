@@ -106,6 +106,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-gitignore", description = "Also check files that .gitignore ignores.")
     boolean noGitignore;
 
+    @Option(names = "--skip-unknown", description = "Skip named files of no known kind instead of reporting them (for pre-commit, which passes every YAML file).")
+    boolean skipUnknown;
+
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Threads to check with (default: the number of cores).")
     int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -157,7 +160,7 @@ final class CheckCommand implements Callable<Integer> {
 
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
             cfg.gitignore() && !noGitignore, exclude, jobs, maxSteps, explain,
-            noProgress ? Progress.OFF : Progress.forTerminal(err, true)), PolicyCommand.Stdin.get());
+            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get());
         if (verbose) {
             scan.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
             scan.excluded().forEach(s -> err.println("policy: excluded " + s));

@@ -41,7 +41,7 @@ final class Scanner {
     }
 
     record Options(List<String> paths, Optional<InputKind> kind, PolicyConfig config, boolean gitignore, List<String> exclude,
-                   int jobs, long maxSteps, boolean explain, Progress progress) {
+                   int jobs, long maxSteps, boolean explain, Progress progress, boolean skipUnknown) {
     }
 
     private Scanner() {
@@ -51,6 +51,7 @@ final class Scanner {
         FileCollector.Collected collected = FileCollector.collect(o.paths(), stdin);
         List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
         List<String> excluded = new ArrayList<>();
+        List<String> skipped = new ArrayList<>(collected.skipped());
         List<InputSource> sources = new ArrayList<>();
         GitIgnore gitIgnore = new GitIgnore();
         List<org.codomyrmex.policy.config.Glob> cliExcludes = o.exclude().stream().map(org.codomyrmex.policy.config.Glob::of).toList();
@@ -62,6 +63,8 @@ final class Scanner {
                 || (!named && o.gitignore() && gitIgnore.ignored(path.get())));
             if (drop) {
                 excluded.add(s.name());
+            } else if (o.skipUnknown() && path.isPresent() && Inputs.kindOf(s, o.kind()).isEmpty()) {
+                skipped.add(s.name()); // pre-commit hands over every YAML file; those of no known kind are not errors
             } else {
                 sources.add(s);
             }
@@ -100,7 +103,7 @@ final class Scanner {
                 diagnostics.addAll(outcomes[i].diagnostics());
             }
             return new Scan(new Report(findings, diagnostics, texts, sources.size(), documents.size()), documents,
-                collected.skipped(), excluded);
+                skipped, excluded);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             diagnostics.add(Diagnostic.error("E0001", "the scan was interrupted", Span.NONE));
@@ -109,7 +112,7 @@ final class Scanner {
         } finally {
             pool.shutdown();
         }
-        return new Scan(new Report(List.of(), diagnostics, Map.of(), sources.size(), 0), List.of(), collected.skipped(), excluded);
+        return new Scan(new Report(List.of(), diagnostics, Map.of(), sources.size(), 0), List.of(), skipped, excluded);
     }
 
     private static final java.util.regex.Pattern COMPOSE = java.util.regex.Pattern.compile("(docker-)?compose(\\.override)?\\.ya?ml");

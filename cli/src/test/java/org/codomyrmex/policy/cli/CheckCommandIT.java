@@ -213,6 +213,25 @@ class CheckCommandIT {
     }
 
     @Test
+    void namedFilesOfNoKnownKindAreErrorsUnlessSkipped(@TempDir Path dir) throws Exception {
+        Path workflow = dir.resolve("ci.yml");
+        Files.writeString(workflow, "name: ci\non: [push]\njobs: {}\n");
+        Path pod = dir.resolve("pod.yaml");
+        Files.writeString(pod, PRIVILEGED);
+        PolicyCommandIT.Run strict = run(null, own(dir, "check", workflow.toString(), pod.toString(), "--no-config"));
+        assertEquals(2, strict.exit());
+        assertTrue(strict.err().contains("cannot tell what kind of input this is"), strict.err());
+        PolicyCommandIT.Run lenient = run(null, own(dir, "check", workflow.toString(), pod.toString(), "--no-config", "--skip-unknown"));
+        assertEquals(1, lenient.exit(), lenient.err());
+    }
+
+    @Test
+    void theToolsOwnDockerfilePassesTheStandardLibrary() throws Exception {
+        PolicyCommandIT.Run r = run(null, "check", "Dockerfile", "--no-config");
+        assertEquals(0, r.exit(), r.out() + r.err());
+    }
+
+    @Test
     void explainShowsTheValuesBehindAFinding(@TempDir Path dir) throws Exception {
         PolicyCommandIT.Run r = run(PRIVILEGED, own(dir, "check", "-", "--explain", "--no-config"));
         assertEquals(1, r.exit());
