@@ -75,6 +75,7 @@ archive(
         [
             ("etc", "dir", 0o755, "", 0),
             ("etc/passwd", "file", 0o644, "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n", 0),
+            ("etc/shadow", "file", 0o640, "root:*:19000:0:99999:7:::\napp::19000:0:99999:7:::\n", 0),
             ("tmp", "dir", 0o1777, "", 0),
             ("usr", "dir", 0o755, "", 0),
             ("usr/local", "dir", 0o755, "", 0),
@@ -103,6 +104,8 @@ archive(
             ("app/shared", "dir", 0o777, "", 1000),
             ("app/shared/notes.txt", "file", 0o666, "scratch\n", 1000),
             ("app/env-link", "symlink", 0o777, "/app/.env", 1000),
+            ("app/.git", "dir", 0o755, "", 1000),
+            ("app/.git/config", "file", 0o644, "[core]\n\trepositoryformatversion = 0\n", 1000),
             ("home", "dir", 0o755, "", 0),
             ("home/app", "dir", 0o755, "", 1000),
             ("home/app/.aws", "dir", 0o700, "", 1000),
@@ -124,6 +127,7 @@ archive(
         [
             ("etc", "dir", 0o755, "", 0),
             ("etc/passwd", "file", 0o644, "root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001::/app:/sbin/nologin\n", 0),
+            ("etc/shadow", "file", 0o640, "root:*:19000:0:99999:7:::\napp:!:19000:0:99999:7:::\n", 0),
             ("tmp", "dir", 0o1777, "", 0),
             ("app", "dir", 0o755, "", 0),
             ("app/server", "file", 0o755, "#!/bin/sh\nexec sleep infinity\n", 0),
