@@ -128,6 +128,7 @@ public final class TextReport {
         Span span = f.location();
         if (source.isPresent() && span.isKnown() && span.line() <= source.get().lineCount()) {
             String line = source.get().line(span.line());
+            if (f.threat() == org.codomyrmex.policy.model.Threat.SECRET_EXPOSURE) line = maskExcerpt(line, span);
             String number = Integer.toString(span.line());
             String pad = " ".repeat(Math.max(4, number.length()));
             sb.append(String.format("%" + pad.length() + "s | ", number)).append(line.replace("\t", "    ")).append('\n');
@@ -141,6 +142,20 @@ public final class TextReport {
         for (Finding.TraceEntry t : f.trace()) {
             sb.append("       = because ").append(t.expression()).append(" is ").append(t.value()).append('\n');
         }
+    }
+
+    /**
+     * The excerpt line of a secret-exposure finding with the located text hidden (its first characters stay, as
+     * mask() shows them in messages), so that the report never prints the secret the finding is about.
+     */
+    static String maskExcerpt(String line, Span span) {
+        int from = Math.min(Math.max(0, span.column() - 1), line.length());
+        int to = span.endLine() == span.line() ? Math.min(line.length(), Math.max(from, span.endColumn())) : line.length();
+        String secret = line.substring(from, to);
+        int keep = secret.length() >= 16 ? 4 : secret.length() >= 8 ? 2 : 0;
+        StringBuilder masked = new StringBuilder(secret.substring(0, keep));
+        for (int i = keep; i < secret.length(); i++) masked.append(Character.isWhitespace(secret.charAt(i)) ? secret.charAt(i) : '*');
+        return line.substring(0, from) + masked + line.substring(to);
     }
 
     private static int visualColumn(String line, int column) {

@@ -60,6 +60,15 @@ class RenderersTest {
     }
 
     @Test
+    void excerptsOfSecretFindingsHideTheSecret() {
+        String line = "          value: ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+        String masked = TextReport.maskExcerpt(line, new Span("pod.yaml", 10, 18, 10, 57));
+        assertEquals("          value: ghp_************************************", masked);
+        assertEquals("  password: 'h******", TextReport.maskExcerpt("  password: 'hunter'", new Span("pod.yaml", 3, 13, 3, 20)));
+        assertEquals("RUN se***** ****", TextReport.maskExcerpt("RUN secret1 abcd", new Span("Dockerfile", 1, 5, 1, 16)));
+    }
+
+    @Test
     void jsonHasFingerprintsSuppressedAndErrors() throws Exception {
         JsonNode root = new ObjectMapper().readTree(JsonReport.render(results(true), true));
         assertEquals(1, root.get("version").asInt());
