@@ -83,7 +83,8 @@ public final class PolicyTests {
             if (g.file().isPresent()) {
                 Path base = Path.of(test.file()).toAbsolutePath().getParent();
                 Path file = base == null ? Path.of(g.file().get()) : base.resolve(g.file().get());
-                source = InputSource.ofPath(g.file().get(), file);
+                Optional<byte[]> bundled = java.nio.file.Files.exists(file) ? Optional.empty() : standardLibraryFile(test.file(), g.file().get());
+                source = bundled.isPresent() ? InputSource.ofBytes(g.file().get(), bundled.get()) : InputSource.ofPath(g.file().get(), file);
             } else {
                 source = InputSource.ofText(givenName(t, index, kind), g.text().orElse(""));
             }
@@ -119,6 +120,22 @@ public final class PolicyTests {
                 + findings.size() + (findings.isEmpty() ? "" : ": " + describe(findings)), t.span()));
         }
         return new TestResult(test, failures, findings);
+    }
+
+    /**
+     * A file named by a test of the standard library, which lives on the classpath rather than on disk: its
+     * policies are named {@code stdlib/NAME}, and their files are resources beside them.
+     */
+    private static Optional<byte[]> standardLibraryFile(String policyFile, String relative) {
+        if (!policyFile.startsWith("stdlib/") || relative.contains("..") || relative.startsWith("/")) return Optional.empty();
+        String folder = PolicyEngine.STDLIB_INDEX.substring(0, PolicyEngine.STDLIB_INDEX.lastIndexOf('/') + 1);
+        String dir = policyFile.substring("stdlib/".length());
+        dir = dir.contains("/") ? dir.substring(0, dir.lastIndexOf('/') + 1) : "";
+        try (java.io.InputStream in = PolicyTests.class.getClassLoader().getResourceAsStream(folder + dir + relative)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Inputs written inline are named after their test, so findings in them read well. */
