@@ -218,6 +218,13 @@ class WebhookServerTest {
         assertEquals(8, esc.at("/location/line").asInt());
         assertEquals(32, esc.get("fingerprint").asText().length());
         assertEquals(400, post("/v1/check", "{\"documents\": [{\"name\": \"x\"}]}").statusCode());
+
+        // A compose file could make the server read its own files (env_file: /etc/...): refused.
+        String compose = "services:\n  web:\n    image: nginx:1.27\n    env_file: /etc/hostname\n";
+        HttpResponse<String> refused = post("/v1/check", JSON.writeValueAsString(java.util.Map.of("documents",
+            List.of(java.util.Map.of("name", "/etc/compose.yaml", "content", compose)))));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("compose"), refused.body());
     }
 
     @Test
