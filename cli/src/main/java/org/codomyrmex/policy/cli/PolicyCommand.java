@@ -21,6 +21,8 @@ import java.util.Properties;
         TestCommand.class,
         FmtCommand.class,
         CompletionCommand.class,
+        ReplCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class,
     },
     footerHeading = "%nExamples:%n",

@@ -26,6 +26,7 @@ public final class PolicyTests {
     private PolicyTests() {
     }
 
+    /** One in-language test: the failed expectations (none when it passed) and the findings it produced. */
     public record TestResult(CheckedTest test, List<Diagnostic> failures, List<Finding> findings) {
         public boolean passed() {
             return failures.isEmpty();

@@ -39,7 +39,7 @@ public record Results(Report report, List<Result> results, Map<String, RuleInfo>
 
     /** A report taken as it is: no config, nothing suppressed, findings at or above {@code failOn} fail. */
     public static Results of(Report report, List<RuleInfo> rules, Severity failOn) {
-        List<String> fps = Fingerprints.of(report.findings(), report::source);
+        List<String> fps = Fingerprints.of(report.findings());
         List<Result> out = new ArrayList<>();
         for (int i = 0; i < report.findings().size(); i++) {
             Finding f = report.findings().get(i);

@@ -1,6 +1,6 @@
 package org.codomyrmex.policy.suppress;
 
-import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.model.Finding;
 
 import java.nio.charset.StandardCharsets;
@@ -11,14 +11,12 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Stable identities for findings, for baselines and SARIF {@code partialFingerprints}. A fingerprint hashes what
- * a finding is, not where it is: the rule, the file, the resource and part, and the text of the offending line
- * with its whitespace collapsed. Lines moving (a comment added above, a block re-indented) keep it; the same
- * problem on two identical lines gets an occurrence number so both stay distinct.
+ * Stable identities for findings, for baselines and SARIF {@code partialFingerprints}: {@link Report#fingerprint}
+ * (rule, file, resource and part, message; not the line or column, so lines moving keep it). When the same
+ * problem appears twice in one file (two identical lines), the second and later ones get an occurrence number
+ * mixed in, so every finding of a run has its own fingerprint and the first keeps the public one.
  */
 public final class Fingerprints {
     /** The SARIF key the fingerprints are published under. */
@@ -28,35 +26,15 @@ public final class Fingerprints {
     }
 
     /** One fingerprint per finding, in the order given (which should be the report's stable order). */
-    public static List<String> of(List<Finding> findings, Function<String, Optional<SourceFile>> sources) {
+    public static List<String> of(List<Finding> findings) {
         List<String> out = new ArrayList<>(findings.size());
         Map<String, Integer> seen = new HashMap<>();
-        Map<String, Optional<SourceFile>> cache = new HashMap<>();
         for (Finding f : findings) {
-            Optional<SourceFile> source = cache.computeIfAbsent(f.location().file(), sources);
-            String key = String.join("\u0000", f.ruleId(), normalizeFile(f.location().file()), f.resource().display(),
-                f.part().map(p -> p.kind() + "/" + p.name()).orElse(""), snippet(f, source));
-            int occurrence = seen.merge(key, 1, Integer::sum);
-            out.add(sha256(key + "\u0000" + occurrence).substring(0, 32));
+            String base = Report.fingerprint(f);
+            int occurrence = seen.merge(base, 1, Integer::sum);
+            out.add(occurrence == 1 ? base : sha256(base + "#" + occurrence).substring(0, 32));
         }
         return out;
-    }
-
-    /** The offending text, whitespace collapsed; the message when the location has no text. */
-    static String snippet(Finding f, Optional<SourceFile> source) {
-        if (source.isEmpty() || !f.location().isKnown()) return f.message();
-        SourceFile s = source.get();
-        int first = f.location().line();
-        int last = Math.min(Math.max(first, f.location().endLine()), first + 2);
-        StringBuilder sb = new StringBuilder();
-        for (int line = first; line <= last && line <= s.lineCount(); line++) sb.append(s.line(line).strip()).append('\n');
-        return sb.toString().replaceAll("\\s+", " ").strip();
-    }
-
-    static String normalizeFile(String file) {
-        String f = file.replace('\\', '/');
-        while (f.startsWith("./")) f = f.substring(2);
-        return f;
     }
 
     private static String sha256(String s) {

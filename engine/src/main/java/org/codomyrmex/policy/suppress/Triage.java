@@ -53,7 +53,7 @@ public final class Triage {
         kept.sort(Report.ORDER);
         Map<String, Optional<SourceFile>> sourceCache = new HashMap<>();
         java.util.function.Function<String, Optional<SourceFile>> sources = n -> sourceCache.computeIfAbsent(n, report::source);
-        List<String> fingerprints = Fingerprints.of(kept, sources);
+        List<String> fingerprints = Fingerprints.of(kept);
 
         List<Results.Result> results = new ArrayList<>();
         for (int i = 0; i < kept.size(); i++) {

@@ -110,17 +110,36 @@ public final class JsonLoader {
         return text;
     }
 
-    private Result run() {
+    /** Several JSON values one after another (as kubectl accepts), each read with its spans. */
+    public record StreamResult(SourceFile source, List<Value> values, List<Diagnostic> diagnostics) {
+        public StreamResult {
+            values = List.copyOf(values);
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    /**
+     * Reads a stream of JSON values; stops at the first syntax error (keeping the values before it) or after
+     * {@code maxValues} top-level values.
+     */
+    public static StreamResult loadStream(SourceFile source, Options options, int maxValues) {
+        return new JsonLoader(source, options).runStream(maxValues);
+    }
+
+    private JsonFactory factory() {
         StreamReadConstraints limits = StreamReadConstraints.builder()
             .maxNestingDepth(options.maxDepth())
             .maxStringLength((int) Math.min(Integer.MAX_VALUE, options.maxBytes()))
             .build();
-        JsonFactory factory = JsonFactory.builder()
+        return JsonFactory.builder()
             .streamReadConstraints(limits)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
+    }
+
+    private Result run() {
         Value value = null;
-        try (JsonParser p = factory.createParser(source.text())) {
+        try (JsonParser p = factory().createParser(source.text())) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 diagnostics.add(Diagnostic.error("I1104", "empty file: no JSON value", Span.of(source.name(), 1, 1)));
@@ -131,20 +150,44 @@ public final class JsonLoader {
                     diagnostics.add(Diagnostic.error("I1105", "text after the JSON value", start(p)));
                 }
             }
-        } catch (Budget e) {
-            diagnostics.add(Diagnostic.error("I1106", e.getMessage(), e.span));
-            value = null;
-        } catch (StreamConstraintsException e) {
-            diagnostics.add(Diagnostic.error("I1106", firstLine(e.getOriginalMessage()), located(e.getLocation())));
-            value = null;
-        } catch (JsonProcessingException e) {
-            diagnostics.add(Diagnostic.error("I1100", "invalid JSON: " + firstLine(e.getOriginalMessage()), located(e.getLocation())));
-            value = null;
         } catch (IOException | RuntimeException e) {
-            diagnostics.add(Diagnostic.error("I1100", "invalid JSON: " + firstLine(String.valueOf(e.getMessage())), Span.of(source.name(), 1, 1)));
+            report(e);
             value = null;
         }
         return new Result(source, Optional.ofNullable(value), diagnostics);
+    }
+
+    private StreamResult runStream(int maxValues) {
+        List<Value> values = new ArrayList<>();
+        int nul = source.text().indexOf('\0');
+        if (nul >= 0) {
+            diagnostics.add(Diagnostic.error("I1103", "NUL character in JSON text", source.span(nul, nul), "the file is binary or corrupt"));
+            return new StreamResult(source, values, diagnostics);
+        }
+        try (JsonParser p = factory().createParser(source.text())) {
+            while (p.nextToken() != null) {
+                if (values.size() >= maxValues) {
+                    diagnostics.add(Diagnostic.error("I1108", "more than " + maxValues + " JSON values in one file; the rest is not read", start(p)));
+                    break;
+                }
+                values.add(read(p, 0));
+            }
+        } catch (IOException | RuntimeException e) {
+            report(e);
+        }
+        return new StreamResult(source, values, diagnostics);
+    }
+
+    private void report(Exception e) {
+        if (e instanceof Budget b) {
+            diagnostics.add(Diagnostic.error("I1106", b.getMessage(), b.span));
+        } else if (e instanceof StreamConstraintsException c) {
+            diagnostics.add(Diagnostic.error("I1106", firstLine(c.getOriginalMessage()), located(c.getLocation())));
+        } else if (e instanceof JsonProcessingException j) {
+            diagnostics.add(Diagnostic.error("I1100", "invalid JSON: " + firstLine(j.getOriginalMessage()), located(j.getLocation())));
+        } else {
+            diagnostics.add(Diagnostic.error("I1100", "invalid JSON: " + firstLine(String.valueOf(e.getMessage())), Span.of(source.name(), 1, 1)));
+        }
     }
 
     private Value read(JsonParser p, int depth) throws IOException {

@@ -7,6 +7,7 @@ import org.codomyrmex.policy.input.InputLoader;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.LoadOptions;
 import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.input.json.JsonLoader;
 import org.codomyrmex.policy.input.yaml.YamlLoader;
 import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.InputKind;
@@ -86,8 +87,9 @@ public final class KubernetesLoader implements InputLoader {
         if (looksLikeJson(name, text)) {
             // As kubectl does: JSON when it looks like JSON. Content that only starts like JSON (a YAML flow
             // mapping on standard input) is read as YAML when it is not valid JSON but is valid YAML.
-            JsonReader.Result json = JsonReader.read(source, options.maxDepth(), options.maxDocuments());
-            values = json.documents();
+            JsonLoader.StreamResult json = JsonLoader.loadStream(source,
+                new JsonLoader.Options(options.maxFileBytes(), options.maxDepth(), 2_000_000), options.maxDocuments());
+            values = json.values();
             diagnostics.addAll(json.diagnostics());
             if (json.diagnostics().stream().anyMatch(Diagnostic::isError) && !name.toLowerCase(Locale.ROOT).endsWith(".json")) {
                 YamlLoader.Result yaml = YamlLoader.load(source, yamlOptions);

@@ -81,14 +81,14 @@ class JsonEdgeCasesTest {
         assertEquals("Namespace/flow", only(r).resource().display());
         LoadResult named = load("flow.json", "{apiVersion: v1, kind: Namespace, metadata: {name: flow}}\n");
         assertEquals(0, named.documents().size(), "a .json file must be JSON");
-        assertEquals("K1020", named.diagnostics().get(0).code());
+        assertEquals("I1100", named.diagnostics().get(0).code());
     }
 
     @Test
     void duplicateJsonKeysWarnAndTheLastWins() {
         LoadResult r = load("d.json", "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"a\", \"name\": \"b\"}}");
         assertEquals("b", only(r).resource().name());
-        assertEquals(List.of("K1022"), r.diagnostics().stream().map(d -> d.code()).toList());
+        assertEquals(List.of("I1107"), r.diagnostics().stream().map(d -> d.code()).toList());
         assertEquals(69, r.diagnostics().get(0).span().column());
     }
 }
