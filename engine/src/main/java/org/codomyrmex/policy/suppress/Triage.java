@@ -1,5 +1,7 @@
 package org.codomyrmex.policy.suppress;
 
+import org.codomyrmex.policy.model.Fingerprints;
+
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.config.Enforcement;
 import org.codomyrmex.policy.config.Exemption;
@@ -53,7 +55,7 @@ public final class Triage {
         kept.sort(Report.ORDER);
         Map<String, Optional<SourceFile>> sourceCache = new HashMap<>();
         java.util.function.Function<String, Optional<SourceFile>> sources = n -> sourceCache.computeIfAbsent(n, report::source);
-        List<String> fingerprints = Fingerprints.of(kept);
+        List<String> fingerprints = Fingerprints.of(kept, sources);
 
         List<Results.Result> results = new ArrayList<>();
         for (int i = 0; i < kept.size(); i++) {
