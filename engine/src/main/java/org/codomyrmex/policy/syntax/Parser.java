@@ -54,7 +54,13 @@ public final class Parser {
     public static Result<Module> parseModule(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
-        ModuleContext tree = parser.module();
+        ModuleContext tree;
+        try {
+            tree = parser.module();
+        } catch (ParseCancellationException tooManyErrors) {
+            // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
+            return new Result<>(Optional.empty(), p.diagnostics);
+        }
         if (!p.diagnostics.isEmpty()) return new Result<>(Optional.empty(), p.diagnostics);
         try {
             Module m = p.module(tree);
@@ -69,7 +75,12 @@ public final class Parser {
     public static Result<Expr> parseExpression(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
-        ExprContext tree = parser.expr();
+        ExprContext tree;
+        try {
+            tree = parser.expr();
+        } catch (ParseCancellationException tooManyErrors) {
+            return new Result<>(Optional.empty(), p.diagnostics);
+        }
         if (p.diagnostics.isEmpty() && parser.getCurrentToken().getType() != Token.EOF) {
             p.diagnostics.add(Diagnostic.error("P1001", "unexpected " + describe(parser.getCurrentToken())
                 + " after the end of the expression", p.span(parser.getCurrentToken())));
