@@ -32,6 +32,13 @@ import java.util.OptionalInt;
  */
 public final class Parser {
     private static final int MAX_ERRORS = 10;
+    /**
+     * Brackets nest at most this deep, and an expression's tree at most {@link #MAX_EXPR_DEPTH}: the parser, the
+     * checker, the compiler and the evaluator recurse on nesting, so a hostile policy must end in a located
+     * error here rather than in a StackOverflowError later.
+     */
+    static final int MAX_NESTING = 100;
+    static final int MAX_EXPR_DEPTH = 256;
 
     private final SourceFile source;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -54,11 +61,15 @@ public final class Parser {
     public static Result<Module> parseModule(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
+        if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
         ModuleContext tree;
         try {
             tree = parser.module();
         } catch (ParseCancellationException tooManyErrors) {
             // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
             return new Result<>(Optional.empty(), p.diagnostics);
         }
         if (!p.diagnostics.isEmpty()) return new Result<>(Optional.empty(), p.diagnostics);
@@ -68,6 +79,9 @@ public final class Parser {
         } catch (SyntaxError e) {
             p.diagnostics.add(e.diagnostic);
             return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(Span.of(source.name(), 1, 1)));
+            return new Result<>(Optional.empty(), p.diagnostics);
         }
     }
 
@@ -75,10 +89,14 @@ public final class Parser {
     public static Result<Expr> parseExpression(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
+        if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
         ExprContext tree;
         try {
             tree = parser.expr();
         } catch (ParseCancellationException tooManyErrors) {
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
             return new Result<>(Optional.empty(), p.diagnostics);
         }
         if (p.diagnostics.isEmpty() && parser.getCurrentToken().getType() != Token.EOF) {
@@ -91,7 +109,76 @@ public final class Parser {
         } catch (SyntaxError e) {
             p.diagnostics.add(e.diagnostic);
             return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(Span.of(source.name(), 1, 1)));
+            return new Result<>(Optional.empty(), p.diagnostics);
         }
+    }
+
+    // ------------------------------------------------------------------ nesting limits
+
+    private Diagnostic tooDeep(Span at) {
+        return Diagnostic.error("P1014", "expression nested too deeply", at,
+            "brackets nest at most " + MAX_NESTING + " levels and expressions at most " + MAX_EXPR_DEPTH
+                + "; split it with let or a func");
+    }
+
+    /** Checks bracket nesting on the tokens, before the recursive parse; reports where the limit is passed. */
+    private boolean nestedTooDeeply() {
+        tokens.fill();
+        int depth = 0;
+        for (Token t : tokens.getTokens()) {
+            switch (t.getText()) {
+                case "(", "[", "{" -> {
+                    if (++depth > MAX_NESTING) {
+                        diagnostics.add(tooDeep(span(t)));
+                        return true;
+                    }
+                }
+                case ")", "]", "}" -> depth = Math.max(0, depth - 1);
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    /** Operator chains and keyword nesting (not, -, if, let, any) deepen the tree without brackets. */
+    private static void checkDepth(Expr root, Parser p) {
+        java.util.ArrayDeque<Expr> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        while (!nodes.isEmpty()) {
+            Expr e = nodes.pop();
+            int d = depths.pop();
+            if (d > MAX_EXPR_DEPTH) throw new SyntaxError(p.tooDeep(e.span().isKnown() ? e.span() : root.span()));
+            for (Expr child : children(e)) {
+                nodes.push(child);
+                depths.push(d + 1);
+            }
+        }
+    }
+
+    private static List<Expr> children(Expr e) {
+        if (e instanceof Expr.Field f) return List.of(f.target());
+        if (e instanceof Expr.Index i) return List.of(i.target(), i.index());
+        if (e instanceof Expr.Call c) return c.args();
+        if (e instanceof Expr.Unary u) return List.of(u.operand());
+        if (e instanceof Expr.Binary b) return List.of(b.left(), b.right());
+        if (e instanceof Expr.Conditional c) return List.of(c.condition(), c.then(), c.otherwise());
+        if (e instanceof Expr.Let l) return List.of(l.value(), l.body());
+        if (e instanceof Expr.Quantified q) return List.of(q.source(), q.predicate());
+        if (e instanceof Expr.Comprehension c) {
+            List<Expr> out = new ArrayList<>(List.of(c.element(), c.source()));
+            c.filter().ifPresent(out::add);
+            return out;
+        }
+        if (e instanceof Expr.ListLiteral l) return l.items();
+        if (e instanceof Expr.MapLiteral m) return m.entries().stream().map(Expr.MapEntry::value).toList();
+        if (e instanceof Expr.Template t) {
+            return t.parts().stream().filter(x -> x instanceof Expr.ExprPart).map(x -> ((Expr.ExprPart) x).expr()).toList();
+        }
+        return List.of();
     }
 
     private PolicyParser newParser() {
@@ -420,7 +507,21 @@ public final class Parser {
 
     // ------------------------------------------------------------------ expressions
 
+    /** Expressions being built; the outermost one has its depth checked once it is complete. */
+    private int building;
+
     private Expr expr(ExprContext ctx) {
+        building++;
+        try {
+            Expr e = buildExpr(ctx);
+            if (building == 1) checkDepth(e, this);
+            return e;
+        } finally {
+            building--;
+        }
+    }
+
+    private Expr buildExpr(ExprContext ctx) {
         if (ctx instanceof ConditionalExprContext c) {
             return new Expr.Conditional(expr(c.expr(0)), expr(c.expr(1)), expr(c.expr(2)), span(c));
         }

@@ -25,4 +25,40 @@ class FoundBugsTest {
         assertTrue(e.value().isEmpty());
         assertTrue(!e.diagnostics().isEmpty() && e.diagnostics().size() <= 10, e.diagnostics().toString());
     }
+
+    static String deepRule(String condition) {
+        return "package deep\nrule D-1 \"deep\" {\n  severity low\n  threat container-escape\n  for c in containers\n  where "
+            + condition + "\n  report \"x\" at c\n}\n";
+    }
+
+    /**
+     * 10k-deep expressions overflowed the stack of the ANTLR parser (brackets, not, -) or of the checker, compiler
+     * and evaluator (long operator chains): each is now a located error P1014.
+     */
+    @Test
+    void tenThousandDeepExpressionsAreALocatedError() {
+        int n = 10_000;
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("parens", "(".repeat(n) + "true" + ")".repeat(n));
+        cases.put("lists", "[".repeat(n) + "]".repeat(n) + " != null");
+        cases.put("maps", "{a: ".repeat(n) + "1" + "}".repeat(n) + " != null");
+        cases.put("calls", "len(".repeat(n) + "\"x\"" + ")".repeat(n) + " > 0");
+        cases.put("not", "not ".repeat(n) + "true");
+        cases.put("minus", "-".repeat(n) + "1 == 1");
+        cases.put("or", "false or ".repeat(n) + "true");
+        cases.put("plus", "1 + ".repeat(n) + "1 > 0");
+        cases.put("fields", "c" + ".x".repeat(n) + " == null");
+        cases.put("if", "if true then ".repeat(n) + "true" + " else false".repeat(n));
+        for (var e : cases.entrySet()) {
+            Parser.Result<Module> r = Parser.parseModule(new SourceFile("deep.policy", deepRule(e.getValue())));
+            assertTrue(r.value().isEmpty(), e.getKey());
+            Diagnostic d = r.diagnostics().get(0);
+            assertEquals("P1014", d.code(), e.getKey() + ": " + r.diagnostics());
+            assertEquals("deep.policy", d.span().file());
+            assertEquals(6, d.span().line(), e.getKey() + ": " + d.headline());
+        }
+        // Below the limits, deep is fine.
+        assertTrue(Parser.parseModule(new SourceFile("ok.policy", deepRule("(".repeat(50) + "true" + ")".repeat(50)))).ok());
+        assertTrue(Parser.parseModule(new SourceFile("ok.policy", deepRule("false or ".repeat(100) + "true"))).ok());
+    }
 }
