@@ -39,6 +39,8 @@ public final class Parser {
      */
     static final int MAX_NESTING = 100;
     static final int MAX_EXPR_DEPTH = 256;
+    /** Tokens in one file: the parse tree takes memory per token (the standard library's largest file has ~15k). */
+    static final int MAX_TOKENS = 100_000;
 
     private final SourceFile source;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -123,11 +125,22 @@ public final class Parser {
                 + "; split it with let or a func");
     }
 
-    /** Checks bracket nesting on the tokens, before the recursive parse; reports where the limit is passed. */
+    /**
+     * Checks size and bracket nesting on a separate pass of the lexer that keeps no tokens, before the parse
+     * builds its tree (which costs memory per token); reports where a limit is passed.
+     */
     private boolean nestedTooDeeply() {
-        tokens.fill();
+        PolicyLexer scan = new PolicyLexer(CharStreams.fromString(source.text(), source.name()));
+        scan.removeErrorListeners();
         int depth = 0;
-        for (Token t : tokens.getTokens()) {
+        int count = 0;
+        for (Token t = scan.nextToken(); t.getType() != Token.EOF; t = scan.nextToken()) {
+            if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
+            if (++count > MAX_TOKENS) {
+                diagnostics.add(Diagnostic.error("P1015", "policy file too large: more than " + MAX_TOKENS + " tokens",
+                    span(t), "split it into several files"));
+                return true;
+            }
             switch (t.getText()) {
                 case "(", "[", "{" -> {
                     if (++depth > MAX_NESTING) {
@@ -541,18 +554,21 @@ public final class Parser {
     }
 
     private Expr or(OrExprContext ctx) {
-        Expr left = and(ctx.andExpr(0));
-        for (int i = 1; i < ctx.andExpr().size(); i++) {
-            Expr right = and(ctx.andExpr(i));
+        // The operand lists are taken once: ANTLR builds a new list on each call, quadratic on long chains.
+        List<AndExprContext> terms = ctx.andExpr();
+        Expr left = and(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
+            Expr right = and(terms.get(i));
             left = new Expr.Binary(Expr.BinaryOp.OR, left, right, left.span().to(right.span()));
         }
         return left;
     }
 
     private Expr and(AndExprContext ctx) {
-        Expr left = not(ctx.notExpr(0));
-        for (int i = 1; i < ctx.notExpr().size(); i++) {
-            Expr right = not(ctx.notExpr(i));
+        List<NotExprContext> terms = ctx.notExpr();
+        Expr left = not(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
+            Expr right = not(terms.get(i));
             left = new Expr.Binary(Expr.BinaryOp.AND, left, right, left.span().to(right.span()));
         }
         return left;
@@ -582,10 +598,11 @@ public final class Parser {
     }
 
     private Expr additive(AdditiveContext ctx) {
-        Expr left = multiplicative(ctx.multiplicative(0));
-        for (int i = 1; i < ctx.multiplicative().size(); i++) {
+        List<MultiplicativeContext> terms = ctx.multiplicative();
+        Expr left = multiplicative(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
             Token op = ((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol();
-            Expr right = multiplicative(ctx.multiplicative(i));
+            Expr right = multiplicative(terms.get(i));
             left = new Expr.Binary(op.getType() == PolicyLexer.PLUS ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, left, right,
                 left.span().to(right.span()));
         }
@@ -593,10 +610,11 @@ public final class Parser {
     }
 
     private Expr multiplicative(MultiplicativeContext ctx) {
-        Expr left = unary(ctx.unary(0));
-        for (int i = 1; i < ctx.unary().size(); i++) {
+        List<UnaryContext> terms = ctx.unary();
+        Expr left = unary(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
             String op = ctx.getChild(2 * i - 1).getText();
-            Expr right = unary(ctx.unary(i));
+            Expr right = unary(terms.get(i));
             Expr.BinaryOp binary = switch (op) {
                 case "*" -> Expr.BinaryOp.MUL;
                 case "/" -> Expr.BinaryOp.DIV;

@@ -61,4 +61,21 @@ class FoundBugsTest {
         assertTrue(Parser.parseModule(new SourceFile("ok.policy", deepRule("(".repeat(50) + "true" + ")".repeat(50)))).ok());
         assertTrue(Parser.parseModule(new SourceFile("ok.policy", deepRule("false or ".repeat(100) + "true"))).ok());
     }
+
+    /**
+     * A 100k-term operator chain (1.7 MB) ran the parser out of a 256 MB heap: the ANTLR parse tree costs memory
+     * per token, and building the AST was quadratic in the chain's length. Files above 100k tokens are refused
+     * before the parse, and a long chain below it is built in linear time.
+     */
+    @Test
+    void hugePolicyFilesAreRefusedBeforeTheParse() {
+        Parser.Result<Module> r = Parser.parseModule(new SourceFile("big.policy", deepRule("c.name == \"x\" or ".repeat(100_000) + "false")));
+        assertEquals("P1015", r.diagnostics().get(0).code(), r.diagnostics().toString());
+        assertEquals(6, r.diagnostics().get(0).span().line());
+        long start = System.nanoTime();
+        Parser.Result<Module> chain = Parser.parseModule(new SourceFile("chain.policy", deepRule("1 + ".repeat(15_000) + "1 > 0")));
+        assertEquals("P1014", chain.diagnostics().get(0).code());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 5_000, "a 15k-term chain took " + millis + " ms");
+    }
 }
