@@ -78,4 +78,23 @@ class FoundBugsTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 5_000, "a 15k-term chain took " + millis + " ms");
     }
+
+    /**
+     * A literal pattern RE2 cannot compile (a backreference, as backtracking engines allow) made the call null at
+     * run time, so the rule never fired and nothing said why: now a located check error.
+     */
+    @Test
+    void invalidLiteralRegexIsACheckError() {
+        Parser.Result<Module> r = Parser.parseModule(new SourceFile("re.policy", deepRule("matches(c.image, \"^(a+)\\\\1$\")")));
+        assertTrue(r.ok(), r.diagnostics().toString());
+        var checked = org.codomyrmex.policy.check.Checker.check(java.util.List.of(r.value().get()));
+        Diagnostic d = checked.diagnostics().stream().filter(Diagnostic::isError).findFirst().orElseThrow();
+        assertEquals("C2056", d.code(), checked.diagnostics().toString());
+        assertEquals(6, d.span().line());
+        assertTrue(d.message().startsWith("invalid regular expression: "), d.message());
+        // A catastrophic pattern for backtracking engines is valid RE2 and linear: no error.
+        Parser.Result<Module> ok = Parser.parseModule(new SourceFile("ok.policy", deepRule("matches(c.image, \"^(a+)+$\")")));
+        assertTrue(org.codomyrmex.policy.check.Checker.check(java.util.List.of(ok.value().get())).diagnostics().stream()
+            .noneMatch(Diagnostic::isError));
+    }
 }
