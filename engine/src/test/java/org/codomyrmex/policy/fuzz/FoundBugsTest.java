@@ -97,4 +97,67 @@ class FoundBugsTest {
         assertTrue(org.codomyrmex.policy.check.Checker.check(java.util.List.of(ok.value().get())).diagnostics().stream()
             .noneMatch(Diagnostic::isError));
     }
+
+    /** A text file above the size limit was read whole before its size was checked: a 300 MB file exhausted a 256 MB heap. */
+    @Test
+    void oversizedFilesAreRefusedBeforeBeingRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path big = dir.resolve("pod.yaml");
+        java.nio.file.Files.writeString(big, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + "#".repeat(5000));
+        var neverRead = new org.codomyrmex.policy.input.InputSource("pod.yaml", java.util.Optional.of(big), () -> {
+            throw new AssertionError("the file was read");
+        });
+        var options = new org.codomyrmex.policy.input.LoadOptions(1000, 10, 50, java.util.Map.of());
+        for (var kind : java.util.List.of(org.codomyrmex.policy.model.InputKind.KUBERNETES, org.codomyrmex.policy.model.InputKind.DOCKERFILE)) {
+            var r = org.codomyrmex.policy.input.Inputs.load(neverRead, java.util.Optional.of(kind), options);
+            assertEquals("I0004", r.diagnostics().get(0).code(), r.diagnostics().toString());
+            assertEquals("pod.yaml:1:1", r.diagnostics().get(0).span().toString());
+        }
+    }
+
+    /** Standard input was read whole, however long: it is now read up to one byte past the limit. */
+    @Test
+    void standardInputIsReadUpToTheLimit() throws Exception {
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return 'a';
+            }
+        };
+        var collected = org.codomyrmex.policy.input.FileCollector.collect(java.util.List.of("-"), endless, 1000);
+        assertEquals(1001, collected.sources().get(0).content().read().length);
+    }
+
+    /**
+     * Symbolic links in a scanned folder were dropped without a word (the walk saw them as neither file nor
+     * folder). A link inside the tree is now read; one that loops, dangles or leaves the tree is an error.
+     */
+    @Test
+    void linksThatLoopOrLeaveTheTreeAreReported(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path root = java.nio.file.Files.createDirectories(tmp.resolve("scan"));
+        java.nio.file.Path outside = java.nio.file.Files.writeString(tmp.resolve("secret.yaml"), "apiVersion: v1\nkind: Secret\n");
+        java.nio.file.Files.writeString(root.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\n");
+        java.nio.file.Files.createSymbolicLink(root.resolve("out.yaml"), outside);
+        java.nio.file.Files.createSymbolicLink(root.resolve("in.yaml"), root.resolve("pod.yaml"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("a.yaml"), root.resolve("b.yaml"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("b.yaml"), root.resolve("a.yaml"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("self"), root.resolve("self"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("up"), tmp);
+        var c = org.codomyrmex.policy.input.FileCollector.collect(java.util.List.of(root.toString()), java.io.InputStream.nullInputStream());
+        assertEquals(java.util.List.of(root.resolve("in.yaml").toString(), root.resolve("pod.yaml").toString()),
+            c.sources().stream().map(org.codomyrmex.policy.input.InputSource::name).toList());
+        java.util.Map<String, String> codes = new java.util.TreeMap<>();
+        c.diagnostics().forEach(d -> codes.put(root.relativize(java.nio.file.Path.of(d.span().file())).toString(), d.code()));
+        assertEquals(java.util.Map.of("a.yaml", "I0012", "b.yaml", "I0012", "self", "I0012", "out.yaml", "I0013", "up", "I0013"), codes);
+    }
+
+    /** A binary file named like YAML in a scanned folder was skipped as "not an input" without an error. */
+    @Test
+    void binaryFilesNamedLikeYamlAreAnError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+        java.nio.file.Files.write(root.resolve("deployment.yaml"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1, 2});
+        java.nio.file.Files.writeString(root.resolve("values.yaml"), "replicas: 3\n");
+        var c = org.codomyrmex.policy.input.FileCollector.collect(java.util.List.of(root.toString()), java.io.InputStream.nullInputStream());
+        assertEquals(1, c.diagnostics().size(), c.diagnostics().toString());
+        assertEquals("I0014", c.diagnostics().get(0).code());
+        assertEquals(java.util.List.of(root.resolve("values.yaml").toString()), c.skipped());
+    }
 }
