@@ -160,4 +160,27 @@ class FoundBugsTest {
         assertEquals("I0014", c.diagnostics().get(0).code());
         assertEquals(java.util.List.of(root.resolve("values.yaml").toString()), c.skipped());
     }
+
+    /**
+     * An alias bomb with few aliases (9 levels of 9) was accepted, because a reused alias counted as one value:
+     * the document then expanded to 387 million values in whatever walked it (`policy parse` ran out of memory).
+     */
+    @Test
+    void aliasBombsHitTheValueBudget() {
+        StringBuilder text = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\nlol:\n  a: &a [1,2,3,4,5,6,7,8,9]\n");
+        String prev = "a";
+        for (String c : new String[] {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+            text.append("  ").append(c).append(": &").append(c).append(" [").append(String.join(",", java.util.Collections.nCopies(9, "*" + prev))).append("]\n");
+            prev = c;
+        }
+        var r = org.codomyrmex.policy.input.yaml.YamlLoader.load(new SourceFile("bomb.yaml", text.toString()),
+            org.codomyrmex.policy.input.yaml.YamlLoader.Options.defaults(org.codomyrmex.policy.input.yaml.YamlLoader.Profile.KUBERNETES));
+        assertEquals("I1003", r.diagnostics().get(0).code(), r.diagnostics().toString());
+        assertEquals("bomb.yaml", r.diagnostics().get(0).span().file());
+        assertTrue(r.diagnostics().get(0).span().line() > 5, r.diagnostics().get(0).headline());
+        // Aliases that expand modestly are fine.
+        var ok = org.codomyrmex.policy.input.yaml.YamlLoader.load(new SourceFile("ok.yaml", "a: &a [1, 2]\nb: [*a, *a, *a]\n"),
+            org.codomyrmex.policy.input.yaml.YamlLoader.Options.defaults(org.codomyrmex.policy.input.yaml.YamlLoader.Profile.KUBERNETES));
+        assertTrue(ok.diagnostics().isEmpty(), ok.diagnostics().toString());
+    }
 }
