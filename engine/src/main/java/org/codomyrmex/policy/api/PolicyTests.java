@@ -3,6 +3,9 @@ package org.codomyrmex.policy.api;
 import org.codomyrmex.policy.check.CheckedTest;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.Inputs;
+import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
@@ -71,6 +74,7 @@ public final class PolicyTests {
         Decl.Test t = test.decl();
         List<Diagnostic> failures = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
+        List<Document> documents = new ArrayList<>();
         int index = 0;
         for (Decl.Given g : t.givens()) {
             index++;
@@ -84,13 +88,19 @@ public final class PolicyTests {
             } else {
                 source = InputSource.ofText(givenName(t, index, kind), g.text().orElse(""));
             }
-            Report report = engine.check(List.of(source), kind);
-            findings.addAll(report.findings());
-            for (Diagnostic d : report.errors()) {
-                if (!engine.policyDiagnostics().contains(d)) {
+            LoadResult loaded = Inputs.load(source, kind, engine.loadOptions());
+            documents.addAll(loaded.documents());
+            for (Diagnostic d : loaded.diagnostics()) {
+                if (d.isError()) {
                     failures.add(Diagnostic.error("T0001", "the input of this test has an error: " + d.headline(), g.span()));
                 }
             }
+        }
+        // All the inputs of a test are checked together, as one scan, so cross-document rules can be tested.
+        Report report = engine.checkDocuments(documents);
+        findings.addAll(report.findings());
+        for (Diagnostic d : report.errors()) {
+            failures.add(Diagnostic.error("T0001", "the input of this test has an error: " + d.headline(), t.span()));
         }
         for (Decl.Expectation e : t.expectations()) {
             List<Finding> ofRule = findings.stream().filter(f -> f.ruleId().equals(e.ruleId())).toList();

@@ -24,7 +24,7 @@ import java.util.Optional;
  *
  * <p>Each {@link Finding} gives the rule ({@code ruleId}, {@code title}), {@code severity}, {@code threat},
  * {@code message}, {@code location} (file, line, column, end), the {@code resource} it is about and the
- * {@code part} (container, service, stage) when there is one; {@link #fingerprint(Finding)} identifies it
+ * {@code part} (container, service, stage) when there is one; {@link #fingerprints()} identifies it
  * across runs. {@link #toJson()} writes the whole report as JSON ({@code docs/api.md}).
  *
  * @param findings         what the rules found, sorted by {@link #ORDER}
@@ -93,22 +93,12 @@ public record Report(List<Finding> findings, List<Diagnostic> diagnostics, Map<S
     }
 
     /**
-     * A stable identity of a finding for baselines and deduplication: a hex SHA-256 of the rule, the file, the
-     * resource and part it is about, and its message, but not its line or column, so it survives lines moving.
+     * A stable identity of each finding, in {@link #findings()} order, for baselines, SARIF and deduplication:
+     * the rule, the file, the resource and part, and the offending line's text — not its line number, so it
+     * survives lines moving (see {@link org.codomyrmex.policy.model.Fingerprints}).
      */
-    public static String fingerprint(Finding f) {
-        StringBuilder key = new StringBuilder();
-        for (String s : List.of(f.ruleId(), f.location().file(), f.resource().input().id(), f.resource().kind(),
-            f.resource().namespace(), f.resource().name(), f.part().map(p -> p.kind() + "/" + p.name()).orElse(""),
-            f.message())) {
-            key.append(s.length()).append(':').append(s).append(';');
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+    public List<String> fingerprints() {
+        return org.codomyrmex.policy.model.Fingerprints.of(findings, this::source);
     }
 
     /** The report as JSON: findings (with fingerprints), errors, warnings and a summary; see {@code docs/api.md}. */

@@ -5,7 +5,6 @@ import org.codomyrmex.policy.config.Enforcement;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
-import org.codomyrmex.policy.suppress.Fingerprints;
 import org.codomyrmex.policy.suppress.Suppression;
 
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ public record Results(Report report, List<Result> results, Map<String, RuleInfo>
 
     /** A report taken as it is: no config, nothing suppressed, findings at or above {@code failOn} fail. */
     public static Results of(Report report, List<RuleInfo> rules, Severity failOn) {
-        List<String> fps = Fingerprints.of(report.findings(), report::source);
+        List<String> fps = report.fingerprints();
         List<Result> out = new ArrayList<>();
         for (int i = 0; i < report.findings().size(); i++) {
             Finding f = report.findings().get(i);

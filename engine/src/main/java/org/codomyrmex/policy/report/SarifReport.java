@@ -10,7 +10,7 @@ import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
-import org.codomyrmex.policy.suppress.Fingerprints;
+import org.codomyrmex.policy.model.Fingerprints;
 
 import java.net.URI;
 import java.net.URISyntaxException;

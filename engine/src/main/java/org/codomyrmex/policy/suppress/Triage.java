@@ -1,5 +1,7 @@
 package org.codomyrmex.policy.suppress;
 
+import org.codomyrmex.policy.model.Fingerprints;
+
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.config.Enforcement;
 import org.codomyrmex.policy.config.Exemption;

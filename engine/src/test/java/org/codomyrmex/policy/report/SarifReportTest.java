@@ -11,7 +11,7 @@ import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.InputKind;
-import org.codomyrmex.policy.suppress.Fingerprints;
+import org.codomyrmex.policy.model.Fingerprints;
 import org.codomyrmex.policy.suppress.Scans;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package org.codomyrmex.policy.suppress;
 
+import org.codomyrmex.policy.model.Fingerprints;
+
+
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.report.Results;
 import org.junit.jupiter.api.Test;

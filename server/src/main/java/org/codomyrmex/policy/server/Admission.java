@@ -134,7 +134,7 @@ public final class Admission {
         if (!report.findings().isEmpty()) annotations.put("findings", ruleIds(report.findings()));
         List<Finding> wouldDeny = report.findings().stream().filter(f -> f.severity().atLeast(settings.enforce())).toList();
         if (settings.audit() && !wouldDeny.isEmpty()) annotations.put("would-deny", ruleIds(wouldDeny));
-        if (!dryRun && !report.findings().isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report.findings());
+        if (!dryRun && !report.findings().isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report);
         List<String> warnings = warnings(warning);
         if (denying.isEmpty()) {
             metrics.decision("allowed", dryRun);
@@ -194,7 +194,9 @@ public final class Admission {
         return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
     }
 
-    private void audit(JsonNode request, String display, boolean allowed, boolean auditMode, List<Finding> findings) {
+    private void audit(JsonNode request, String display, boolean allowed, boolean auditMode, Report report) {
+        List<Finding> findings = report.findings();
+        List<String> fingerprints = report.fingerprints();
         ObjectNode line = MAPPER.createObjectNode();
         line.put("time", Instant.now().toString());
         line.put("uid", request.path("uid").asText());
@@ -204,14 +206,15 @@ public final class Admission {
         line.put("allowed", allowed);
         line.put("audit", auditMode);
         ArrayNode list = line.putArray("findings");
-        for (Finding f : findings) {
+        for (int i = 0; i < findings.size(); i++) {
+            Finding f = findings.get(i);
             ObjectNode o = list.addObject();
             o.put("rule", f.ruleId());
             o.put("severity", f.severity().id());
             o.put("message", f.message());
             o.put("line", f.location().line());
             o.put("column", f.location().column());
-            o.put("fingerprint", Report.fingerprint(f));
+            o.put("fingerprint", fingerprints.get(i));
         }
         auditLog.accept(line.toString());
     }

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpsServer;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.model.InputKind;
 
 import javax.net.ssl.SSLContext;
@@ -272,7 +273,15 @@ public final class WebhookServer implements AutoCloseable {
                 metrics.error("bad_request");
                 return Admission.error(400, "document " + i + " has no \"content\" string");
             }
-            sources.add(InputSource.ofText(d.path("name").asText("document-" + i), d.path("content").asText()));
+            InputSource source = InputSource.ofText(d.path("name").asText("document-" + i), d.path("content").asText());
+            // Compose files name other files (env_file, extends, build contexts) that the loader reads from disk;
+            // over the network that would let a caller read the server's files, so compose is refused here.
+            if (Inputs.kindOf(source, kind).orElse(null) == InputKind.COMPOSE) {
+                metrics.error("bad_request");
+                return Admission.error(400, "document " + i + " is a compose file; compose files refer to other files on "
+                    + "disk and are not checked over the network: use `policy check` where the files are");
+            }
+            sources.add(source);
         }
         Optional<InputKind> k = kind;
         try {

@@ -81,6 +81,43 @@ class ReloadAndLimitsTest {
     }
 
     @Test
+    void reloadsDoNotDropRequestsInFlight(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("team.policy");
+        Files.writeString(policy, RULE.formatted("shell"));
+        ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir).workers(4).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.List<java.util.concurrent.Future<Integer>> answered = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                answered.add(senders.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 40; i++) {
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+                            .POST(HttpRequest.BodyPublishers.ofString(WebhookServerTest.fixture("privileged-pod.json"))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                        JsonNode response = JSON.readTree(r.body()).get("response");
+                        // Either generation's answer is fine; a dropped or broken answer is not.
+                        if (r.statusCode() == 200 && response.get("uid").asText().equals("705ab4f5-6393-11e8-b7cc-42010a800002")) ok++;
+                    }
+                    return ok;
+                }));
+            }
+            for (int i = 0; i < 6; i++) {
+                Files.writeString(policy, RULE.formatted(i % 2 == 0 ? "nothing" : "shell"));
+                assertTrue(store.reload().ok());
+            }
+            int total = 0;
+            for (java.util.concurrent.Future<Integer> f : answered) total += f.get(60, TimeUnit.SECONDS);
+            senders.shutdown();
+            assertEquals(160, total);
+            assertEquals(7, store.current().orElseThrow().generation());
+        }
+    }
+
+    @Test
     void fileWatcherReloadsChangedPolicies(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("team.policy");
         Files.writeString(policy, RULE.formatted("nothing"));
@@ -101,10 +138,12 @@ class ReloadAndLimitsTest {
     }
 
     @Test
-    void checksOverTheTimeoutFollowTheFailureMode() throws Exception {
+    void checksOverTheTimeoutFollowTheFailureMode(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("team.policy"), RULE.formatted("shell"));
         // A timeout of one nanosecond: no check can finish in time.
         for (boolean failOpen : new boolean[] {false, true}) {
-            ServerOptions options = ServerOptions.builder().port(0).timeout(Duration.ofNanos(1)).failOpen(failOpen).build();
+            ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir)
+                .timeout(Duration.ofNanos(1)).failOpen(failOpen).build();
             PolicyStore store = new PolicyStore(options);
             assertTrue(store.reload().ok());
             try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {

@@ -137,7 +137,12 @@ class WebhookServerTest {
         String message = response.at("/status/message").asText();
         assertTrue(message.startsWith("Deployment shop/payments is denied by policy: [ESC-001 critical] container sidecar runs privileged"), message);
         List<String> warnings = JSON.convertValue(response.get("warnings"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("[TST-900 low] container sidecar is a sidecar (at ")), warnings.toString());
+        // Warnings are the findings below the threshold, at most a screenful: the rest is counted in a last line.
+        assertFalse(warnings.isEmpty());
+        assertTrue(warnings.stream().allMatch(w -> w.matches("\\[[A-Z0-9-]+ (high|medium|low|info)\\] .*") || w.matches("policy: and \\d+ more findings")),
+            warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("[TST-900 low] container sidecar is a sidecar (at "))
+            || warnings.get(warnings.size() - 1).startsWith("policy: and "), warnings.toString());
         assertFalse(warnings.stream().anyMatch(w -> w.contains("ESC-001")), "denying findings are in the message, not warnings");
     }
 
@@ -218,6 +223,13 @@ class WebhookServerTest {
         assertEquals(8, esc.at("/location/line").asInt());
         assertEquals(32, esc.get("fingerprint").asText().length());
         assertEquals(400, post("/v1/check", "{\"documents\": [{\"name\": \"x\"}]}").statusCode());
+
+        // A compose file could make the server read its own files (env_file: /etc/...): refused.
+        String compose = "services:\n  web:\n    image: nginx:1.27\n    env_file: /etc/hostname\n";
+        HttpResponse<String> refused = post("/v1/check", JSON.writeValueAsString(java.util.Map.of("documents",
+            List.of(java.util.Map.of("name", "/etc/compose.yaml", "content", compose)))));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("compose"), refused.body());
     }
 
     @Test

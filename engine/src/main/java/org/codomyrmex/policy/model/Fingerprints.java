@@ -1,7 +1,6 @@
-package org.codomyrmex.policy.suppress;
+package org.codomyrmex.policy.model;
 
 import org.codomyrmex.policy.diag.SourceFile;
-import org.codomyrmex.policy.model.Finding;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +52,8 @@ public final class Fingerprints {
         return sb.toString().replaceAll("\\s+", " ").strip();
     }
 
-    static String normalizeFile(String file) {
+    /** A file name as fingerprints see it: forward slashes, no leading ./ . */
+    public static String normalizeFile(String file) {
         String f = file.replace('\\', '/');
         while (f.startsWith("./")) f = f.substring(2);
         return f;
