@@ -146,6 +146,35 @@ class CheckCommandIT {
     }
 
     @Test
+    void configParametersReachThePolicies(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("ban.policy");
+        Files.writeString(policy, """
+            package ban
+            /// The image nobody may run.
+            param banned_image = "nginx:1.27"
+            rule T-BAN "Banned image" {
+              severity high
+              threat image-security
+              on kubernetes
+              for c in containers
+              where c.image == banned_image
+              report "container {c.name} runs {c.image}" at c.image
+            }
+            """);
+        Path pod = dir.resolve("pod.yaml");
+        Files.writeString(pod, PRIVILEGED);
+        String[] args = {"check", pod.toString(), "--no-stdlib", "--policy", policy.toString()};
+        assertEquals(1, run(null, args).exit());
+        Files.writeString(dir.resolve(".policy.yaml"), "parameters:\n  banned_image: busybox:1.36\n");
+        PolicyCommandIT.Run allowed = run(null, args);
+        assertEquals(0, allowed.exit(), allowed.out() + allowed.err());
+        Files.writeString(dir.resolve(".policy.yaml"), "parameters:\n  banned_images: [busybox]\n");
+        PolicyCommandIT.Run typo = run(null, args);
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains(".policy.yaml:2:18: error[P0010]: no policy declares a parameter named 'banned_images'"), typo.err());
+    }
+
+    @Test
     void baselineHidesOldFindingsAndFailsOnANewOneAfterLinesMoved(@TempDir Path dir) throws Exception {
         Path pod = dir.resolve("pod.yaml");
         Files.writeString(pod, PRIVILEGED);

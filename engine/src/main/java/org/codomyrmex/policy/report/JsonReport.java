@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * The JSON format, documented in {@code docs/json-report.md}:
  * {@code {"version":1,"findings":[{"rule","title","severity","threat","message","location":{...},"resource":{...},
- * "fingerprint","enforcement","failing"}],"suppressed":[...],"errors":[...],"summary":{...}}}. Errors are never
- * dropped: every error diagnostic is in {@code errors}.
+ * "fingerprint","enforcement","failing"}],"suppressed":[...],"errors":[...],"warnings":[...],"summary":{...}}}.
+ * Errors are never dropped: every error diagnostic is in {@code errors}.
  */
 public final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,8 +51,9 @@ public final class JsonReport {
             }
         }
         ArrayNode errors = root.putArray("errors");
-        for (Diagnostic d : report.errors()) {
-            ObjectNode o = errors.addObject();
+        ArrayNode warnings = root.putArray("warnings");
+        for (Diagnostic d : report.diagnostics()) {
+            ObjectNode o = (d.isError() ? errors : warnings).addObject();
             o.put("code", d.code());
             o.put("message", d.message());
             o.set("location", location(d.span()));

@@ -32,9 +32,9 @@ final class Completeness {
         Token previous = null;
         for (Token t : all) {
             String s = t.getText();
-            if (t.getType() == PolicyLexer.UNEXPECTED_CHAR) {
-                // `"""` without its end lexes as the string "" followed by a stray quote.
-                if (s.equals("\"") && previous != null && previous.getText().equals("\"\"")
+            if (t.getType() == PolicyLexer.UNEXPECTED_CHAR || t.getType() == PolicyLexer.UNTERMINATED_STRING) {
+                // `"""` without its end lexes as the string "" followed by an unterminated string.
+                if (s.startsWith("\"") && previous != null && previous.getText().equals("\"\"")
                     && previous.getStopIndex() + 1 == t.getStartIndex()) return false;
             }
             // `/*` without its end lexes as the operators / and *.

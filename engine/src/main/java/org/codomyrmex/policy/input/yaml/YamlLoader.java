@@ -76,6 +76,7 @@ public final class YamlLoader {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private long produced;
     private final Map<Node, Value> converted = new IdentityHashMap<>();
+    private final Map<Node, Long> expandedSize = new IdentityHashMap<>();
 
     private YamlLoader(SourceFile source, Options options) {
         this.source = source;
@@ -131,6 +132,7 @@ public final class YamlLoader {
     }
 
     private Value convert(Node node, int depth) {
+        long start = produced;
         if (++produced > options.maxValues()) {
             throw new BudgetExceeded("document expands to more than " + options.maxValues() + " values", span(node));
         }
@@ -138,8 +140,16 @@ public final class YamlLoader {
             throw new BudgetExceeded("YAML nested deeper than " + options.maxDepth() + " levels", span(node));
         }
         // An alias shares its anchor's node; reuse the value (its span is the anchor's, where it is written).
+        // It still counts as every value it holds: whatever walks the document (a rule, `policy parse`) sees
+        // the expanded tree, so an alias bomb must hit the budget here.
         Value done = converted.get(node);
-        if (done != null) return done;
+        if (done != null) {
+            produced = start + expandedSize.get(node);
+            if (produced > options.maxValues()) {
+                throw new BudgetExceeded("document expands to more than " + options.maxValues() + " values through aliases", span(node));
+            }
+            return done;
+        }
         Value v;
         if (node instanceof ScalarNode s) {
             v = scalar(s);
@@ -152,6 +162,7 @@ public final class YamlLoader {
         }
         if (node instanceof ScalarNode) return v;
         converted.put(node, v);
+        expandedSize.put(node, produced - start);
         return v;
     }
 
