@@ -59,6 +59,8 @@ public final class SarifReport {
             index.put(rule.id(), index.size());
             ruleNodes.add(rule(rule));
         }
+        // Columns count Java chars, which are UTF-16 code units (what GitHub assumes too).
+        run.put("columnKind", "utf16CodeUnits");
         String base = workingDir.toAbsolutePath().normalize().toUri().toString();
         run.putObject("originalUriBaseIds").putObject("%SRCROOT%").put("uri", base.endsWith("/") ? base : base + "/");
 

@@ -71,6 +71,7 @@ class SarifReportTest {
         assertTrue(errors.isEmpty(), errors + "\n" + sarif);
 
         JsonNode run = new ObjectMapper().readTree(sarif).get("runs").get(0);
+        assertEquals("utf16CodeUnits", run.get("columnKind").asText());
         JsonNode rules = run.get("tool").get("driver").get("rules");
         assertEquals(Scans.ENGINE.rules().size(), rules.size());
         JsonNode priv = rules.get(1);

@@ -135,6 +135,8 @@ public final class Admission {
         List<Finding> wouldDeny = report.findings().stream().filter(f -> f.severity().atLeast(settings.enforce())).toList();
         if (settings.audit() && !wouldDeny.isEmpty()) annotations.put("would-deny", ruleIds(wouldDeny));
         if (!dryRun && !report.findings().isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report);
+        // Most severe first: when there are more than fit, the ones left out are the least important.
+        warning.sort(java.util.Comparator.comparing(Finding::severity));
         List<String> warnings = warnings(warning);
         if (denying.isEmpty()) {
             metrics.decision("allowed", dryRun);

@@ -297,10 +297,14 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
+    /** Runs a check on the check pool; a check that ends after the deadline counts as timed out too. */
     private Report withTimeout(Callable<Report> check) throws Exception {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
         Future<Report> future = checks.submit(check);
         try {
-            return future.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            Report report = future.get(options.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (System.nanoTime() - deadline > 0) throw new TimeoutException();
+            return report;
         } catch (TimeoutException e) {
             future.cancel(true);
             throw e;

@@ -166,6 +166,15 @@ class AdmissionTest {
     }
 
     @Test
+    void suppressionAnnotationsDoNotBypassAdmission() throws Exception {
+        // Whoever may create the object could write the annotation; exemptions belong to the webhook's settings.
+        String review = WebhookServerTest.with(WebhookServerTest.fixture("privileged-pod.json"), "/request/object/metadata/annotations",
+            Map.of("policy.codomyrmex.org/ignore", "T-CRIT we need it"));
+        JsonNode r = review(false, review.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT);
+        assertFalse(r.get("allowed").asBoolean(), r.toString());
+    }
+
+    @Test
     void exemptUsersAreAllowedUnchecked() throws Exception {
         WebhookSettings s = settings("exemptUsers: [alice@example.com]");
         JsonNode r = review(false, fixture("privileged-pod.json"), s, DIRECT);
