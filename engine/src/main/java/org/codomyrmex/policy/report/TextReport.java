@@ -19,11 +19,13 @@ public final class TextReport {
     public static String findings(Report report) {
         StringBuilder sb = new StringBuilder();
         for (Finding f : report.findings()) {
-            sb.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
+            StringBuilder line = new StringBuilder();
+            line.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
                 .append(' ').append(f.severity().id()).append(' ').append(f.ruleId()).append(' ').append(f.message());
-            sb.append(" [").append(f.resource().display());
-            f.part().ifPresent(p -> sb.append(' ').append(p.kind()).append(' ').append(p.name()));
-            sb.append("]\n");
+            line.append(" [").append(f.resource().display());
+            f.part().ifPresent(p -> line.append(' ').append(p.kind()).append(' ').append(p.name()));
+            // Names and messages quote the input: no escape sequence or line break of theirs reaches the terminal.
+            sb.append(DiagnosticRenderer.printable(line.toString())).append("]\n");
         }
         return sb.toString();
     }
