@@ -58,6 +58,12 @@ public final class CompiledPolicy {
 
     /** Runs every applicable rule on one document; {@code scan} gives the scan view to cross-document rules. */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan) {
+        return evaluate(doc, stepLimit, scan, false);
+    }
+
+    /** As above; with {@code explain} each finding carries the values that made its rule fire. */
+    public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
+                            boolean explain) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
@@ -68,7 +74,7 @@ public final class CompiledPolicy {
         for (CompiledRule rule : byKind.get(doc.kind())) {
             if (!rule.appliesTo(doc)) continue;
             try {
-                rule.evaluate(doc, new Budget(stepLimit), scan, sink);
+                rule.evaluate(doc, new Budget(stepLimit), scan, sink, explain);
             } catch (Budget.LimitExceeded e) {
                 Span at = doc.resource().span();
                 diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()
