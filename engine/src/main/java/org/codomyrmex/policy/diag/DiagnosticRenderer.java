@@ -20,7 +20,7 @@ public final class DiagnosticRenderer {
     }
 
     /** Longest excerpt shown; a longer line is cut to a window around the column. */
-    static final int MAX_EXCERPT = 200;
+    public static final int MAX_EXCERPT = 200;
 
     public String render(Diagnostic d) {
         StringBuilder out = new StringBuilder(printable(d.headline())).append('\n');

@@ -199,6 +199,10 @@ class FoundBugsTest {
         String text = org.codomyrmex.policy.report.TextReport.findings(report);
         assertTrue(text.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), text);
         assertEquals(report.findings().size(), text.split("\n").length, text);
+        var results = org.codomyrmex.policy.report.Results.of(report, Fuzz.STDLIB.rules(), org.codomyrmex.policy.model.Severity.LOW);
+        String grouped = org.codomyrmex.policy.report.TextReport.render(results, new org.codomyrmex.policy.report.TextReport.Style(false, false));
+        assertTrue(grouped.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), grouped);
+        assertTrue(grouped.lines().noneMatch(l -> l.startsWith("x.yaml:1:1")), grouped);
 
         String longLine = "x".repeat(100_000) + "\u001b[31m" + "y".repeat(100_000);
         SourceFile src = new SourceFile("long.txt", longLine);
