@@ -5,6 +5,7 @@ import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
+import org.codomyrmex.policy.input.LoadOptions;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.report.GithubReport;
@@ -121,6 +122,15 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Evaluation steps allowed per rule and document (default: ${DEFAULT-VALUE}).")
     long maxSteps = PolicyEngine.DEFAULT_STEP_LIMIT;
 
+    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Largest input file read (default: ${DEFAULT-VALUE}).")
+    long maxFileBytes = LoadOptions.defaults().maxFileBytes();
+
+    @Option(names = "--max-documents", paramLabel = "N", description = "Documents read from one file (default: ${DEFAULT-VALUE}).")
+    int maxDocuments = LoadOptions.defaults().maxDocuments();
+
+    @Option(names = "--max-depth", paramLabel = "N", description = "Nesting depth of YAML and JSON (default: ${DEFAULT-VALUE}).")
+    int maxDepth = LoadOptions.defaults().maxDepth();
+
     @Option(names = {"-v", "--verbose"}, description = "Also show warnings, and the files skipped or excluded.")
     boolean verbose;
 
@@ -152,7 +162,8 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
 
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib).stepLimit(maxSteps);
+        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib).stepLimit(maxSteps)
+            .loadOptions(new LoadOptions(maxFileBytes, maxDocuments, maxDepth, System.getenv()));
         cfg.policies().forEach(builder::addPolicyPath);
         policies.forEach(builder::addPolicyPath);
         cfg.parameters().forEach(builder::parameter);

@@ -48,7 +48,7 @@ final class Scanner {
     }
 
     static Scan scan(PolicyEngine engine, Options o, InputStream stdin) {
-        FileCollector.Collected collected = FileCollector.collect(o.paths(), stdin);
+        FileCollector.Collected collected = FileCollector.collect(o.paths(), stdin, engine.loadOptions().maxFileBytes());
         List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
         List<String> excluded = new ArrayList<>();
         List<String> skipped = new ArrayList<>(collected.skipped());

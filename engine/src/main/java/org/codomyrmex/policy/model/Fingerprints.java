@@ -23,6 +23,8 @@ public final class Fingerprints {
     /** The SARIF key the fingerprints are published under. */
     public static final String SARIF_KEY = "codomyrmexPolicy/v1";
 
+    static final int MAX_SNIPPET_LINE = 1000;
+
     private Fingerprints() {
     }
 
@@ -48,7 +50,12 @@ public final class Fingerprints {
         int first = f.location().line();
         int last = Math.min(Math.max(first, f.location().endLine()), first + 2);
         StringBuilder sb = new StringBuilder();
-        for (int line = first; line <= last && line <= s.lineCount(); line++) sb.append(s.line(line).strip()).append('\n');
+        for (int line = first; line <= last && line <= s.lineCount(); line++) {
+            // A minified file is one line of megabytes: its start identifies it well enough, and copying all of it
+            // for every finding ran a 256 MB heap out of memory.
+            String text = s.line(line);
+            sb.append((text.length() > MAX_SNIPPET_LINE ? text.substring(0, MAX_SNIPPET_LINE) : text).strip()).append('\n');
+        }
         return sb.toString().replaceAll("\\s+", " ").strip();
     }
 

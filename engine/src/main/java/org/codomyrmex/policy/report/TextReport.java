@@ -27,11 +27,13 @@ public final class TextReport {
     public static String findings(Report report) {
         StringBuilder sb = new StringBuilder();
         for (Finding f : report.findings()) {
-            sb.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
+            StringBuilder line = new StringBuilder();
+            line.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
                 .append(' ').append(f.severity().id()).append(' ').append(f.ruleId()).append(' ').append(f.message());
-            sb.append(" [").append(f.resource().display());
-            f.part().ifPresent(p -> sb.append(' ').append(p.kind()).append(' ').append(p.name()));
-            sb.append("]\n");
+            line.append(" [").append(f.resource().display());
+            f.part().ifPresent(p -> line.append(' ').append(p.kind()).append(' ').append(p.name()));
+            // Names and messages quote the input: no escape sequence or line break of theirs reaches the terminal.
+            sb.append(DiagnosticRenderer.printable(line.toString())).append("]\n");
         }
         return sb.toString();
     }
@@ -85,7 +87,7 @@ public final class TextReport {
         for (Results.Result r : results.active()) byFile.computeIfAbsent(r.finding().location().file(), k -> new ArrayList<>()).add(r);
         for (Map.Entry<String, List<Results.Result>> e : byFile.entrySet()) {
             int n = e.getValue().size();
-            sb.append(paint(style, BOLD, e.getKey())).append(paint(style, DIM, " (" + n + (n == 1 ? " finding)" : " findings)"))).append('\n');
+            sb.append(paint(style, BOLD, DiagnosticRenderer.printable(e.getKey()))).append(paint(style, DIM, " (" + n + (n == 1 ? " finding)" : " findings)"))).append('\n');
             Optional<SourceFile> source = results.report().source(e.getKey());
             for (Results.Result r : e.getValue()) finding(sb, r, source, style, results);
             sb.append('\n');
@@ -114,12 +116,13 @@ public final class TextReport {
     }
 
     private static void headline(StringBuilder sb, Finding f, Style style) {
-        sb.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
-            .append(' ').append(paint(style, colorOf(f.severity()), f.severity().id())).append(' ')
-            .append(paint(style, BOLD, f.ruleId())).append(' ').append(f.message());
-        sb.append(" [").append(f.resource().display());
-        f.part().ifPresent(p -> sb.append(' ').append(p.kind()).append(' ').append(p.name()));
-        sb.append("]\n");
+        // Names and messages quote the input: no escape sequence or line break of theirs reaches the terminal.
+        sb.append(DiagnosticRenderer.printable(f.location().file())).append(':').append(f.location().line()).append(':')
+            .append(f.location().column()).append(' ').append(paint(style, colorOf(f.severity()), f.severity().id())).append(' ')
+            .append(paint(style, BOLD, f.ruleId())).append(' ').append(DiagnosticRenderer.printable(f.message()));
+        StringBuilder resource = new StringBuilder(f.resource().display());
+        f.part().ifPresent(p -> resource.append(' ').append(p.kind()).append(' ').append(p.name()));
+        sb.append(" [").append(DiagnosticRenderer.printable(resource.toString())).append("]\n");
     }
 
     private static void finding(StringBuilder sb, Results.Result r, Optional<SourceFile> source, Style style, Results results) {
@@ -127,20 +130,27 @@ public final class TextReport {
         headline(sb, f, style);
         Span span = f.location();
         if (source.isPresent() && span.isKnown() && span.line() <= source.get().lineCount()) {
-            String line = source.get().line(span.line());
-            if (f.threat() == org.codomyrmex.policy.model.Threat.SECRET_EXPOSURE) line = maskExcerpt(line, span);
+            String full = source.get().line(span.line());
+            // Never print the secret a finding is about: hide it before anything else is done with the line.
+            if (f.threat() == org.codomyrmex.policy.model.Threat.SECRET_EXPOSURE) full = maskExcerpt(full, span);
+            // A minified file is one long line: show a window around the column, as diagnostics do.
+            int from = full.length() <= DiagnosticRenderer.MAX_EXCERPT ? 0 : Math.max(0,
+                Math.min(span.column() - 1 - DiagnosticRenderer.MAX_EXCERPT / 2, full.length() - DiagnosticRenderer.MAX_EXCERPT));
+            String line = DiagnosticRenderer.printable(full.substring(from, Math.min(full.length(), from + DiagnosticRenderer.MAX_EXCERPT)));
             String number = Integer.toString(span.line());
             String pad = " ".repeat(Math.max(4, number.length()));
             sb.append(String.format("%" + pad.length() + "s | ", number)).append(line.replace("\t", "    ")).append('\n');
-            int start = visualColumn(line, span.column());
-            int endColumn = span.endLine() == span.line() ? span.endColumn() : line.length();
-            int end = Math.max(start, visualColumn(line, Math.max(endColumn, span.column())));
+            int column = span.column() - from;
+            int start = visualColumn(line, column);
+            int endColumn = Math.min(line.length(), (span.endLine() == span.line() ? span.endColumn() : full.length()) - from);
+            int end = Math.max(start, visualColumn(line, Math.max(endColumn, column)));
             sb.append(pad).append(" | ").append(" ".repeat(Math.max(0, start - 1)))
                 .append(paint(style, colorOf(f.severity()), "^".repeat(Math.max(1, end - start + 1)))).append('\n');
         }
-        for (String note : r.notes()) sb.append("       = note: ").append(note).append('\n');
+        for (String note : r.notes()) sb.append("       = note: ").append(DiagnosticRenderer.printable(note)).append('\n');
         for (Finding.TraceEntry t : f.trace()) {
-            sb.append("       = because ").append(t.expression()).append(" is ").append(t.value()).append('\n');
+            sb.append("       = because ").append(DiagnosticRenderer.printable(t.expression())).append(" is ")
+                .append(DiagnosticRenderer.printable(String.valueOf(t.value()))).append('\n');
         }
     }
 

@@ -183,4 +183,34 @@ class FoundBugsTest {
             org.codomyrmex.policy.input.yaml.YamlLoader.Options.defaults(org.codomyrmex.policy.input.yaml.YamlLoader.Profile.KUBERNETES));
         assertTrue(ok.diagnostics().isEmpty(), ok.diagnostics().toString());
     }
+
+    /**
+     * Names and excerpts from an input reached the terminal raw: an escape sequence in a pod's name could erase or
+     * recolour report lines, and a line break could forge one. The text report now neutralizes them; a 165k-column
+     * line was printed whole as the excerpt, and is now cut to a window around the column.
+     */
+    @Test
+    void textReportsNeutralizeTerminalControlAndLongLines() {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"\\e[2K\\rfake\\nx.yaml:1:1 info\"}\nspec:\n  containers:\n"
+            + "    - name: \"a\\e]0;title\\a\"\n      image: x\n      securityContext: {privileged: true}\n";
+        var engine = Fuzz.STDLIB;
+        var report = engine.check(java.util.List.of(org.codomyrmex.policy.input.InputSource.ofText("esc.yaml", pod)), java.util.Optional.empty());
+        assertTrue(!report.findings().isEmpty(), report.diagnostics().toString());
+        String text = org.codomyrmex.policy.report.TextReport.findings(report);
+        assertTrue(text.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), text);
+        assertEquals(report.findings().size(), text.split("\n").length, text);
+        var results = org.codomyrmex.policy.report.Results.of(report, Fuzz.STDLIB.rules(), org.codomyrmex.policy.model.Severity.LOW);
+        String grouped = org.codomyrmex.policy.report.TextReport.render(results, new org.codomyrmex.policy.report.TextReport.Style(false, false));
+        assertTrue(grouped.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), grouped);
+        assertTrue(grouped.lines().noneMatch(l -> l.startsWith("x.yaml:1:1")), grouped);
+
+        String longLine = "x".repeat(100_000) + "\u001b[31m" + "y".repeat(100_000);
+        SourceFile src = new SourceFile("long.txt", longLine);
+        String rendered = new org.codomyrmex.policy.diag.DiagnosticRenderer(n -> java.util.Optional.of(src))
+            .render(Diagnostic.error("X0001", "here", src.span(100_000, 100_004)));
+        assertTrue(rendered.length() < 1_000, "excerpt of " + rendered.length() + " chars");
+        assertTrue(rendered.chars().noneMatch(c -> c == 0x1b), rendered);
+        String[] lines = rendered.split("\n");
+        assertEquals(lines[1].indexOf('\uFFFD'), lines[2].indexOf('^'), rendered);
+    }
 }

@@ -52,8 +52,20 @@ final class Fuzz {
         return p;
     }
 
-    /** The standard library, built once for every property that evaluates documents. */
-    static final PolicyEngine STDLIB = PolicyEngine.builder().standardLibrary(true).build();
+    /**
+     * The standard library, built once for every property that evaluates documents. The engine module's tests do
+     * not have stdlib-policies on the classpath, so its files are read from the repository.
+     */
+    static final PolicyEngine STDLIB = stdlib();
+
+    private static PolicyEngine stdlib() {
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false)
+            .addPolicyPath(REPO.resolve("stdlib-policies/src/main/resources/org/codomyrmex/policy/stdlib")).build();
+        if (engine.hasPolicyErrors() || engine.rules().size() < 10) {
+            throw new IllegalStateException("standard library not loaded: " + engine.policyDiagnostics());
+        }
+        return engine;
+    }
 
     static List<String> texts(Predicate<Path> keep, String... roots) {
         List<String> out = new ArrayList<>();
@@ -82,7 +94,8 @@ final class Fuzz {
 
     /** A seed from the corpus, damaged by 1 to 8 random edits that may splice in tokens of the format. */
     static Arbitrary<String> mutated(List<String> seeds, List<String> tokens) {
-        return Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs(), Arbitraries.integers().between(1, 8))
+        // Mostly one or two edits: most inputs should stay close enough to valid to reach the checker and the rules.
+        return Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs(), Arbitraries.of(1, 1, 1, 1, 2, 2, 3, 8))
             .as((seed, random, edits) -> mutate(seed, tokens, new Random(random), edits));
     }
 
@@ -99,14 +112,17 @@ final class Fuzz {
             int len = s.length();
             int at = len == 0 ? 0 : r.nextInt(len + 1);
             int span = len == 0 ? 0 : Math.min(len - Math.min(at, len), 1 + r.nextInt(Math.max(1, Math.min(len, 80))));
-            switch (r.nextInt(9)) {
-                case 0 -> s.delete(at, Math.min(len, at + span));
+            switch (r.nextInt(12)) {
+                case 0 -> s.delete(at, Math.min(len, at + Math.min(span, 12)));
+                case 9, 10, 11 -> swapWords(s, r);
                 case 1 -> s.insert(r.nextInt(len + 1), s.substring(at, Math.min(len, at + span)));
                 case 2, 3 -> s.insert(at, tokens.get(r.nextInt(tokens.size())));
                 case 4 -> {
                     if (len > 0) s.setCharAt(Math.min(at, len - 1), (char) r.nextInt(r.nextBoolean() ? 128 : 0x10000));
                 }
-                case 5 -> s.setLength(at);
+                case 5 -> {
+                    if (r.nextInt(4) == 0) s.setLength(at); else s.insert(at, "\n");
+                }
                 case 6 -> {
                     String piece = s.substring(at, Math.min(len, at + Math.min(span, 6)));
                     s.insert(at, piece.repeat(r.nextInt(64)));
@@ -116,6 +132,20 @@ final class Fuzz {
             }
         }
         return s.toString();
+    }
+
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+");
+
+    /** Puts one word of the text in the place of another: values change type and names go wrong, syntax mostly holds. */
+    private static void swapWords(StringBuilder s, Random r) {
+        List<int[]> words = new ArrayList<>();
+        java.util.regex.Matcher m = WORD.matcher(s);
+        while (m.find() && words.size() < 5000) words.add(new int[] {m.start(), m.end()});
+        if (words.size() < 2) return;
+        int[] from = words.get(r.nextInt(words.size()));
+        int[] to = words.get(r.nextInt(words.size()));
+        String word = s.substring(from[0], from[1]);
+        s.replace(to[0], to[1], word);
     }
 
     private static void swapLines(StringBuilder s, Random r) {

@@ -114,6 +114,8 @@ class InputFuzzTest {
 
     static void check(java.util.concurrent.Callable<LoadResult> load, String file) {
         LoadResult loaded = Fuzz.run("load", load);
+        net.jqwik.api.statistics.Statistics.collect(loaded.documents().isEmpty() ? "no document"
+            : loaded.diagnostics().stream().anyMatch(d -> d.isError()) ? "documents and errors" : "documents only");
         Fuzz.run("evaluate", () -> {
             Fuzz.assertLoadsAndEvaluates(loaded, file);
             return null;

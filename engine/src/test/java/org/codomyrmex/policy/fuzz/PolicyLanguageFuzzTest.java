@@ -69,12 +69,16 @@ class PolicyLanguageFuzzTest {
         Fuzz.assertLocated(parsed.diagnostics(), Set.of(FILE));
         if (parsed.value().isEmpty()) {
             assertTrue(parsed.diagnostics().stream().anyMatch(d -> d.isError()), "refused without an error");
+            net.jqwik.api.statistics.Statistics.collect("syntax error");
             return;
         }
         CheckedProgram checked = Fuzz.run("check", () -> Checker.check(List.of(parsed.value().get())));
         Fuzz.assertLocated(checked.diagnostics(), Set.of(FILE));
         if (checked.diagnostics().stream().noneMatch(d -> d.isError())) {
             Fuzz.run("compile", () -> Compiler.compile(checked, Map.of()));
+            net.jqwik.api.statistics.Statistics.collect("compiled");
+        } else {
+            net.jqwik.api.statistics.Statistics.collect("check error");
         }
     }
 

@@ -10,12 +10,16 @@ import java.util.Arrays;
  * every character the offset it came from, so any part of it can be given its exact span.
  */
 final class LocatedText {
+    // The offsets as runs: characters [runStart[k], runStart[k+1]) came from source offsets sourceStart[k], +1, ...
+    // One int per character cost 4 bytes a character (a 20 MB line needed 300 MB); runs cost one pair per piece.
     private final String text;
-    private final int[] offsets;
+    private final int[] runStart;
+    private final int[] sourceStart;
 
-    private LocatedText(String text, int[] offsets) {
+    private LocatedText(String text, int[] runStart, int[] sourceStart) {
         this.text = text;
-        this.offsets = offsets;
+        this.runStart = runStart;
+        this.sourceStart = sourceStart;
     }
 
     String text() {
@@ -28,18 +32,31 @@ final class LocatedText {
 
     /** The source offset of character {@code i}; past the end, the offset after the last character. */
     int offset(int i) {
-        if (offsets.length == 0) return 0;
-        if (i < offsets.length) return offsets[i];
-        return offsets[offsets.length - 1] + 1;
+        if (text.isEmpty()) return 0;
+        if (i >= text.length()) return offset(text.length() - 1) + 1;
+        int k = run(i);
+        return sourceStart[k] + (i - runStart[k]);
+    }
+
+    /** The run holding character {@code i}: the last run starting at or before it. */
+    private int run(int i) {
+        int lo = 0, hi = runStart.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (runStart[mid] <= i) lo = mid; else hi = mid - 1;
+        }
+        return lo;
     }
 
     LocatedText sub(int from, int to) {
-        return new LocatedText(text.substring(from, to), Arrays.copyOfRange(offsets, from, to));
+        Builder b = new Builder();
+        b.append(this, from, to);
+        return b.build();
     }
 
     /** The span of characters {@code [from, to)}; an empty range gets the position where it would be. */
     Span span(SourceFile source, int from, int to) {
-        if (offsets.length == 0) return Span.NONE;
+        if (text.isEmpty()) return Span.NONE;
         if (to <= from) {
             int at = Math.min(offset(from), Math.max(0, source.text().length() - 1));
             return source.span(at, at);
@@ -53,29 +70,50 @@ final class LocatedText {
 
     static final class Builder {
         private final StringBuilder text = new StringBuilder();
-        private int[] offsets = new int[64];
+        private int[] runStart = new int[8];
+        private int[] sourceStart = new int[8];
+        private int runs;
 
         /** Appends {@code source[start, end)}. */
         Builder append(String source, int start, int end) {
-            for (int i = start; i < end; i++) {
-                if (text.length() == offsets.length) offsets = Arrays.copyOf(offsets, offsets.length * 2);
-                offsets[text.length()] = i;
-                text.append(source.charAt(i));
-            }
+            if (end <= start) return this;
+            run(start);
+            text.append(source, start, end);
             return this;
         }
 
         Builder append(LocatedText other) {
-            for (int i = 0; i < other.length(); i++) {
-                if (text.length() == offsets.length) offsets = Arrays.copyOf(offsets, offsets.length * 2);
-                offsets[text.length()] = other.offsets[i];
-                text.append(other.text.charAt(i));
+            return append(other, 0, other.length());
+        }
+
+        /** Appends characters {@code [from, to)} of {@code other}, keeping their offsets. */
+        Builder append(LocatedText other, int from, int to) {
+            int i = from;
+            while (i < to) {
+                int k = other.run(i);
+                int runEnd = k + 1 < other.runStart.length ? Math.min(to, other.runStart[k + 1]) : to;
+                run(other.sourceStart[k] + (i - other.runStart[k]));
+                text.append(other.text, i, runEnd);
+                i = runEnd;
             }
             return this;
         }
 
+        /** Starts a run at the current end whose first character came from {@code sourceOffset}, unless it continues the last. */
+        private void run(int sourceOffset) {
+            if (runs > 0 && sourceStart[runs - 1] + (text.length() - runStart[runs - 1]) == sourceOffset) return;
+            if (runs == runStart.length) {
+                runStart = Arrays.copyOf(runStart, runs * 2);
+                sourceStart = Arrays.copyOf(sourceStart, runs * 2);
+            }
+            runStart[runs] = text.length();
+            sourceStart[runs] = sourceOffset;
+            runs++;
+        }
+
         LocatedText build() {
-            return new LocatedText(text.toString(), Arrays.copyOf(offsets, text.length()));
+            if (runs == 0) return new LocatedText(text.toString(), new int[] {0}, new int[] {0});
+            return new LocatedText(text.toString(), Arrays.copyOf(runStart, runs), Arrays.copyOf(sourceStart, runs));
         }
     }
 }
