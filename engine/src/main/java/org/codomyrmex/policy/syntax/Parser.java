@@ -61,53 +61,50 @@ public final class Parser {
     }
 
     public static Result<Module> parseModule(SourceFile source) {
-        Parser p = new Parser(source);
-        PolicyParser parser = p.newParser();
-        if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
-        ModuleContext tree;
-        try {
-            tree = parser.module();
-        } catch (ParseCancellationException tooManyErrors) {
-            // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
-            return new Result<>(Optional.empty(), p.diagnostics);
-        } catch (StackOverflowError e) {
-            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
-            return new Result<>(Optional.empty(), p.diagnostics);
-        }
-        if (!p.diagnostics.isEmpty()) return new Result<>(Optional.empty(), p.diagnostics);
-        try {
+        return parse(source, PolicyParser::module, (p, tree) -> {
             Module m = p.module(tree);
-            return new Result<>(p.diagnostics.stream().anyMatch(Diagnostic::isError) ? Optional.empty() : Optional.of(m), p.diagnostics);
-        } catch (SyntaxError e) {
-            p.diagnostics.add(e.diagnostic);
-            return new Result<>(Optional.empty(), p.diagnostics);
-        } catch (StackOverflowError e) {
-            p.diagnostics.add(p.tooDeep(Span.of(source.name(), 1, 1)));
-            return new Result<>(Optional.empty(), p.diagnostics);
-        }
+            return p.diagnostics.stream().anyMatch(Diagnostic::isError) ? Optional.empty() : Optional.of(m);
+        });
     }
 
     /** One expression (the REPL's input, a template hole). */
     public static Result<Expr> parseExpression(SourceFile source) {
+        return parse(source, parser -> {
+            ExprContext tree = parser.expr();
+            if (parser.getCurrentToken().getType() != Token.EOF && parser.getNumberOfSyntaxErrors() == 0) {
+                Token extra = parser.getCurrentToken();
+                throw new SyntaxError(Diagnostic.error("P1001", "unexpected " + describe(extra)
+                    + " after the end of the expression", source.span(extra.getStartIndex(), Math.max(extra.getStartIndex(), extra.getStopIndex()))));
+            }
+            return tree;
+        }, (p, tree) -> Optional.of(p.expr(tree)));
+    }
+
+    /**
+     * The two steps every parse shares: ANTLR's parse (stopped after {@link #MAX_ERRORS} syntax errors), then the
+     * AST builder; any syntax error, excessive nesting or builder error ends in diagnostics, never an exception.
+     */
+    private static <T, R> Result<R> parse(SourceFile source, java.util.function.Function<PolicyParser, T> rule,
+                                          java.util.function.BiFunction<Parser, T, Optional<R>> build) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
         if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
-        ExprContext tree;
+        T tree;
         try {
-            tree = parser.expr();
+            tree = rule.apply(parser);
         } catch (ParseCancellationException tooManyErrors) {
+            // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (SyntaxError e) {
+            p.diagnostics.add(e.diagnostic);
             return new Result<>(Optional.empty(), p.diagnostics);
         } catch (StackOverflowError e) {
             p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
             return new Result<>(Optional.empty(), p.diagnostics);
         }
-        if (p.diagnostics.isEmpty() && parser.getCurrentToken().getType() != Token.EOF) {
-            p.diagnostics.add(Diagnostic.error("P1001", "unexpected " + describe(parser.getCurrentToken())
-                + " after the end of the expression", p.span(parser.getCurrentToken())));
-        }
         if (!p.diagnostics.isEmpty()) return new Result<>(Optional.empty(), p.diagnostics);
         try {
-            return new Result<>(Optional.of(p.expr(tree)), p.diagnostics);
+            return new Result<>(build.apply(p, tree), p.diagnostics);
         } catch (SyntaxError e) {
             p.diagnostics.add(e.diagnostic);
             return new Result<>(Optional.empty(), p.diagnostics);
