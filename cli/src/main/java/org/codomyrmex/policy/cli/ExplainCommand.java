@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,19 +29,16 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE-ID", description = "The rule to explain, e.g. ESC-001.")
     String ruleId;
 
-    @Option(names = {"-p", "--policy"}, paramLabel = "PATH", description = "Also load these policies.")
-    List<Path> policies = new ArrayList<>();
-
-    @Option(names = "--no-stdlib", description = "Do not load the standard library.")
-    boolean noStdlib;
+    @CommandLine.Mixin
+    PolicySetOptions policySet = new PolicySetOptions();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
-        policies.forEach(builder::addPolicyPath);
-        PolicyEngine engine = builder.build();
+        Optional<PolicyEngine> built = policySet.build(err);
+        if (built.isEmpty()) return 2;
+        PolicyEngine engine = built.get();
         Optional<RuleInfo> found = engine.rules().stream().filter(r -> r.id().equalsIgnoreCase(ruleId)).findFirst();
         if (found.isEmpty()) {
             String hint = Suggestions.hint(ruleId, engine.rules().stream().map(RuleInfo::id).toList());

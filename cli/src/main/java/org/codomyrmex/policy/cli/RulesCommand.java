@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.codomyrmex.policy.api.PolicyEngine;
-import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
@@ -13,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,22 +43,14 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "Only rules with this tag.")
     String tag;
 
-    @Option(names = {"-p", "--policy"}, paramLabel = "PATH", description = "Also load these policies.")
-    List<Path> policies = new ArrayList<>();
-
-    @Option(names = "--no-stdlib", description = "Do not load the standard library.")
-    boolean noStdlib;
+    @CommandLine.Mixin
+    PolicySetOptions policySet = new PolicySetOptions();
 
     @Override
     public Integer call() throws Exception {
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
-        policies.forEach(builder::addPolicyPath);
-        PolicyEngine engine = builder.build();
-        if (engine.hasPolicyErrors()) {
-            DiagnosticRenderer r = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));
-            engine.policyDiagnostics().stream().filter(d -> d.isError()).forEach(d -> spec.commandLine().getErr().print(r.render(d)));
-            return 2;
-        }
+        Optional<PolicyEngine> built = policySet.build(spec.commandLine().getErr());
+        if (built.isEmpty()) return 2;
+        PolicyEngine engine = built.get();
         List<RuleInfo> rules = new ArrayList<>(engine.rules().stream()
             .filter(r -> threat == null || r.threat().id().equals(threat))
             .filter(r -> severity == null || r.severity().atLeast(severity))
