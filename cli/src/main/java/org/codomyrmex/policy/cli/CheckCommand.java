@@ -63,6 +63,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Evaluation steps allowed per rule and document (default: ${DEFAULT-VALUE}).")
     long maxSteps = PolicyEngine.DEFAULT_STEP_LIMIT;
 
+    @Option(names = "--profile", description = "Print to standard error the time spent per rule and per file (slowest first).")
+    boolean profile;
+
     @Option(names = {"-v", "--verbose"}, description = "Also show warnings and the files skipped as of no known kind.")
     boolean verbose;
 
@@ -78,7 +81,9 @@ final class CheckCommand implements Callable<Integer> {
 
         FileCollector.Collected collected = FileCollector.collect(paths, PolicyCommand.Stdin.get());
         if (verbose) collected.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
-        Report scanned = engine.check(collected.sources(), Optional.ofNullable(kind));
+        org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
+        Report scanned = engine.check(collected.sources(), Optional.ofNullable(kind), timings);
+        if (timings != null) err.print(timings.render(15));
         List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
         diagnostics.addAll(scanned.diagnostics());
         if (verbose) engine.policyDiagnostics().stream().filter(d -> !d.isError()).forEach(diagnostics::add);

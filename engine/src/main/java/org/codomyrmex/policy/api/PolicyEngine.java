@@ -104,20 +104,61 @@ public final class PolicyEngine {
 
     /** Loads and checks each source; a source that cannot be read becomes an error and the rest go on. */
     public Report check(List<InputSource> sources, Optional<InputKind> kind) {
+        return check(sources, kind, null);
+    }
+
+    /**
+     * Loads and checks each source, streaming: each document meets the rules that do not read the {@code scan}
+     * view as soon as it is loaded, and is then dropped unless a rule that reads {@code scan} applies to it;
+     * those rules run at the end, over the scan view indexed on the way. So memory holds one source at a time,
+     * the scan index and the findings, not every document. The report keeps the text of each source that has a
+     * finding or a problem (for excerpts).
+     *
+     * @param profile null, or told the time of each rule and each source
+     */
+    public Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
-        List<Document> documents = new ArrayList<>();
-        for (LoadResult loaded : Inputs.loadAll(sources, kind, loadOptions)) {
+        ScanIndex.Builder index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
+        List<Document> waiting = new ArrayList<>();
+        int[] documents = {0};
+        long[] loadStart = {System.nanoTime()};
+        Inputs.loadEach(sources, kind, loadOptions, loaded -> {
+            if (profile != null && !loaded.documents().isEmpty()) {
+                profile.loaded(loaded.documents().get(0).source().name(), System.nanoTime() - loadStart[0], loaded.documents().size());
+            }
             diagnostics.addAll(loaded.diagnostics());
-            documents.addAll(loaded.documents());
+            for (Document doc : loaded.documents()) {
+                documents[0]++;
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
+                findings.addAll(outcome.findings());
+                diagnostics.addAll(outcome.diagnostics());
+                boolean shown = !outcome.findings().isEmpty() || !outcome.diagnostics().isEmpty() || !loaded.diagnostics().isEmpty();
+                if (shown) texts.putIfAbsent(doc.source().name(), doc.source());
+                if (index != null) {
+                    index.add(doc);
+                    if (policy.readsScanFor(doc)) waiting.add(doc);
+                }
+            }
+            loadStart[0] = System.nanoTime();
+        });
+        if (!waiting.isEmpty()) {
+            java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
+            for (Document doc : waiting) {
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, CompiledPolicy.Pass.SCAN_ONLY, profile);
+                findings.addAll(outcome.findings());
+                diagnostics.addAll(outcome.diagnostics());
+                if (!outcome.findings().isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
+            }
         }
-        Report checked = checkDocuments(documents);
-        findings.addAll(checked.findings());
-        diagnostics.addAll(checked.diagnostics());
-        texts.putAll(checked.sources());
-        return new Report(findings, diagnostics, texts, sources.size(), documents.size());
+        return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
     }
+
+    /** Given to the rules that do not read {@code scan}: reaching it is a bug, reported as a rule failure. */
+    private static final java.util.function.Supplier<org.codomyrmex.policy.model.Value> NO_SCAN = () -> {
+        throw new IllegalStateException("the scan view was read by a rule compiled as not reading it");
+    };
 
     /**
      * Checks documents that are already loaded, together: cross-document rules see all of them through the
