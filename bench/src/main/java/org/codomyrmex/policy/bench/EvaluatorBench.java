@@ -59,6 +59,11 @@ public class EvaluatorBench {
         }
     }
 
+    /** How many workloads (documents with a pod) each operation checks. */
+    public int workloadCount() {
+        return workloads.size();
+    }
+
     @Benchmark
     public long ours() {
         long n = 0;

@@ -11,8 +11,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Blackhole;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -66,19 +69,27 @@ public class ParseBench {
     }
 
     @Benchmark
-    public long snakeYamlCompose(Blackhole bh) throws IOException {
+    public long snakeYamlCompose() throws IOException {
         long nodes = 0;
         for (Path f : files) {
             String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
             if (f.toString().endsWith(".dockerfile")) {
-                bh.consume(text);
+                nodes += text.length();
                 continue;
             }
             LoaderOptions lo = new LoaderOptions();
             lo.setProcessComments(false);
-            for (Node doc : new Yaml(lo).composeAll(new StringReader(text))) nodes += count(doc);
+            Yaml yaml = new Yaml(new SafeConstructor(lo), new Representer(new DumperOptions()), new DumperOptions(), lo, new UntypedResolver());
+            for (Node doc : yaml.composeAll(new StringReader(text))) nodes += count(doc);
         }
         return nodes;
+    }
+
+    /** Types no scalar: the floor composes nodes and nothing more (our loader types scalars itself, too). */
+    private static final class UntypedResolver extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+        }
     }
 
     private static long count(Node n) {
