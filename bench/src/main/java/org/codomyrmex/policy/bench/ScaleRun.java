@@ -26,7 +26,9 @@ public final class ScaleRun {
     public static void main(String[] args) throws Exception {
         PolicyEngine engine = PolicyEngine.builder().build();
         // Warm the engine on a small corpus first, so the measured time is per document, not JIT compilation.
-        engine.check(FileCollector.collect(List.of(Fixtures.corpus(1000).toString()), new ByteArrayInputStream(new byte[0])).sources(), Optional.empty());
+        List<org.codomyrmex.policy.input.InputSource> warm =
+            FileCollector.collect(List.of(Fixtures.corpus(1000).toString()), new ByteArrayInputStream(new byte[0])).sources();
+        for (int i = 0; i < 8; i++) engine.check(warm, Optional.empty());
         System.gc();
         AtomicLong retained = new AtomicLong();
         Thread sampler = new Thread(() -> {
