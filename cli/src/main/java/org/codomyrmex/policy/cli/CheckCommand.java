@@ -2,12 +2,20 @@ package org.codomyrmex.policy.cli;
 
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.diag.Diagnostic;
-import org.codomyrmex.policy.input.FileCollector;
+import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.report.GithubReport;
 import org.codomyrmex.policy.report.JsonReport;
+import org.codomyrmex.policy.report.JunitReport;
+import org.codomyrmex.policy.report.Results;
+import org.codomyrmex.policy.report.SarifReport;
+import org.codomyrmex.policy.report.SummaryTable;
 import org.codomyrmex.policy.report.TextReport;
+import org.codomyrmex.policy.suppress.Baseline;
+import org.codomyrmex.policy.suppress.Triage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,20 +26,30 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code policy check}: the main job. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Check files, folders or standard input (-) against the standard library and your policies.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  policy check examples/",
         "  policy check k8s/ --fail-on high --format json --output findings.json",
+        "  policy check . --format text --format sarif=policy.sarif     text on screen, SARIF for code scanning",
+        "  policy check . --format github --format junit=report.xml     annotations in a GitHub Actions log",
         "  kubectl get deploy -o yaml | policy check - --kind kubernetes",
-        "  policy check --no-stdlib --policy rules.policy deploy.yaml"})
+        "  policy check --no-stdlib --policy rules.policy deploy.yaml",
+        "  policy check . --write-baseline .policy-baseline.json        accept today's findings",
+        "  policy check . --baseline .policy-baseline.json              then fail only on new ones",
+        "  policy check Dockerfile --explain                            show the values that made each rule fire",
+        "",
+        "Configuration: .policy.yaml in the scanned folder or above it (see docs/config.md), or --config FILE.",
+        "Suppress one finding with a comment on or above its line:  # policy:ignore ESC-001 reason",
+        "Exit codes: 0 nothing fails the run; 1 a finding fails it; 2 usage, input, policy or config errors."})
 final class CheckCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,10 +58,11 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to check; - reads standard input.")
     List<String> paths = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json.")
-    String format = "text";
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT[=FILE]", converter = OutputTarget.Converter.class,
+        description = "text (default), json, sarif, junit, github or summary; FORMAT=FILE writes it to FILE. Repeatable.")
+    List<OutputTarget> formats = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the format given without =FILE to FILE instead of standard output.")
     Path output;
 
     @Option(names = {"-p", "--policy"}, paramLabel = "PATH", description = "A .policy file or a folder of them; repeatable.")
@@ -56,9 +75,48 @@ final class CheckCommand implements Callable<Integer> {
         description = "Exit 1 when a finding is at or above this severity (default: low).")
     Severity failOn = Severity.LOW;
 
+    @Option(names = "--soft-fail", description = "Findings of soft-enforced rules (the default) do not fail the run; hard ones still do.")
+    boolean softFail;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Use this config instead of the .policy.yaml found upward from the first PATH.")
+    Path config;
+
+    @Option(names = "--no-config", description = "Use no config file.")
+    boolean noConfig;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "Findings in this baseline are suppressed; only new ones count.")
+    Path baseline;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE", description = "Write every finding of this run to FILE as the new baseline.")
+    Path writeBaseline;
+
+    @Option(names = "--show-suppressed", description = "Also list suppressed findings and what suppressed them.")
+    boolean showSuppressed;
+
+    @Option(names = "--explain", description = "For each finding, show the values of the sub-expressions that made the rule fire.")
+    boolean explain;
+
     @Option(names = {"-k", "--kind"}, paramLabel = "KIND", converter = Options.KindConverter.class,
         description = "Read named files and stdin as this kind: kubernetes, compose, dockerfile or image.")
     InputKind kind;
+
+    @Option(names = {"-x", "--exclude"}, paramLabel = "GLOB", description = "Skip files matching this glob (as .gitignore writes them); repeatable.")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--no-gitignore", description = "Also check files that .gitignore ignores.")
+    boolean noGitignore;
+
+    @Option(names = "--skip-unknown", description = "Skip named files of no known kind instead of reporting them (for pre-commit, which passes every YAML file).")
+    boolean skipUnknown;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Threads to check with (default: the number of cores).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "auto (default: on a terminal, unless NO_COLOR is set), always or never.")
+    String color = "auto";
+
+    @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
+    boolean noProgress;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Evaluation steps allowed per rule and document (default: ${DEFAULT-VALUE}).")
     long maxSteps = PolicyEngine.DEFAULT_STEP_LIMIT;
@@ -66,49 +124,134 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Print to standard error the time spent per rule and per file (slowest first).")
     boolean profile;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also show warnings and the files skipped as of no known kind.")
+    @Option(names = {"-v", "--verbose"}, description = "Also show warnings, and the files skipped or excluded.")
     boolean verbose;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown format '" + format + "'; use text or json");
+        List<OutputTarget> targets = targets();
+        boolean useColor = switch (color) {
+            case "always" -> true;
+            case "never" -> false;
+            case "auto" -> System.console() != null && (System.getenv("NO_COLOR") == null || System.getenv("NO_COLOR").isEmpty())
+                && !"dumb".equals(System.getenv("TERM"));
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--color is auto, always or never, not '" + color + "'");
+        };
+
+        List<Diagnostic> setup = new ArrayList<>();
+        Path workingDir = Path.of("").toAbsolutePath();
+        PolicyConfig cfg = PolicyConfig.defaults(workingDir);
+        Optional<Path> configFile = noConfig ? Optional.empty()
+            : config != null ? Optional.of(config) : PolicyConfig.find(paths, workingDir);
+        if (configFile.isPresent()) {
+            if (config != null && !Files.isRegularFile(config)) {
+                setup.add(Diagnostic.error("K0001", "no such config file", org.codomyrmex.policy.diag.Span.of(config.toString(), 0, 0)));
+            } else {
+                PolicyConfig.Loaded loaded = PolicyConfig.load(configFile.get());
+                cfg = loaded.config();
+                setup.addAll(loaded.diagnostics());
+                if (verbose) err.println("policy: using config " + configFile.get());
+            }
         }
+
         PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib).stepLimit(maxSteps);
+        cfg.policies().forEach(builder::addPolicyPath);
         policies.forEach(builder::addPolicyPath);
+        cfg.parameters().forEach(builder::parameter);
         PolicyEngine engine = builder.build();
 
-        FileCollector.Collected collected = FileCollector.collect(paths, PolicyCommand.Stdin.get());
-        if (verbose) collected.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
-        Report scanned = engine.check(collected.sources(), Optional.ofNullable(kind), timings);
+        Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
+            cfg.gitignore() && !noGitignore, exclude, jobs, maxSteps, explain,
+            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get(), timings);
         if (timings != null) err.print(timings.render(15));
-        List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
-        diagnostics.addAll(scanned.diagnostics());
-        if (verbose) engine.policyDiagnostics().stream().filter(d -> !d.isError()).forEach(diagnostics::add);
-        Report report = new Report(scanned.findings(), diagnostics, scanned.sources(), scanned.filesScanned(), scanned.documentsChecked());
+        if (verbose) {
+            scan.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
+            scan.excluded().forEach(s -> err.println("policy: excluded " + s));
+        }
 
-        String rendered;
-        if (format.equals("json")) {
-            rendered = JsonReport.render(report);
-        } else {
-            rendered = TextReport.findings(report);
-            String problems = TextReport.diagnostics(report, verbose);
-            if (!problems.isEmpty()) err.print(problems);
-            err.print(TextReport.summary(report));
+        List<Diagnostic> diagnostics = new ArrayList<>(setup);
+        diagnostics.addAll(engine.policyDiagnostics().stream().filter(d -> d.isError() || verbose).toList());
+        diagnostics.addAll(scan.report().diagnostics());
+        Optional<Baseline> accepted = Optional.empty();
+        if (baseline != null) {
+            Baseline.Read read = Baseline.read(baseline);
+            diagnostics.addAll(read.diagnostics());
+            accepted = read.baseline();
         }
-        if (output != null) {
-            try {
-                Files.writeString(output, rendered, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                err.println("policy: cannot write " + output + ": " + e.getMessage());
-                return 2;
+        Report scanned = scan.report();
+        Report report = new Report(scanned.findings(), diagnostics, scanned.sources(), scanned.filesScanned(), scanned.documentsChecked());
+        Results results = Triage.triage(report, scan.documents(), engine.rules(),
+            new Triage.Options(cfg, accepted, LocalDate.now(), failOn, softFail));
+
+        int failedWrites = 0;
+        if (writeBaseline != null && !write(writeBaseline, Baseline.render(results), err)) failedWrites++;
+        for (OutputTarget t : targets) {
+            String rendered = render(t, results, useColor && t.file().isEmpty(), workingDir);
+            if (t.file().isPresent()) {
+                if (!write(t.file().get(), rendered, err)) failedWrites++;
+            } else {
+                spec.commandLine().getOut().print(rendered);
             }
-        } else {
-            spec.commandLine().getOut().print(rendered);
         }
+        spec.commandLine().getOut().flush();
+        String problems = TextReport.diagnostics(report, verbose);
+        if (!problems.isEmpty()) err.print(problems);
+        err.print(TextReport.summary(results));
         err.flush();
-        return report.exitCode(failOn);
+        return failedWrites > 0 ? 2 : results.exitCode();
+    }
+
+    /** The formats asked for, with --output given to the one without a file; two documents cannot share stdout. */
+    private List<OutputTarget> targets() {
+        List<OutputTarget> given = formats.isEmpty() ? List.of(new OutputTarget("text", Optional.empty())) : formats;
+        List<OutputTarget> out = new ArrayList<>();
+        boolean outputUsed = false;
+        for (OutputTarget t : given) {
+            if (t.file().isEmpty() && output != null) {
+                if (outputUsed) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--output names one file, but several formats have no =FILE");
+                }
+                outputUsed = true;
+                out.add(new OutputTarget(t.format(), Optional.of(output)));
+            } else {
+                out.add(t);
+            }
+        }
+        long documentsOnStdout = out.stream().filter(t -> t.file().isEmpty() && t.isDocument()).count();
+        long onStdout = out.stream().filter(t -> t.file().isEmpty()).count();
+        if (documentsOnStdout > 0 && onStdout > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "json, sarif and junit cannot share standard output with another format; write one to a file with FORMAT=FILE");
+        }
+        return out;
+    }
+
+    private String render(OutputTarget t, Results results, boolean color, Path workingDir) {
+        return switch (t.format()) {
+            case "json" -> JsonReport.render(results, showSuppressed);
+            case "sarif" -> SarifReport.render(results, PolicyCommand.version(), workingDir);
+            case "junit" -> JunitReport.render(results);
+            case "github" -> GithubReport.render(results);
+            case "summary" -> SummaryTable.render(results);
+            default -> {
+                String text = TextReport.render(results, new TextReport.Style(color, showSuppressed));
+                // In a file, the text report is whole: findings, then errors, then the summary line.
+                yield t.file().isEmpty() ? text : text + TextReport.diagnostics(results.report(), verbose) + TextReport.summary(results);
+            }
+        };
+    }
+
+    private static boolean write(Path file, String text, PrintWriter err) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("policy: cannot write " + file + ": " + e.getMessage());
+            return false;
+        }
     }
 }

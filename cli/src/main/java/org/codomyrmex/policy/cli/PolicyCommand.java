@@ -12,8 +12,19 @@ import java.util.Properties;
 /** The {@code policy} command. */
 @Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = PolicyCommand.Version.class,
     description = "Checks Dockerfiles, compose files, Kubernetes manifests and image metadata against container-security policies.",
-    subcommands = {CheckCommand.class, ParseCommand.class, RulesCommand.class, TestCommand.class,
-        CommandLine.HelpCommand.class},
+    // One subcommand a line, so adding one merges cleanly.
+    subcommands = {
+        CheckCommand.class,
+        ParseCommand.class,
+        RulesCommand.class,
+        ExplainCommand.class,
+        TestCommand.class,
+        FmtCommand.class,
+        CompletionCommand.class,
+        ReplCommand.class,
+        ServeCommand.class,
+        CommandLine.HelpCommand.class,
+    },
     footerHeading = "%nExamples:%n",
     footer = {
         "  policy check examples/                      check every known file under examples/",
@@ -58,15 +69,22 @@ public final class PolicyCommand implements Runnable {
         return code;
     }
 
+    /** The version of this build, e.g. {@code 0.1.0-SNAPSHOT}. */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = PolicyCommand.class.getResourceAsStream("version.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
     /** The version from the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = PolicyCommand.class.getResourceAsStream("version.properties")) {
-                if (in != null) p.load(in);
-            }
-            return new String[] {"policy " + p.getProperty("version", "unknown")
+        public String[] getVersion() {
+            return new String[] {"policy " + version()
                 + " (Codomyrmex Container Policy), Java " + System.getProperty("java.version")};
         }
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code policy rules}: what the loaded policies check. */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "List the rules: id, severity, threat, formats, title.",
     footerHeading = "%nExamples:%n",
-    footer = {"  policy rules", "  policy rules --threat secret-exposure --format json", "  policy rules --input compose --severity high"})
+    footer = {"  policy rules", "  policy rules --threat secret-exposure --format json", "  policy rules --input compose --severity high",
+        "  policy rules --tag pss-baseline", "  policy explain ESC-001               everything about one rule"})
 final class RulesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,6 +41,9 @@ final class RulesCommand implements Callable<Integer> {
 
     @Option(names = "--input", paramLabel = "KIND", converter = Options.KindConverter.class, description = "Only rules that apply to this input kind.")
     InputKind input;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only rules with this tag.")
+    String tag;
 
     @Option(names = {"-p", "--policy"}, paramLabel = "PATH", description = "Also load these policies.")
     List<Path> policies = new ArrayList<>();
@@ -61,6 +65,7 @@ final class RulesCommand implements Callable<Integer> {
             .filter(r -> threat == null || r.threat().id().equals(threat))
             .filter(r -> severity == null || r.severity().atLeast(severity))
             .filter(r -> input == null || r.formats().contains(input))
+            .filter(r -> tag == null || r.tags().contains(tag))
             .toList());
         rules.sort(Comparator.comparing(RuleInfo::id));
         if (format.equals("json")) {
@@ -77,6 +82,7 @@ final class RulesCommand implements Callable<Integer> {
                 for (InputKind k : InputKind.values()) if (r.formats().contains(k)) formats.add(k.id());
                 if (!r.resourceKinds().isEmpty()) r.resourceKinds().forEach(o.putArray("resourceKinds")::add);
                 r.references().forEach(o.putArray("references")::add);
+                r.tags().forEach(o.putArray("tags")::add);
                 o.put("remediation", r.remediation());
                 o.put("description", r.description());
             }

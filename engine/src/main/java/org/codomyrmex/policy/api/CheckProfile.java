@@ -45,6 +45,22 @@ public final class CheckProfile implements CompiledPolicy.RuleTimer {
         add(loads, file, nanos, documents);
     }
 
+    /**
+     * Sources loaded together (a compose file and its override) in {@code nanos}: the time goes to the file of
+     * their first document, the documents to each file they came from.
+     */
+    public void loaded(List<org.codomyrmex.policy.input.LoadResult> results, long nanos) {
+        boolean first = true;
+        for (org.codomyrmex.policy.input.LoadResult r : results) {
+            java.util.Map<String, Integer> perFile = new java.util.LinkedHashMap<>();
+            for (Document d : r.documents()) perFile.merge(d.source().name(), 1, Integer::sum);
+            for (java.util.Map.Entry<String, Integer> e : perFile.entrySet()) {
+                add(loads, e.getKey(), first ? nanos : 0, e.getValue());
+                first = false;
+            }
+        }
+    }
+
     private static void add(ConcurrentHashMap<String, Totals> map, String key, long nanos, long count) {
         Totals t = map.computeIfAbsent(key, k -> new Totals());
         t.nanos.add(nanos);

@@ -29,6 +29,7 @@ public final class Parameters {
         }
     }
 
+    /** The parameter values that matched a declaration, by qualified name, and the errors of those that did not. */
     public record Resolved(Map<String, Value> values, List<Diagnostic> diagnostics) {
     }
 

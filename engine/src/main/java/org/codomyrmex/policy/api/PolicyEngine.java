@@ -6,6 +6,7 @@ import org.codomyrmex.policy.compile.Compiler;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.input.FileCollector;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.input.LoadOptions;
@@ -35,16 +36,26 @@ import java.util.stream.Stream;
 
 /**
  * The engine: a policy set parsed, checked and compiled once, then used for any number of checks. Immutable
- * after {@link Builder#build()} and safe to share between threads.
+ * after {@link Builder#build()} and safe to share between threads: build one at start-up and call
+ * {@code check} from as many threads as you like.
  *
  * <pre>{@code
- * PolicyEngine engine = PolicyEngine.builder().addPolicyPath(Path.of("policies")).build();
- * Report report = engine.check(List.of(InputSource.ofPath("deploy.yaml", Path.of("deploy.yaml"))), Optional.empty());
+ * PolicyEngine engine = PolicyEngine.builder()          // the standard library is on by default
+ *     .addPolicyPath(Path.of("policies"))               // plus your own .policy files
+ *     .parameter("trusted_registries", List.of("registry.example.com/"))
+ *     .build();
+ * if (engine.hasPolicyErrors()) ...                     // engine.policyDiagnostics() says what and where
+ * Report report = engine.check(Path.of("k8s/"));
+ * for (Finding f : report.findings()) System.out.println(f.location() + " " + f.ruleId() + " " + f.message());
  * }</pre>
+ *
+ * Bad inputs never throw: every problem becomes an error {@link Diagnostic} in the {@link Report}, located at
+ * the file, line and column it was met, and whatever could be read is still checked.
  */
 public final class PolicyEngine {
     /** Where the standard library's policies are on the classpath (module stdlib-policies). */
     public static final String STDLIB_INDEX = "org/codomyrmex/policy/stdlib/index";
+    /** Evaluation steps one rule may take on one document before it is stopped with an error. */
     public static final long DEFAULT_STEP_LIMIT = 10_000_000;
 
     private final CheckedProgram program;
@@ -53,29 +64,36 @@ public final class PolicyEngine {
     private final Map<String, SourceFile> policySources;
     private final long stepLimit;
     private final LoadOptions loadOptions;
+    private final FindingHook findingHook;
 
     private PolicyEngine(CheckedProgram program, CompiledPolicy policy, List<Diagnostic> policyDiagnostics,
-                         Map<String, SourceFile> policySources, long stepLimit, LoadOptions loadOptions) {
+                         Map<String, SourceFile> policySources, long stepLimit, LoadOptions loadOptions,
+                         FindingHook findingHook) {
         this.program = program;
         this.policy = policy;
         this.policyDiagnostics = List.copyOf(policyDiagnostics);
         this.policySources = Map.copyOf(policySources);
         this.stepLimit = stepLimit;
         this.loadOptions = loadOptions;
+        this.findingHook = findingHook;
     }
 
+    /** A builder with the standard library on and no policies of your own. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The metadata of every rule loaded: id, title, severity, threat, formats, references, remediation. */
     public List<RuleInfo> rules() {
         return policy.ruleInfos();
     }
 
+    /** The compiled rules, for tools that run them directly (the REPL, benchmarks). */
     public CompiledPolicy compiledPolicy() {
         return policy;
     }
 
+    /** The checked program (rules, functions, constants, in-language tests), for tools. */
     public CheckedProgram checkedProgram() {
         return program;
     }
@@ -90,19 +108,87 @@ public final class PolicyEngine {
         return policyDiagnostics;
     }
 
+    /** True when a policy failed to read, parse, check or take its parameters; such errors are in every report. */
     public boolean hasPolicyErrors() {
         return policyDiagnostics.stream().anyMatch(Diagnostic::isError);
     }
 
+    /** The text of every policy loaded, by name (for showing excerpts of policy diagnostics). */
     public Map<String, SourceFile> policySources() {
         return policySources;
     }
 
+    /** The limits inputs are read with. */
     public LoadOptions loadOptions() {
         return loadOptions;
     }
 
-    /** Loads and checks each source; a source that cannot be read becomes an error and the rest go on. */
+    /**
+     * Checks a file, or a folder walked recursively for the files whose kind can be told (by name or content);
+     * folders named {@code .*}, {@code target} and {@code node_modules} are skipped.
+     */
+    public Report check(Path path) {
+        return checkPaths(List.of(path), Optional.empty());
+    }
+
+    /** Checks a file, or every file of a folder, read as {@code kind}. */
+    public Report check(Path path, InputKind kind) {
+        return checkPaths(List.of(path), Optional.of(kind));
+    }
+
+    /** Checks files and folders together (cross-document rules see all of them), detecting or forcing the kind. */
+    public Report checkPaths(List<Path> paths, Optional<InputKind> kind) {
+        FileCollector.Collected collected = FileCollector.collect(paths.stream().map(Path::toString).toList(),
+            InputStream.nullInputStream());
+        Report checked = check(collected.sources(), kind);
+        if (collected.diagnostics().isEmpty()) return checked;
+        List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
+        diagnostics.addAll(checked.diagnostics());
+        return new Report(checked.findings(), diagnostics, checked.sources(), checked.filesScanned(), checked.documentsChecked());
+    }
+
+    /**
+     * Checks text held in memory; {@code name} is how findings name it (and what detection looks at when the
+     * kind is not given: {@code Dockerfile}, {@code compose.yaml}, ...).
+     */
+    public Report check(String name, String text) {
+        return check(List.of(InputSource.ofText(name, text)), Optional.empty());
+    }
+
+    /** Checks text held in memory, read as {@code kind}. */
+    public Report check(String name, String text, InputKind kind) {
+        return check(List.of(InputSource.ofText(name, text)), Optional.of(kind));
+    }
+
+    /**
+     * Reads a stream to its end (at most {@link LoadOptions#maxFileBytes()} bytes; the caller closes it) and
+     * checks it as {@code kind}. A stream that cannot be read or is too large gives a report with the error.
+     */
+    public Report check(String name, InputStream in, InputKind kind) {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, loadOptions.maxFileBytes() + 1));
+        } catch (IOException e) {
+            return failed(Diagnostic.error("I0010", "cannot read " + name + ": " + e.getMessage(), Span.of(name, 1, 1)));
+        }
+        if (bytes.length > loadOptions.maxFileBytes()) {
+            return failed(Diagnostic.error("I0012", name + " is larger than the limit of " + loadOptions.maxFileBytes()
+                + " bytes", Span.of(name, 1, 1)));
+        }
+        return check(List.of(InputSource.ofBytes(name, bytes)), Optional.of(kind));
+    }
+
+    private Report failed(Diagnostic error) {
+        List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
+        diagnostics.add(error);
+        return new Report(List.of(), diagnostics, policySources, 1, 0);
+    }
+
+    /**
+     * Loads and checks each source, all together (cross-document rules see every document); a source that
+     * cannot be read becomes an error and the rest go on. {@code kind} forces how every source is read; when
+     * empty, each source's kind is detected from its name or content.
+     */
     public Report check(List<InputSource> sources, Optional<InputKind> kind) {
         return check(sources, kind, null);
     }
@@ -121,7 +207,10 @@ public final class PolicyEngine {
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
         ScanIndex.Builder index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
-        List<Document> waiting = new ArrayList<>();
+        // Documents a scan rule applies to, with the findings of their other rules: the finding hook sees all
+        // of a document's findings at once, after its scan rules ran.
+        Map<Document, List<Finding>> waiting = new java.util.IdentityHashMap<>();
+        List<Document> waitingOrder = new ArrayList<>();
         int[] documents = {0};
         long[] loadStart = {System.nanoTime()};
         Inputs.loadEach(sources, kind, loadOptions, loaded -> {
@@ -131,29 +220,38 @@ public final class PolicyEngine {
             diagnostics.addAll(loaded.diagnostics());
             for (Document doc : loaded.documents()) {
                 documents[0]++;
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
-                findings.addAll(outcome.findings());
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, false, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
                 diagnostics.addAll(outcome.diagnostics());
-                boolean shown = !outcome.findings().isEmpty() || !outcome.diagnostics().isEmpty() || !loaded.diagnostics().isEmpty();
-                if (shown) texts.putIfAbsent(doc.source().name(), doc.source());
-                if (index != null) {
-                    index.add(doc);
-                    if (policy.readsScanFor(doc)) waiting.add(doc);
+                if (index != null) index.add(doc);
+                if (index != null && policy.readsScanFor(doc)) {
+                    waiting.put(doc, outcome.findings());
+                    waitingOrder.add(doc);
+                    if (!loaded.diagnostics().isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
+                    continue;
+                }
+                List<Finding> kept = applyHook(doc, outcome.findings(), diagnostics);
+                findings.addAll(kept);
+                if (!kept.isEmpty() || !outcome.diagnostics().isEmpty() || !loaded.diagnostics().isEmpty()) {
+                    texts.putIfAbsent(doc.source().name(), doc.source());
                 }
             }
             loadStart[0] = System.nanoTime();
         });
-        if (!waiting.isEmpty()) {
+        if (!waitingOrder.isEmpty()) {
             java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
-            for (Document doc : waiting) {
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, CompiledPolicy.Pass.SCAN_ONLY, profile);
-                findings.addAll(outcome.findings());
+            for (Document doc : waitingOrder) {
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.SCAN_ONLY, profile);
+                List<Finding> all = new ArrayList<>(waiting.get(doc));
+                all.addAll(outcome.findings());
+                List<Finding> kept = applyHook(doc, all, diagnostics);
+                findings.addAll(kept);
                 diagnostics.addAll(outcome.diagnostics());
-                if (!outcome.findings().isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
+                if (!kept.isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
             }
         }
         return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
     }
+
 
     /** Given to the rules that do not read {@code scan}: reaching it is a bug, reported as a rule failure. */
     private static final java.util.function.Supplier<org.codomyrmex.policy.model.Value> NO_SCAN = () -> {
@@ -172,10 +270,21 @@ public final class PolicyEngine {
         for (Document doc : documents) {
             texts.putIfAbsent(doc.source().name(), doc.source());
             CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan);
-            findings.addAll(outcome.findings());
+            findings.addAll(applyHook(doc, outcome.findings(), diagnostics));
             diagnostics.addAll(outcome.diagnostics());
         }
         return new Report(findings, diagnostics, texts, 0, documents.size());
+    }
+
+    private List<Finding> applyHook(Document doc, List<Finding> found, List<Diagnostic> diagnostics) {
+        try {
+            return List.copyOf(findingHook.apply(doc, List.copyOf(found)));
+        } catch (RuntimeException e) {
+            // A configuration bug must not hide findings: keep them and say what went wrong.
+            diagnostics.add(Diagnostic.error("P0020", "the finding hook failed on this document: " + e,
+                doc.resource().span().isKnown() ? doc.resource().span() : Span.of(doc.source().name(), 1, 1)));
+            return found;
+        }
     }
 
     private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> supplier) {
@@ -198,6 +307,11 @@ public final class PolicyEngine {
         private long stepLimit = DEFAULT_STEP_LIMIT;
         private LoadOptions loadOptions = LoadOptions.defaults();
         private final Map<String, org.codomyrmex.policy.model.Value> parameters = new LinkedHashMap<>();
+        private FindingHook findingHook = FindingHook.none();
+        private ClassLoader classLoader = PolicyEngine.class.getClassLoader();
+
+        private Builder() {
+        }
 
         /**
          * Replaces the default of a {@code param} declared by the policies: a bare name sets it in every package
@@ -208,6 +322,30 @@ public final class PolicyEngine {
             return this;
         }
 
+        /**
+         * Like {@link #parameter(String, org.codomyrmex.policy.model.Value)} with a plain Java value: a
+         * {@code String}, {@code Boolean}, integer or floating-point {@code Number}, {@code List} or
+         * {@code Map<String, ?>} of those, or {@code null}.
+         *
+         * @throws IllegalArgumentException for any other type of value
+         */
+        public Builder parameter(String name, Object value) {
+            return parameter(name, JavaValues.toValue(value));
+        }
+
+        /** Sets several parameters at once, as {@link #parameter(String, Object)} does. */
+        public Builder parameters(Map<String, ?> values) {
+            values.forEach(this::parameter);
+            return this;
+        }
+
+        /** The configuration hook applied to each document's findings; see {@link FindingHook}. */
+        public Builder findingHook(FindingHook hook) {
+            this.findingHook = hook;
+            return this;
+        }
+
+        /** Whether the standard library is loaded (default: yes; it must be on the classpath, module policy-stdlib). */
         public Builder standardLibrary(boolean on) {
             this.standardLibrary = on;
             return this;
@@ -238,25 +376,49 @@ public final class PolicyEngine {
             }
         }
 
+        /** A policy given as text; {@code name} is how diagnostics name it. */
         public Builder addPolicySource(String name, String text) {
             sources.add(new SourceFile(name, text));
             return this;
         }
 
+        /**
+         * A policy file on the classpath, e.g. {@code "policies/team.policy"} packaged in your jar; read with
+         * {@link #classLoader(ClassLoader)}. A missing resource is a policy error.
+         */
+        public Builder addPolicyResource(String resource) {
+            String text = resource(classLoader, resource);
+            if (text == null) {
+                readErrors.add(Diagnostic.error("P0005", "policy resource not found on the classpath: " + resource, Span.NONE));
+            } else {
+                sources.add(new SourceFile("classpath:" + resource, text));
+            }
+            return this;
+        }
+
+        /** The class loader for {@link #addPolicyResource} and the standard library (default: the engine's). */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = loader;
+            return this;
+        }
+
+        /** Evaluation steps allowed per rule and document (default {@link #DEFAULT_STEP_LIMIT}). */
         public Builder stepLimit(long limit) {
             this.stepLimit = limit;
             return this;
         }
 
+        /** Limits for reading inputs (size, documents, depth) and the environment compose interpolation reads. */
         public Builder loadOptions(LoadOptions options) {
             this.loadOptions = options;
             return this;
         }
 
+        /** Parses, checks and compiles the policies. Never throws for bad policies: see {@link #hasPolicyErrors()}. */
         public PolicyEngine build() {
             List<SourceFile> all = new ArrayList<>();
             List<Diagnostic> diagnostics = new ArrayList<>(readErrors);
-            if (standardLibrary) all.addAll(standardLibrarySources(diagnostics));
+            if (standardLibrary) all.addAll(standardLibrarySources(classLoader, diagnostics));
             all.addAll(sources);
             List<Module> modules = new ArrayList<>();
             Map<String, SourceFile> texts = new LinkedHashMap<>();
@@ -271,11 +433,10 @@ public final class PolicyEngine {
             Parameters.Resolved params = Parameters.resolve(program, parameters);
             diagnostics.addAll(params.diagnostics());
             CompiledPolicy compiled = Compiler.compile(program, params.values());
-            return new PolicyEngine(program, compiled, diagnostics, texts, stepLimit, loadOptions);
+            return new PolicyEngine(program, compiled, diagnostics, texts, stepLimit, loadOptions, findingHook);
         }
 
-        private static List<SourceFile> standardLibrarySources(List<Diagnostic> diagnostics) {
-            ClassLoader cl = PolicyEngine.class.getClassLoader();
+        private static List<SourceFile> standardLibrarySources(ClassLoader cl, List<Diagnostic> diagnostics) {
             String index = resource(cl, STDLIB_INDEX);
             if (index == null) {
                 diagnostics.add(Diagnostic.error("P0003", "the standard library is not on the classpath", Span.NONE,

@@ -3,6 +3,9 @@ package org.codomyrmex.policy.api;
 import org.codomyrmex.policy.check.CheckedTest;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.Inputs;
+import org.codomyrmex.policy.input.LoadResult;
+import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
@@ -26,6 +29,7 @@ public final class PolicyTests {
     private PolicyTests() {
     }
 
+    /** One in-language test: the failed expectations (none when it passed) and the findings it produced. */
     public record TestResult(CheckedTest test, List<Diagnostic> failures, List<Finding> findings) {
         public boolean passed() {
             return failures.isEmpty();
@@ -70,6 +74,7 @@ public final class PolicyTests {
         Decl.Test t = test.decl();
         List<Diagnostic> failures = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
+        List<Document> documents = new ArrayList<>();
         int index = 0;
         for (Decl.Given g : t.givens()) {
             index++;
@@ -78,17 +83,24 @@ public final class PolicyTests {
             if (g.file().isPresent()) {
                 Path base = Path.of(test.file()).toAbsolutePath().getParent();
                 Path file = base == null ? Path.of(g.file().get()) : base.resolve(g.file().get());
-                source = InputSource.ofPath(g.file().get(), file);
+                Optional<byte[]> bundled = java.nio.file.Files.exists(file) ? Optional.empty() : standardLibraryFile(test.file(), g.file().get());
+                source = bundled.isPresent() ? InputSource.ofBytes(g.file().get(), bundled.get()) : InputSource.ofPath(g.file().get(), file);
             } else {
                 source = InputSource.ofText(givenName(t, index, kind), g.text().orElse(""));
             }
-            Report report = engine.check(List.of(source), kind);
-            findings.addAll(report.findings());
-            for (Diagnostic d : report.errors()) {
-                if (!engine.policyDiagnostics().contains(d)) {
+            LoadResult loaded = Inputs.load(source, kind, engine.loadOptions());
+            documents.addAll(loaded.documents());
+            for (Diagnostic d : loaded.diagnostics()) {
+                if (d.isError()) {
                     failures.add(Diagnostic.error("T0001", "the input of this test has an error: " + d.headline(), g.span()));
                 }
             }
+        }
+        // All the inputs of a test are checked together, as one scan, so cross-document rules can be tested.
+        Report report = engine.checkDocuments(documents);
+        findings.addAll(report.findings());
+        for (Diagnostic d : report.errors()) {
+            failures.add(Diagnostic.error("T0001", "the input of this test has an error: " + d.headline(), t.span()));
         }
         for (Decl.Expectation e : t.expectations()) {
             List<Finding> ofRule = findings.stream().filter(f -> f.ruleId().equals(e.ruleId())).toList();
@@ -108,6 +120,22 @@ public final class PolicyTests {
                 + findings.size() + (findings.isEmpty() ? "" : ": " + describe(findings)), t.span()));
         }
         return new TestResult(test, failures, findings);
+    }
+
+    /**
+     * A file named by a test of the standard library, which lives on the classpath rather than on disk: its
+     * policies are named {@code stdlib/NAME}, and their files are resources beside them.
+     */
+    private static Optional<byte[]> standardLibraryFile(String policyFile, String relative) {
+        if (!policyFile.startsWith("stdlib/") || relative.contains("..") || relative.startsWith("/")) return Optional.empty();
+        String folder = PolicyEngine.STDLIB_INDEX.substring(0, PolicyEngine.STDLIB_INDEX.lastIndexOf('/') + 1);
+        String dir = policyFile.substring("stdlib/".length());
+        dir = dir.contains("/") ? dir.substring(0, dir.lastIndexOf('/') + 1) : "";
+        try (java.io.InputStream in = PolicyTests.class.getClassLoader().getResourceAsStream(folder + dir + relative)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Inputs written inline are named after their test, so findings in them read well. */

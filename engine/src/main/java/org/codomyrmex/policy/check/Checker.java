@@ -709,8 +709,25 @@ public final class Checker {
                 env.error("C2052", "argument " + (i + 1) + " of " + c.name() + " must be a " + expected.display()
                     + ", but this is a " + actual.display(), args.get(i).span(), "signature: " + builtin.signature());
             }
+            // A literal pattern RE2 cannot compile makes the call null at run time: the rule would silently never fire.
+            if (builtin.category().equals("regex") && i < builtin.params().size()
+                && builtin.params().get(i).name().equals("pattern") && args.get(i) instanceof Expr.Literal lit
+                && lit.value() instanceof Value.Str pattern
+                && org.codomyrmex.policy.runtime.builtins.RegexBuiltins.compile(pattern.value()).isEmpty()) {
+                env.error("C2056", "invalid regular expression: " + regexProblem(pattern.value()), lit.span(),
+                    "patterns use RE2 syntax, which has no backreferences or lookaround, and match in linear time");
+            }
         }
         return builtin.result();
+    }
+
+    private static String regexProblem(String pattern) {
+        try {
+            com.google.re2j.Pattern.compile(pattern);
+            return "the pattern is too large";
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return e.getDescription() + (e.getPattern().isEmpty() ? "" : " at '" + e.getPattern() + "'");
+        }
     }
 
     private static String arity(Builtin b) {

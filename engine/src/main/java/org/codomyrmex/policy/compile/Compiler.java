@@ -33,9 +33,11 @@ import org.codomyrmex.policy.runtime.EvalNot;
 import org.codomyrmex.policy.runtime.EvalOr;
 import org.codomyrmex.policy.runtime.EvalQuantifier;
 import org.codomyrmex.policy.runtime.EvalTemplate;
+import org.codomyrmex.policy.runtime.EvalTraced;
 import org.codomyrmex.policy.runtime.EvalView;
 import org.codomyrmex.policy.runtime.Frame;
 import org.codomyrmex.policy.runtime.Node;
+import org.codomyrmex.policy.runtime.TraceListener;
 import org.codomyrmex.policy.syntax.Decl;
 import org.codomyrmex.policy.syntax.Expr;
 
@@ -59,10 +61,17 @@ public final class Compiler {
      * never a view, so a rule reads scan exactly when its own clauses or reports name it.
      */
     private boolean compiledScan;
+    /** Null except for {@link #compileExpression(CheckedProgram, Expr, TraceListener)}. */
+    private final TraceListener tracer;
 
     private Compiler(CheckedProgram program, Map<String, Value> parameters) {
+        this(program, parameters, null);
+    }
+
+    private Compiler(CheckedProgram program, Map<String, Value> parameters, TraceListener tracer) {
         this.program = program;
         this.parameters = parameters;
+        this.tracer = tracer;
     }
 
     /** Compiles everything that passed the checker (declarations with errors were already left out). */
@@ -81,6 +90,17 @@ public final class Compiler {
     /** Compiles one expression checked inside {@code program} (the REPL's input). */
     public static Node compileExpression(CheckedProgram program, Expr expr) {
         Compiler c = new Compiler(program, Map.of());
+        c.linkFunctions();
+        return c.expr(expr);
+    }
+
+    /**
+     * Like {@link #compileExpression(CheckedProgram, Expr)}, but every node (also in the functions it calls)
+     * reports to {@code tracer} as it is evaluated, and nothing is folded (the REPL's {@code :trace}).
+     * Constants are still computed while compiling, so the listener may see their steps before evaluation.
+     */
+    public static Node compileExpression(CheckedProgram program, Expr expr, TraceListener tracer) {
+        Compiler c = new Compiler(program, Map.of(), java.util.Objects.requireNonNull(tracer));
         c.linkFunctions();
         return c.expr(expr);
     }
@@ -131,7 +151,8 @@ public final class Compiler {
     // ------------------------------------------------------------------ expressions
 
     Node expr(Expr e) {
-        return build(e);
+        Node n = build(e);
+        return tracer == null ? n : new EvalTraced(n, tracer);
     }
 
     /**

@@ -117,6 +117,22 @@ public final class Inputs {
         return Optional.empty();
     }
 
+    /**
+     * A text file larger than the limit is refused before it is read: reading first would exhaust the heap on a
+     * file of gigabytes. Image archives are exempt: they are streamed, under the image reader's own limits.
+     */
+    private static Optional<Diagnostic> tooLarge(InputSource source, InputKind kind, LoadOptions options) {
+        if (kind == InputKind.IMAGE || source.path().isEmpty() || !Files.isRegularFile(source.path().get())) return Optional.empty();
+        try {
+            long size = Files.size(source.path().get());
+            if (size <= options.maxFileBytes()) return Optional.empty();
+            return Optional.of(Diagnostic.error("I0004", "file of " + size + " bytes, more than the limit of "
+                + options.maxFileBytes() + "; not read", Span.of(source.name(), 1, 1), "raise the limit with --max-file-size"));
+        } catch (java.io.IOException e) {
+            return Optional.empty(); // the loader reports what it cannot read
+        }
+    }
+
     /** Loads one source; a source of unknown kind gives a located error. */
     public static LoadResult load(InputSource source, Optional<InputKind> given, LoadOptions options) {
         Optional<InputKind> kind = kindOf(source, given);
@@ -129,6 +145,8 @@ public final class Inputs {
             Path dir = source.path().get();
             return KubernetesLoader.loadKustomization(dir, options);
         }
+        Optional<Diagnostic> tooLarge = tooLarge(source, kind.get(), options);
+        if (tooLarge.isPresent()) return LoadResult.failed(tooLarge.get());
         InputLoader loader = LOADERS.get(kind.get());
         if (loader == null) {
             return LoadResult.failed(Diagnostic.error("I0002", kind.get().id() + " inputs cannot be read by this build", at));

@@ -212,13 +212,21 @@ public final class ScanIndex {
         return full instanceof Value.Str s ? s.value() : "";
     }
 
+    /**
+     * Reads the Dockerfiles a compose project builds, when they are inside the project's folder: a compose file
+     * from elsewhere must not make the scan read arbitrary files of this machine.
+     */
     private void followBuilds(Document compose, LoadOptions options) {
         if (!(compose.view("services") instanceof Value.ListV services)) return;
+        Path projectDir = Path.of(compose.source().name()).toAbsolutePath().normalize().getParent();
+        if (projectDir == null) return;
         for (Value s : services.items()) {
             Value path = field(field(s, "build"), "dockerfilePath");
             if (!(path instanceof Value.Str p)) continue;
-            String key = Path.of(p.value()).toAbsolutePath().normalize().toString();
-            if (dockerfiles.containsKey(key) || !Files.isRegularFile(Path.of(key))) continue;
+            Path dockerfile = Path.of(p.value()).toAbsolutePath().normalize();
+            String key = dockerfile.toString();
+            if (!dockerfile.startsWith(projectDir)) continue;
+            if (dockerfiles.containsKey(key) || !Files.isRegularFile(dockerfile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
             LoadResult r = new DockerfileLoader().load(InputSource.ofPath(key, Path.of(key)), options);
             r.documents().forEach(this::dockerfile);
             if (r.documents().isEmpty()) dockerfiles.put(key, Values.NULL.at(Span.NONE));

@@ -72,8 +72,11 @@ public final class Document {
         return startsAfter && endsBefore;
     }
 
-    /** A named view of this document; null value when the view does not apply. Not thread-safe per document. */
-    public Value view(String name) {
+    /**
+     * A named view of this document; null value when the view does not apply. Synchronized: a parallel check
+     * evaluates each document on one thread, but the scan view reads every document's views from another.
+     */
+    public synchronized Value view(String name) {
         Value v = views.get(name);
         if (v == null) {
             v = viewBuilder.apply(name);

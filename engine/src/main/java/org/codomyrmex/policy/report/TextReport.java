@@ -3,14 +3,22 @@ package org.codomyrmex.policy.report;
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.Severity;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The terminal format: one line per finding, {@code file:line:col severity RULE-ID message}, easy to grep and
- * understood by editors; then each error with its excerpt and caret; then a one-line summary.
+ * The terminal format: findings grouped by file, each as one line {@code file:line:col severity RULE-ID message
+ * [resource]} (easy to grep, understood by editors) followed by the source excerpt with a caret under the
+ * offending text; then each error with its excerpt; then a one-line summary. Colour only when asked for
+ * (the command decides: a terminal, and no {@code NO_COLOR}).
  */
 public final class TextReport {
     private TextReport() {
@@ -49,6 +57,116 @@ public final class TextReport {
         int errors = report.errors().size();
         sb.append(", ").append(errors).append(errors == 1 ? " error" : " errors");
         sb.append(" in ").append(report.documentsChecked()).append(report.documentsChecked() == 1 ? " document" : " documents");
+        return sb.append('\n').toString();
+    }
+
+    /** Whether to use ANSI colours, and whether to list suppressed findings too. */
+    public record Style(boolean color, boolean showSuppressed) {
+    }
+
+    private static final String RESET = "\u001b[0m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String DIM = "\u001b[2m";
+
+    static String colorOf(Severity s) {
+        return switch (s) {
+            case CRITICAL -> "\u001b[1;31m";
+            case HIGH -> "\u001b[31m";
+            case MEDIUM -> "\u001b[33m";
+            case LOW -> "\u001b[36m";
+            case INFO -> "\u001b[2m";
+        };
+    }
+
+    /** The findings of a run, grouped by file, with excerpts; suppressed ones after them when asked. */
+    public static String render(Results results, Style style) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, List<Results.Result>> byFile = new LinkedHashMap<>();
+        for (Results.Result r : results.active()) byFile.computeIfAbsent(r.finding().location().file(), k -> new ArrayList<>()).add(r);
+        for (Map.Entry<String, List<Results.Result>> e : byFile.entrySet()) {
+            int n = e.getValue().size();
+            sb.append(paint(style, BOLD, e.getKey())).append(paint(style, DIM, " (" + n + (n == 1 ? " finding)" : " findings)"))).append('\n');
+            Optional<SourceFile> source = results.report().source(e.getKey());
+            for (Results.Result r : e.getValue()) finding(sb, r, source, style, results);
+            sb.append('\n');
+        }
+        if (style.showSuppressed() && !results.suppressed().isEmpty()) {
+            sb.append(paint(style, BOLD, "Suppressed")).append(paint(style, DIM, " (" + results.suppressed().size() + ")")).append('\n');
+            for (Results.Result r : results.suppressed()) {
+                headline(sb, r.finding(), style);
+                r.suppression().ifPresent(s -> sb.append("       = suppressed by ").append(describe(s)).append('\n'));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String describe(org.codomyrmex.policy.suppress.Suppression s) {
+        String what = switch (s.kind()) {
+            case INLINE -> "an inline comment";
+            case FILE -> "a comment for the whole file";
+            case ANNOTATION -> "an annotation";
+            case EXCEPTION -> "a config exception";
+            case BASELINE -> "the baseline";
+        };
+        String at = s.where().isKnown() ? " at " + s.where() : "";
+        return what + at + (s.justification().isEmpty() ? "" : ": " + s.justification());
+    }
+
+    private static void headline(StringBuilder sb, Finding f, Style style) {
+        sb.append(f.location().file()).append(':').append(f.location().line()).append(':').append(f.location().column())
+            .append(' ').append(paint(style, colorOf(f.severity()), f.severity().id())).append(' ')
+            .append(paint(style, BOLD, f.ruleId())).append(' ').append(f.message());
+        sb.append(" [").append(f.resource().display());
+        f.part().ifPresent(p -> sb.append(' ').append(p.kind()).append(' ').append(p.name()));
+        sb.append("]\n");
+    }
+
+    private static void finding(StringBuilder sb, Results.Result r, Optional<SourceFile> source, Style style, Results results) {
+        Finding f = r.finding();
+        headline(sb, f, style);
+        Span span = f.location();
+        if (source.isPresent() && span.isKnown() && span.line() <= source.get().lineCount()) {
+            String line = source.get().line(span.line());
+            String number = Integer.toString(span.line());
+            String pad = " ".repeat(Math.max(4, number.length()));
+            sb.append(String.format("%" + pad.length() + "s | ", number)).append(line.replace("\t", "    ")).append('\n');
+            int start = visualColumn(line, span.column());
+            int endColumn = span.endLine() == span.line() ? span.endColumn() : line.length();
+            int end = Math.max(start, visualColumn(line, Math.max(endColumn, span.column())));
+            sb.append(pad).append(" | ").append(" ".repeat(Math.max(0, start - 1)))
+                .append(paint(style, colorOf(f.severity()), "^".repeat(Math.max(1, end - start + 1)))).append('\n');
+        }
+        for (String note : r.notes()) sb.append("       = note: ").append(note).append('\n');
+        for (Finding.TraceEntry t : f.trace()) {
+            sb.append("       = because ").append(t.expression()).append(" is ").append(t.value()).append('\n');
+        }
+    }
+
+    private static int visualColumn(String line, int column) {
+        int visual = 0;
+        for (int i = 0; i < Math.min(column - 1, line.length()); i++) visual += line.charAt(i) == '\t' ? 4 : 1;
+        return visual + 1 + Math.max(0, column - 1 - line.length());
+    }
+
+    static String paint(Style style, String code, String text) {
+        return style.color() ? code + text + RESET : text;
+    }
+
+    /** {@code 3 findings (1 critical, 2 high), 1 suppressed, 0 errors in 4 documents}. */
+    public static String summary(Results results) {
+        Map<Severity, Integer> counts = new java.util.EnumMap<>(Severity.class);
+        for (Results.Result r : results.active()) counts.merge(r.finding().severity(), 1, Integer::sum);
+        int total = results.active().size();
+        StringBuilder sb = new StringBuilder().append(total).append(total == 1 ? " finding" : " findings");
+        List<String> parts = new ArrayList<>();
+        for (Severity s : Severity.values()) if (counts.containsKey(s)) parts.add(counts.get(s) + " " + s.id());
+        if (!parts.isEmpty()) sb.append(" (").append(String.join(", ", parts)).append(')');
+        if (!results.suppressed().isEmpty()) sb.append(", ").append(results.suppressed().size()).append(" suppressed");
+        int errors = results.report().errors().size();
+        sb.append(", ").append(errors).append(errors == 1 ? " error" : " errors");
+        int docs = results.report().documentsChecked();
+        sb.append(" in ").append(docs).append(docs == 1 ? " document" : " documents");
         return sb.append('\n').toString();
     }
 }

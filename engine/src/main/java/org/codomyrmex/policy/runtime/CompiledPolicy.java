@@ -88,7 +88,13 @@ public final class CompiledPolicy {
 
     /** Runs every applicable rule on one document; {@code scan} gives the scan view to cross-document rules. */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan) {
-        return evaluate(doc, stepLimit, scan, Pass.ALL, null);
+        return evaluate(doc, stepLimit, scan, false);
+    }
+
+    /** As above; with {@code explain} each finding carries the values that made its rule fire. */
+    public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
+                            boolean explain) {
+        return evaluate(doc, stepLimit, scan, explain, Pass.ALL, null);
     }
 
     /**
@@ -97,7 +103,7 @@ public final class CompiledPolicy {
      * @param timer null, or told the time of each rule run
      */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
-                            Pass pass, RuleTimer timer) {
+                            boolean explain, Pass pass, RuleTimer timer) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
@@ -109,7 +115,7 @@ public final class CompiledPolicy {
             if (!pass.runs(rule) || !rule.appliesTo(doc)) continue;
             long start = timer == null ? 0 : System.nanoTime();
             try {
-                rule.evaluate(doc, new Budget(stepLimit), scan, sink);
+                rule.evaluate(doc, new Budget(stepLimit), scan, sink, explain);
             } catch (Budget.LimitExceeded e) {
                 Span at = doc.resource().span();
                 diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()

@@ -76,13 +76,22 @@ public final class CompiledRule {
     }
 
     public void evaluate(Document doc, Budget budget, java.util.function.Supplier<Value> scan, Consumer<Finding> sink) {
-        Frame frame = new Frame(frameSize, doc, budget, scan);
-        run(0, frame, sink, Span.NONE);
+        evaluate(doc, budget, scan, sink, false);
     }
 
-    private void run(int index, Frame frame, Consumer<Finding> sink, Span element) {
+    /**
+     * With {@code explain}, each finding carries a trace: the value of every {@code let} and of every operand of
+     * the {@code where} conditions that held (re-evaluated once per finding, so nothing is paid when off).
+     */
+    public void evaluate(Document doc, Budget budget, java.util.function.Supplier<Value> scan, Consumer<Finding> sink,
+                         boolean explain) {
+        Frame frame = new Frame(frameSize, doc, budget, scan);
+        run(0, frame, sink, Span.NONE, explain);
+    }
+
+    private void run(int index, Frame frame, Consumer<Finding> sink, Span element, boolean explain) {
         if (index == steps.length) {
-            report(frame, sink, element);
+            report(frame, sink, element, explain);
             return;
         }
         Step step = steps[index];
@@ -90,17 +99,18 @@ public final class CompiledRule {
             for (Value item : Operators.iterate(f.source().eval(frame))) {
                 frame.step();
                 frame.slots[f.slot()] = item;
-                run(index + 1, frame, sink, item.span().isKnown() ? item.span() : element);
+                run(index + 1, frame, sink, item.span().isKnown() ? item.span() : element, explain);
             }
         } else if (step instanceof LetStep l) {
             frame.slots[l.slot()] = l.value().eval(frame);
-            run(index + 1, frame, sink, element);
+            run(index + 1, frame, sink, element, explain);
         } else if (Values.isTrue(((WhereStep) step).condition().eval(frame))) {
-            run(index + 1, frame, sink, element);
+            run(index + 1, frame, sink, element, explain);
         }
     }
 
-    private void report(Frame frame, Consumer<Finding> sink, Span element) {
+    private void report(Frame frame, Consumer<Finding> sink, Span element, boolean explain) {
+        List<Finding.TraceEntry> trace = explain ? trace(frame) : List.of();
         for (Report r : reports) {
             if (r.when() != null && !Values.isTrue(r.when().eval(frame))) continue;
             String message = ((Value.Str) r.message().eval(frame)).value();
@@ -109,7 +119,26 @@ public final class CompiledRule {
             if (!location.isKnown()) location = element;
             if (!location.isKnown()) location = frame.document.resource().span();
             sink.accept(new Finding(info.id(), info.title(), info.severity(), info.threat(), message, location,
-                frame.document.resource(), frame.document.partAt(location), List.of()));
+                frame.document.resource(), frame.document.partAt(location), trace));
         }
+    }
+
+    /** The expression text is left empty: the caller that has the policy sources fills it in from the span. */
+    private List<Finding.TraceEntry> trace(Frame frame) {
+        List<Finding.TraceEntry> out = new java.util.ArrayList<>();
+        for (Step step : steps) {
+            if (step instanceof LetStep l) {
+                out.add(new Finding.TraceEntry("", Values.literal(frame.slots[l.slot()]), l.value().span));
+            } else if (step instanceof WhereStep w) {
+                traceNode(w.condition(), frame, out);
+            }
+        }
+        return out;
+    }
+
+    private static void traceNode(Node node, Frame frame, List<Finding.TraceEntry> out) {
+        if (node.isConstant()) return;
+        out.add(new Finding.TraceEntry("", Values.literal(node.eval(frame)), node.span));
+        for (Node operand : node.operands()) traceNode(operand, frame, out);
     }
 }

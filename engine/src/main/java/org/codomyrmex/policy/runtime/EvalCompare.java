@@ -19,6 +19,11 @@ public final class EvalCompare extends Node {
     }
 
     @Override
+    public java.util.List<Node> operands() {
+        return java.util.List.of(left, right);
+    }
+
+    @Override
     public Value eval(Frame frame) {
         Integer c = Operators.compare(left.eval(frame), right.eval(frame));
         if (c == null) return Values.FALSE;

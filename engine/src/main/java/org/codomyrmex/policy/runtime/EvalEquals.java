@@ -18,6 +18,11 @@ public final class EvalEquals extends Node {
     }
 
     @Override
+    public java.util.List<Node> operands() {
+        return java.util.List.of(left, right);
+    }
+
+    @Override
     public Value eval(Frame frame) {
         return Values.bool(Values.equal(left.eval(frame), right.eval(frame)) != negated);
     }

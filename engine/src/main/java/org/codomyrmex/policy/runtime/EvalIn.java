@@ -36,6 +36,11 @@ public final class EvalIn extends Node {
     }
 
     @Override
+    public java.util.List<Node> operands() {
+        return java.util.List.of(item, container);
+    }
+
+    @Override
     public Value eval(Frame frame) {
         Value x = item.eval(frame);
         boolean found;

@@ -14,6 +14,11 @@ public final class EvalNot extends Node {
     }
 
     @Override
+    public java.util.List<Node> operands() {
+        return java.util.List.of(operand);
+    }
+
+    @Override
     public Value eval(Frame frame) {
         Value v = operand.eval(frame);
         if (v instanceof Value.Bool b) return Values.bool(!b.value());

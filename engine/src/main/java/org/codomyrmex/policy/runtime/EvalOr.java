@@ -16,6 +16,11 @@ public final class EvalOr extends Node {
     }
 
     @Override
+    public java.util.List<Node> operands() {
+        return java.util.List.of(left, right);
+    }
+
+    @Override
     public Value eval(Frame frame) {
         return Values.bool(Values.isTrue(left.eval(frame)) || Values.isTrue(right.eval(frame)));
     }

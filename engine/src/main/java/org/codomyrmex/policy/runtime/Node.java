@@ -18,6 +18,14 @@ public abstract class Node {
 
     public abstract Value eval(Frame frame);
 
+    /**
+     * The sub-expressions {@code policy check --explain} shows the values of: the operands of logic and
+     * comparison nodes. Other nodes show only their own value.
+     */
+    public java.util.List<Node> operands() {
+        return java.util.List.of();
+    }
+
     /** True when the value is known without a document (literals, folded constants). */
     public boolean isConstant() {
         return false;

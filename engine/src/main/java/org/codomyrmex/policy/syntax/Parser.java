@@ -32,6 +32,15 @@ import java.util.OptionalInt;
  */
 public final class Parser {
     private static final int MAX_ERRORS = 10;
+    /**
+     * Brackets nest at most this deep, and an expression's tree at most {@link #MAX_EXPR_DEPTH}: the parser, the
+     * checker, the compiler and the evaluator recurse on nesting, so a hostile policy must end in a located
+     * error here rather than in a StackOverflowError later.
+     */
+    static final int MAX_NESTING = 100;
+    static final int MAX_EXPR_DEPTH = 256;
+    /** Tokens in one file: the parse tree takes memory per token (the standard library's largest file has ~15k). */
+    static final int MAX_TOKENS = 100_000;
 
     private final SourceFile source;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -54,13 +63,26 @@ public final class Parser {
     public static Result<Module> parseModule(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
-        ModuleContext tree = parser.module();
+        if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
+        ModuleContext tree;
+        try {
+            tree = parser.module();
+        } catch (ParseCancellationException tooManyErrors) {
+            // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
+            return new Result<>(Optional.empty(), p.diagnostics);
+        }
         if (!p.diagnostics.isEmpty()) return new Result<>(Optional.empty(), p.diagnostics);
         try {
             Module m = p.module(tree);
             return new Result<>(p.diagnostics.stream().anyMatch(Diagnostic::isError) ? Optional.empty() : Optional.of(m), p.diagnostics);
         } catch (SyntaxError e) {
             p.diagnostics.add(e.diagnostic);
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(Span.of(source.name(), 1, 1)));
             return new Result<>(Optional.empty(), p.diagnostics);
         }
     }
@@ -69,7 +91,16 @@ public final class Parser {
     public static Result<Expr> parseExpression(SourceFile source) {
         Parser p = new Parser(source);
         PolicyParser parser = p.newParser();
-        ExprContext tree = parser.expr();
+        if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
+        ExprContext tree;
+        try {
+            tree = parser.expr();
+        } catch (ParseCancellationException tooManyErrors) {
+            return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
+            return new Result<>(Optional.empty(), p.diagnostics);
+        }
         if (p.diagnostics.isEmpty() && parser.getCurrentToken().getType() != Token.EOF) {
             p.diagnostics.add(Diagnostic.error("P1001", "unexpected " + describe(parser.getCurrentToken())
                 + " after the end of the expression", p.span(parser.getCurrentToken())));
@@ -80,7 +111,87 @@ public final class Parser {
         } catch (SyntaxError e) {
             p.diagnostics.add(e.diagnostic);
             return new Result<>(Optional.empty(), p.diagnostics);
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(Span.of(source.name(), 1, 1)));
+            return new Result<>(Optional.empty(), p.diagnostics);
         }
+    }
+
+    // ------------------------------------------------------------------ nesting limits
+
+    private Diagnostic tooDeep(Span at) {
+        return Diagnostic.error("P1014", "expression nested too deeply", at,
+            "brackets nest at most " + MAX_NESTING + " levels and expressions at most " + MAX_EXPR_DEPTH
+                + "; split it with let or a func");
+    }
+
+    /**
+     * Checks size and bracket nesting on a separate pass of the lexer that keeps no tokens, before the parse
+     * builds its tree (which costs memory per token); reports where a limit is passed.
+     */
+    private boolean nestedTooDeeply() {
+        PolicyLexer scan = new PolicyLexer(CharStreams.fromString(source.text(), source.name()));
+        scan.removeErrorListeners();
+        int depth = 0;
+        int count = 0;
+        for (Token t = scan.nextToken(); t.getType() != Token.EOF; t = scan.nextToken()) {
+            if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
+            if (++count > MAX_TOKENS) {
+                diagnostics.add(Diagnostic.error("P1015", "policy file too large: more than " + MAX_TOKENS + " tokens",
+                    span(t), "split it into several files"));
+                return true;
+            }
+            switch (t.getText()) {
+                case "(", "[", "{" -> {
+                    if (++depth > MAX_NESTING) {
+                        diagnostics.add(tooDeep(span(t)));
+                        return true;
+                    }
+                }
+                case ")", "]", "}" -> depth = Math.max(0, depth - 1);
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    /** Operator chains and keyword nesting (not, -, if, let, any) deepen the tree without brackets. */
+    private static void checkDepth(Expr root, Parser p) {
+        java.util.ArrayDeque<Expr> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        while (!nodes.isEmpty()) {
+            Expr e = nodes.pop();
+            int d = depths.pop();
+            if (d > MAX_EXPR_DEPTH) throw new SyntaxError(p.tooDeep(e.span().isKnown() ? e.span() : root.span()));
+            for (Expr child : children(e)) {
+                nodes.push(child);
+                depths.push(d + 1);
+            }
+        }
+    }
+
+    private static List<Expr> children(Expr e) {
+        if (e instanceof Expr.Field f) return List.of(f.target());
+        if (e instanceof Expr.Index i) return List.of(i.target(), i.index());
+        if (e instanceof Expr.Call c) return c.args();
+        if (e instanceof Expr.Unary u) return List.of(u.operand());
+        if (e instanceof Expr.Binary b) return List.of(b.left(), b.right());
+        if (e instanceof Expr.Conditional c) return List.of(c.condition(), c.then(), c.otherwise());
+        if (e instanceof Expr.Let l) return List.of(l.value(), l.body());
+        if (e instanceof Expr.Quantified q) return List.of(q.source(), q.predicate());
+        if (e instanceof Expr.Comprehension c) {
+            List<Expr> out = new ArrayList<>(List.of(c.element(), c.source()));
+            c.filter().ifPresent(out::add);
+            return out;
+        }
+        if (e instanceof Expr.ListLiteral l) return l.items();
+        if (e instanceof Expr.MapLiteral m) return m.entries().stream().map(Expr.MapEntry::value).toList();
+        if (e instanceof Expr.Template t) {
+            return t.parts().stream().filter(x -> x instanceof Expr.ExprPart).map(x -> ((Expr.ExprPart) x).expr()).toList();
+        }
+        return List.of();
     }
 
     private PolicyParser newParser() {
@@ -409,7 +520,21 @@ public final class Parser {
 
     // ------------------------------------------------------------------ expressions
 
+    /** Expressions being built; the outermost one has its depth checked once it is complete. */
+    private int building;
+
     private Expr expr(ExprContext ctx) {
+        building++;
+        try {
+            Expr e = buildExpr(ctx);
+            if (building == 1) checkDepth(e, this);
+            return e;
+        } finally {
+            building--;
+        }
+    }
+
+    private Expr buildExpr(ExprContext ctx) {
         if (ctx instanceof ConditionalExprContext c) {
             return new Expr.Conditional(expr(c.expr(0)), expr(c.expr(1)), expr(c.expr(2)), span(c));
         }
@@ -429,18 +554,21 @@ public final class Parser {
     }
 
     private Expr or(OrExprContext ctx) {
-        Expr left = and(ctx.andExpr(0));
-        for (int i = 1; i < ctx.andExpr().size(); i++) {
-            Expr right = and(ctx.andExpr(i));
+        // The operand lists are taken once: ANTLR builds a new list on each call, quadratic on long chains.
+        List<AndExprContext> terms = ctx.andExpr();
+        Expr left = and(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
+            Expr right = and(terms.get(i));
             left = new Expr.Binary(Expr.BinaryOp.OR, left, right, left.span().to(right.span()));
         }
         return left;
     }
 
     private Expr and(AndExprContext ctx) {
-        Expr left = not(ctx.notExpr(0));
-        for (int i = 1; i < ctx.notExpr().size(); i++) {
-            Expr right = not(ctx.notExpr(i));
+        List<NotExprContext> terms = ctx.notExpr();
+        Expr left = not(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
+            Expr right = not(terms.get(i));
             left = new Expr.Binary(Expr.BinaryOp.AND, left, right, left.span().to(right.span()));
         }
         return left;
@@ -470,10 +598,11 @@ public final class Parser {
     }
 
     private Expr additive(AdditiveContext ctx) {
-        Expr left = multiplicative(ctx.multiplicative(0));
-        for (int i = 1; i < ctx.multiplicative().size(); i++) {
+        List<MultiplicativeContext> terms = ctx.multiplicative();
+        Expr left = multiplicative(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
             Token op = ((TerminalNode) ctx.getChild(2 * i - 1)).getSymbol();
-            Expr right = multiplicative(ctx.multiplicative(i));
+            Expr right = multiplicative(terms.get(i));
             left = new Expr.Binary(op.getType() == PolicyLexer.PLUS ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, left, right,
                 left.span().to(right.span()));
         }
@@ -481,10 +610,11 @@ public final class Parser {
     }
 
     private Expr multiplicative(MultiplicativeContext ctx) {
-        Expr left = unary(ctx.unary(0));
-        for (int i = 1; i < ctx.unary().size(); i++) {
+        List<UnaryContext> terms = ctx.unary();
+        Expr left = unary(terms.get(0));
+        for (int i = 1; i < terms.size(); i++) {
             String op = ctx.getChild(2 * i - 1).getText();
-            Expr right = unary(ctx.unary(i));
+            Expr right = unary(terms.get(i));
             Expr.BinaryOp binary = switch (op) {
                 case "*" -> Expr.BinaryOp.MUL;
                 case "/" -> Expr.BinaryOp.DIV;

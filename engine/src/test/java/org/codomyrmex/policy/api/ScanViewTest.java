@@ -133,4 +133,16 @@ class ScanViewTest {
             "NET-901 34 Deployment worker is selected by no NetworkPolicy",
             "K8S-900 39 pods of worker run as robot, which is bound to cluster-admin"), got);
     }
+
+    @Test
+    void dockerfilesOutsideTheComposeProjectAreNotRead(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(dir.resolve("outside/Dockerfile"), "FROM alpine:3.20\n");
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Path compose = project.resolve("compose.yaml");
+        Files.writeString(compose, "services:\n  api:\n    build: ../outside\n");
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false).addPolicySource("cross.policy", POLICY).build();
+        Report r = engine.check(List.of(InputSource.ofPath(compose.toString(), compose)), Optional.empty());
+        assertEquals(List.of(), r.findings().stream().map(f -> f.ruleId()).toList());
+    }
 }

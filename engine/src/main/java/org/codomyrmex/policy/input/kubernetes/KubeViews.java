@@ -53,6 +53,8 @@ final class KubeViews {
     private final List<Diagnostic> diagnostics;
     private final Map<String, Value> views = new HashMap<>();
     private final List<Value.MapV> containers = new ArrayList<>();
+    /** A StatefulSet's volumeClaimTemplates, as the persistentVolumeClaim volumes its controller adds to each pod. */
+    private final Map<String, Value.MapV> claimTemplateVolumes = new HashMap<>();
 
     private KubeViews(Value.MapV object, String kind, String apiVersion, SourceFile source, List<Diagnostic> diagnostics) {
         this.object = object;
@@ -202,6 +204,7 @@ final class KubeViews {
             podMeta = normalizer.normalize(podMeta, type("ObjectMeta"), path.replaceFirst("spec$", "metadata"));
         }
         Value.MapV pod = (Value.MapV) normalizer.normalize(podSpec, type("PodSpec"), path);
+        if (kind.equals("StatefulSet")) readClaimTemplates();
         Value.MapV podMetaMap = podMeta instanceof Value.MapV m ? m : Values.EMPTY_MAP;
         Value.MapV objectMeta = objectMetadata instanceof Value.MapV m ? m : Values.EMPTY_MAP;
 
@@ -379,6 +382,29 @@ final class KubeViews {
         return new Value.Str(out, s.span());
     }
 
+    /**
+     * A StatefulSet's pods get one persistentVolumeClaim volume per claim template, named after it (and taking
+     * precedence over a pod volume of the same name), so mounts of those names are valid.
+     */
+    private void readClaimTemplates() {
+        if (!(object.get("spec") instanceof Value.MapV spec)
+            || !(spec.get("volumeClaimTemplates") instanceof Value.ListV templates)) {
+            return;
+        }
+        for (Value t : templates.items()) {
+            if (!(t instanceof Value.MapV tm) || !(tm.get("metadata") instanceof Value.MapV meta)
+                || !(meta.get("name") instanceof Value.Str n)) {
+                continue;
+            }
+            Map<String, Value> claim = new LinkedHashMap<>();
+            claim.put("claimName", n);
+            Map<String, Value> volume = new LinkedHashMap<>();
+            volume.put("name", n);
+            volume.put("persistentVolumeClaim", new Value.MapV(claim, Map.of(), tm.span()));
+            claimTemplateVolumes.put(n.value(), new Value.MapV(volume, Map.of("persistentVolumeClaim", tm.span()), tm.span()));
+        }
+    }
+
     private Value mounts(Value.MapV c, Value.MapV pod, String path, List<Value> devices) {
         if (!(c.get("volumeMounts") instanceof Value.ListV mountList)) return Values.EMPTY_LIST;
         Map<String, Value.MapV> volumes = new HashMap<>();
@@ -387,6 +413,7 @@ final class KubeViews {
                 if (v instanceof Value.MapV vm && vm.get("name") instanceof Value.Str n) volumes.putIfAbsent(n.value(), vm);
             }
         }
+        volumes.putAll(claimTemplateVolumes);
         List<Value> out = new ArrayList<>();
         for (Value item : mountList.items()) {
             if (!(item instanceof Value.MapV vm)) continue;

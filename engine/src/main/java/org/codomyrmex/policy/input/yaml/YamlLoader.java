@@ -76,6 +76,7 @@ public final class YamlLoader {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private long produced;
     private final Map<Node, Value> converted = new IdentityHashMap<>();
+    private final Map<Node, Long> expandedSize = new IdentityHashMap<>();
 
     private YamlLoader(SourceFile source, Options options) {
         this.source = source;
@@ -131,6 +132,7 @@ public final class YamlLoader {
     }
 
     private Value convert(Node node, int depth) {
+        long start = produced;
         if (++produced > options.maxValues()) {
             throw new BudgetExceeded("document expands to more than " + options.maxValues() + " values", span(node));
         }
@@ -138,11 +140,17 @@ public final class YamlLoader {
             throw new BudgetExceeded("YAML nested deeper than " + options.maxDepth() + " levels", span(node));
         }
         // An alias shares its anchor's node; reuse the value (its span is the anchor's, where it is written).
-        // Only anchored nodes can be met twice, so only they go through the cache.
+        // It still counts as every value it holds: whatever walks the document (a rule, `policy parse`) sees
+        // the expanded tree, so an alias bomb must hit the budget here. Only anchored nodes can be met twice,
+        // so only they go through the cache.
         boolean anchored = node.getAnchor() != null;
-        if (anchored) {
-            Value done = converted.get(node);
-            if (done != null) return done;
+        Value done = anchored ? converted.get(node) : null;
+        if (done != null) {
+            produced = start + expandedSize.get(node);
+            if (produced > options.maxValues()) {
+                throw new BudgetExceeded("document expands to more than " + options.maxValues() + " values through aliases", span(node));
+            }
+            return done;
         }
         Value v;
         if (node instanceof ScalarNode s) {
@@ -154,7 +162,9 @@ public final class YamlLoader {
         } else {
             v = mapping((MappingNode) node, depth);
         }
-        if (anchored && !(node instanceof ScalarNode)) converted.put(node, v);
+        if (!anchored || node instanceof ScalarNode) return v;
+        converted.put(node, v);
+        expandedSize.put(node, produced - start);
         return v;
     }
 

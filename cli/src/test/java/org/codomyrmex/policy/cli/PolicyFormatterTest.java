@@ -1,0 +1,121 @@
+package org.codomyrmex.policy.cli;
+
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.syntax.Parser;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicyFormatterTest {
+    static final String MESSY = """
+
+
+        /// Team rules.
+        package   team
+        import   escape as e
+
+
+        const approved=[ "registry.example.com" ,"ghcr.io/example" ]   # trusted
+        func ok( ref )= any r in approved: startswith( ref , r+"/" )
+        rule TEAM-1 "Unapproved registry"{
+
+            severity medium
+              threat registry-security
+          refs "internal wiki",
+          "SEC-12"
+          for c in containers
+          where c.image != null and
+          not ok(c.image)
+          /* the image, not the digest */
+             report "{c.name} pulls {c.image}" at c.image
+
+        }
+        test "unapproved" {
+            given k8s \"""
+              apiVersion: v1
+              kind: Pod
+            \"""
+          expect no TEAM-1
+        }
+        """;
+
+    static final String CANONICAL = """
+        /// Team rules.
+        package team
+        import escape as e
+
+        const approved = ["registry.example.com", "ghcr.io/example"]  # trusted
+        func ok(ref) = any r in approved: startswith(ref, r + "/")
+        rule TEAM-1 "Unapproved registry" {
+          severity medium
+          threat registry-security
+          refs "internal wiki",
+            "SEC-12"
+          for c in containers
+          where c.image != null and
+            not ok(c.image)
+          /* the image, not the digest */
+          report "{c.name} pulls {c.image}" at c.image
+        }
+
+        test "unapproved" {
+          given k8s \"""
+              apiVersion: v1
+              kind: Pod
+            \"""
+          expect no TEAM-1
+        }
+        """;
+
+    @Test
+    void layoutIsCanonicalAndKeepsComments() {
+        assertEquals(CANONICAL, PolicyFormatter.format(MESSY).orElseThrow());
+    }
+
+    @Test
+    void formattingIsIdempotent() {
+        String once = PolicyFormatter.format(MESSY).orElseThrow();
+        assertEquals(once, PolicyFormatter.format(once).orElseThrow());
+    }
+
+    @Test
+    void unknownCharactersAreLeftToTheParser() {
+        assertEquals(Optional.empty(), PolicyFormatter.format("package x\nconst a = 1 ~ 2\n"));
+        assertEquals(Optional.empty(), PolicyFormatter.format("package x\nconst a = \"open\n"));
+    }
+
+    @Test
+    void everyShippedPolicyStaysEquivalentAndIsAFixedPoint() throws IOException {
+        List<SourceFile> files = new ArrayList<>();
+        ClassLoader cl = PolicyFormatterTest.class.getClassLoader();
+        try (InputStream index = cl.getResourceAsStream("org/codomyrmex/policy/stdlib/index")) {
+            for (String name : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (name.isBlank() || name.startsWith("#")) continue;
+                try (InputStream in = cl.getResourceAsStream("org/codomyrmex/policy/stdlib/" + name.strip())) {
+                    files.add(new SourceFile(name, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        Path examples = Path.of("../examples/policies/team.policy");
+        if (Files.exists(examples)) files.add(new SourceFile("team.policy", Files.readString(examples)));
+        assertTrue(files.size() >= 2);
+        for (SourceFile f : files) {
+            String formatted = PolicyFormatter.format(f.text()).orElseThrow(() -> new AssertionError(f.name()));
+            assertEquals(formatted, PolicyFormatter.format(formatted).orElseThrow(), f.name());
+            var before = Parser.parseModule(f);
+            var after = Parser.parseModule(new SourceFile(f.name(), formatted));
+            assertTrue(after.ok(), f.name() + ": " + after.diagnostics());
+            assertEquals(before.value().orElseThrow().declarations().size(), after.value().orElseThrow().declarations().size(), f.name());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.codomyrmex.policy.config;
+
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.Resource;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One entry of the config's {@code exceptions:} list: which rules, on which resources (kind, namespace and name
+ * globs, a file glob), why, who owns the decision and until when. After {@code expires} the exception no longer
+ * hides anything; the finding comes back with a note that says so.
+ *
+ * @param rules    rule ids, or {@code *} for every rule
+ * @param kind     resource kind glob ({@code Deployment}, {@code service}, {@code stage}); empty: any
+ * @param baseDir  the folder the config lives in; file globs are relative to it
+ */
+public record Exemption(List<String> rules, String kind, String namespace, String name, String file,
+                        String justification, String owner, Optional<LocalDate> expires, String baseDir, Span span) {
+    public Exemption {
+        rules = List.copyOf(rules);
+    }
+
+    public boolean matches(Finding f) {
+        if (!rules.contains("*") && !rules.contains(f.ruleId())) return false;
+        if (!file.isEmpty() && !fileMatches(f.location().file())) return false;
+        Resource r = f.resource();
+        Optional<Resource> part = f.part();
+        return resourceMatches(r) || part.map(this::resourceMatches).orElse(false);
+    }
+
+    private boolean resourceMatches(Resource r) {
+        return glob(kind, r.kind()) && glob(namespace, r.namespace()) && glob(name, r.name());
+    }
+
+    private boolean fileMatches(String path) {
+        String relative = path;
+        if (!baseDir.isEmpty()) {
+            try {
+                java.nio.file.Path base = java.nio.file.Path.of(baseDir).toAbsolutePath().normalize();
+                java.nio.file.Path p = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+                if (p.startsWith(base)) relative = base.relativize(p).toString();
+            } catch (java.nio.file.InvalidPathException e) {
+                relative = path; // stdin ("-") and other names that are not paths match as written
+            }
+        }
+        return Glob.of(file).matches(relative, false);
+    }
+
+    private static boolean glob(String pattern, String value) {
+        if (pattern.isEmpty()) return true;
+        String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+        return value.matches(regex);
+    }
+
+    public boolean expiredOn(LocalDate today) {
+        return expires.isPresent() && today.isAfter(expires.get());
+    }
+
+    /** {@code Deployment/prod/web}-like description of what it selects, for notes. */
+    public String selector() {
+        StringBuilder sb = new StringBuilder(String.join(",", rules));
+        if (!kind.isEmpty() || !namespace.isEmpty() || !name.isEmpty()) {
+            sb.append(" on ").append(kind.isEmpty() ? "*" : kind);
+            if (!namespace.isEmpty()) sb.append('/').append(namespace);
+            sb.append('/').append(name.isEmpty() ? "*" : name);
+        }
+        if (!file.isEmpty()) sb.append(" in ").append(file);
+        return sb.toString();
+    }
+}

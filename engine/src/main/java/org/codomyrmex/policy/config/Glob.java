@@ -1,0 +1,80 @@
+package org.codomyrmex.policy.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * A path pattern as {@code .gitignore} writes them, used for config excludes and exception selectors too:
+ * {@code *} and {@code ?} stay inside one path segment, {@code **} crosses segments, a pattern without a slash
+ * (other than a trailing one) matches a name at any depth, a pattern with one is anchored at its base folder,
+ * and a trailing slash matches only a folder (and so everything under it).
+ */
+public final class Glob {
+    private final String pattern;
+    private final Pattern regex;
+    private final boolean directoryOnly;
+
+    private Glob(String pattern, Pattern regex, boolean directoryOnly) {
+        this.pattern = pattern;
+        this.regex = regex;
+        this.directoryOnly = directoryOnly;
+    }
+
+    public static Glob of(String pattern) {
+        String p = pattern.strip();
+        boolean dirOnly = p.endsWith("/");
+        if (dirOnly) p = p.substring(0, p.length() - 1);
+        boolean anchored = p.contains("/");
+        if (p.startsWith("/")) p = p.substring(1);
+        StringBuilder sb = new StringBuilder(anchored ? "" : "(?:.*/)?");
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '*' && i + 1 < p.length() && p.charAt(i + 1) == '*') {
+                boolean slashAfter = i + 2 < p.length() && p.charAt(i + 2) == '/';
+                sb.append(slashAfter ? "(?:.*/)?" : ".*");
+                i += slashAfter ? 2 : 1;
+            } else if (c == '*') {
+                sb.append("[^/]*");
+            } else if (c == '?') {
+                sb.append("[^/]");
+            } else if (c == '[') {
+                int close = p.indexOf(']', i + 1);
+                if (close < 0) {
+                    sb.append("\\[");
+                } else {
+                    String set = p.substring(i + 1, close).replace("\\", "\\\\");
+                    if (set.startsWith("!")) set = "^" + set.substring(1);
+                    sb.append('[').append(set).append(']');
+                    i = close;
+                }
+            } else {
+                sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return new Glob(pattern, Pattern.compile(sb.toString()), dirOnly);
+    }
+
+    /**
+     * Whether a path (relative to the pattern's base, with forward slashes) matches, or lies under a folder that
+     * matches. {@code isDirectory} says whether the path itself is a folder.
+     */
+    public boolean matches(String relativePath, boolean isDirectory) {
+        String path = relativePath.replace('\\', '/');
+        if (path.startsWith("./")) path = path.substring(2);
+        if (!directoryOnly || isDirectory) {
+            if (regex.matcher(path).matches()) return true;
+        }
+        // A folder that matches takes everything inside it along.
+        int slash = path.lastIndexOf('/');
+        while (slash > 0) {
+            path = path.substring(0, slash);
+            if (regex.matcher(path).matches()) return true;
+            slash = path.lastIndexOf('/');
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return pattern;
+    }
+}

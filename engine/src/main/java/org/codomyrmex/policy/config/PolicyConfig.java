@@ -1,0 +1,322 @@
+package org.codomyrmex.policy.config;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.diag.Suggestions;
+import org.codomyrmex.policy.input.yaml.YamlLoader;
+import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.model.Value;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The project's {@code .policy.yaml} ({@code docs/config.md}): which rules run, how their findings count,
+ * parameters for the policies, what to skip, extra policy folders, and exceptions with an owner and an expiry.
+ * Every mistake in the file is a located diagnostic; what could be read is still used.
+ *
+ * @param baseDir the folder of the config file; its relative paths and globs are relative to it
+ */
+public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, Selection threats, Selection tags,
+                           Map<String, Severity> severity, Enforcement defaultEnforcement,
+                           Map<String, Enforcement> enforcement, Map<String, Value> parameters, List<String> exclude,
+                           List<Path> policies, List<Exemption> exceptions, boolean gitignore) {
+
+    public static final List<String> FILE_NAMES = List.of(".policy.yaml", ".policy.yml");
+    private static final List<String> KEYS = List.of("rules", "threats", "tags", "severity", "enforcement", "parameters",
+        "exclude", "policies", "exceptions", "gitignore");
+
+    public PolicyConfig {
+        severity = Map.copyOf(severity);
+        enforcement = Map.copyOf(enforcement);
+        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        exclude = List.copyOf(exclude);
+        policies = List.copyOf(policies);
+        exceptions = List.copyOf(exceptions);
+    }
+
+    /** No config file: every rule on, soft enforcement, {@code .gitignore} respected. */
+    public static PolicyConfig defaults(Path baseDir) {
+        return new PolicyConfig(Optional.empty(), baseDir, Selection.ALL, Selection.ALL, Selection.ALL, Map.of(),
+            Enforcement.SOFT, Map.of(), Map.of(), List.of(), List.of(), List.of(), true);
+    }
+
+    public record Loaded(PolicyConfig config, List<Diagnostic> diagnostics) {
+    }
+
+    /** Whether the rule runs under this config. */
+    public boolean enabled(RuleInfo rule) {
+        return rules.allows(rule.id()) && threats.allows(rule.threat().id())
+            && (tags.enable().isEmpty() && tags.disable().isEmpty() || tags.allowsAny(rule.tags()));
+    }
+
+    public Severity severityOf(String ruleId, Severity declared) {
+        return severity.getOrDefault(ruleId, declared);
+    }
+
+    public Enforcement enforcementOf(String ruleId) {
+        return enforcement.getOrDefault(ruleId, defaultEnforcement);
+    }
+
+    /** Whether a scanned path (as given or found) is excluded by the config's globs. */
+    public boolean excludes(Path path) {
+        if (exclude.isEmpty()) return false;
+        Path base = baseDir.toAbsolutePath().normalize();
+        Path p = path.toAbsolutePath().normalize();
+        String relative = (p.startsWith(base) ? base.relativize(p) : p).toString().replace('\\', '/');
+        boolean dir = Files.isDirectory(p);
+        return exclude.stream().anyMatch(g -> Glob.of(g).matches(relative, dir));
+    }
+
+    /**
+     * The config that applies to the scanned paths: the first {@code .policy.yaml} found in the folder of the
+     * first path (or the working folder, for stdin) or any folder above it.
+     */
+    public static Optional<Path> find(List<String> scanned, Path workingDir) {
+        Path start = workingDir;
+        for (String s : scanned) {
+            if (s.equals("-")) continue;
+            Path p = Path.of(s).toAbsolutePath().normalize();
+            start = Files.isDirectory(p) ? p : (p.getParent() == null ? workingDir : p.getParent());
+            break;
+        }
+        for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+            for (String name : FILE_NAMES) {
+                Path candidate = dir.resolve(name);
+                if (Files.isRegularFile(candidate)) return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Loaded load(Path file) {
+        Path base = Optional.ofNullable(file.toAbsolutePath().normalize().getParent()).orElse(Path.of("."));
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "cannot read config: " + e.getMessage(),
+                Span.of(file.toString(), 0, 0))));
+        }
+        return parse(new SourceFile(file.toString(), text), file, base);
+    }
+
+    public static Loaded parse(SourceFile source, Path file, Path baseDir) {
+        YamlLoader.Result yaml = YamlLoader.load(source, YamlLoader.Options.defaults(YamlLoader.Profile.CORE));
+        Reader r = new Reader(source.name());
+        r.diagnostics.addAll(yaml.diagnostics());
+        PolicyConfig defaults = defaults(baseDir);
+        if (yaml.documents().isEmpty()) return new Loaded(withFile(defaults, file), r.diagnostics);
+        if (yaml.documents().size() > 1) {
+            r.error("K0002", "a config has one YAML document; the others are ignored", yaml.documents().get(1).span());
+        }
+        Value root = yaml.documents().get(0);
+        if (!(root instanceof Value.MapV map)) {
+            r.error("K0003", "a config is a map of settings (rules, severity, exceptions, ...)", root.span());
+            return new Loaded(withFile(defaults, file), r.diagnostics);
+        }
+        for (Map.Entry<String, Value> e : map.entries().entrySet()) {
+            if (!KEYS.contains(e.getKey())) {
+                r.error("K0004", "unknown setting '" + e.getKey() + "'", map.keySpans().getOrDefault(e.getKey(), e.getValue().span()),
+                    Suggestions.hint(e.getKey(), KEYS));
+            }
+        }
+        Selection rules = r.selection(map.entries().get("rules"), "rules");
+        Selection threats = r.selection(map.entries().get("threats"), "threats");
+        Selection tags = r.selection(map.entries().get("tags"), "tags");
+        for (String t : union(threats.enable(), threats.disable())) {
+            if (org.codomyrmex.policy.model.Threat.parse(t).isEmpty()) {
+                r.error("K0005", "unknown threat '" + t + "'", r.spanOf(map.entries().get("threats")),
+                    Suggestions.hint(t, java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList()));
+            }
+        }
+        Map<String, Severity> severity = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> e : r.map(map.entries().get("severity"), "severity").entrySet()) {
+            String s = r.string(e.getValue(), "severity of " + e.getKey());
+            Severity.parse(s).ifPresentOrElse(v -> severity.put(e.getKey(), v), () -> r.error("K0006",
+                "'" + s + "' is not a severity; use critical, high, medium, low or info", e.getValue().span()));
+        }
+        Enforcement defaultEnforcement = Enforcement.SOFT;
+        Map<String, Enforcement> enforcement = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> e : r.map(map.entries().get("enforcement"), "enforcement").entrySet()) {
+            String s = r.string(e.getValue(), "enforcement of " + e.getKey());
+            Optional<Enforcement> level = Enforcement.parse(s);
+            if (level.isEmpty()) {
+                r.error("K0007", "'" + s + "' is not an enforcement level; use advisory, soft or hard", e.getValue().span());
+            } else if (e.getKey().equals("default")) {
+                defaultEnforcement = level.get();
+            } else {
+                enforcement.put(e.getKey(), level.get());
+            }
+        }
+        Map<String, Value> parameters = r.map(map.entries().get("parameters"), "parameters");
+        List<String> exclude = r.strings(map.entries().get("exclude"), "exclude");
+        List<Path> policies = r.strings(map.entries().get("policies"), "policies").stream().map(baseDir::resolve).toList();
+        List<Exemption> exceptions = new ArrayList<>();
+        Value ex = map.entries().get("exceptions");
+        if (ex != null && !(ex instanceof Value.Null)) {
+            if (ex instanceof Value.ListV list) {
+                for (Value item : list.items()) r.exemption(item, baseDir).ifPresent(exceptions::add);
+            } else {
+                r.error("K0008", "exceptions is a list of {rule, resource, justification, owner, expires}", ex.span());
+            }
+        }
+        boolean gitignore = true;
+        Value gi = map.entries().get("gitignore");
+        if (gi instanceof Value.Bool b) {
+            gitignore = b.value();
+        } else if (gi != null) {
+            r.error("K0009", "gitignore is true or false", gi.span());
+        }
+        return new Loaded(new PolicyConfig(Optional.of(file), baseDir, rules, threats, tags, severity, defaultEnforcement,
+            enforcement, parameters, exclude, policies, exceptions, gitignore), r.diagnostics);
+    }
+
+    private static PolicyConfig withFile(PolicyConfig c, Path file) {
+        return new PolicyConfig(Optional.of(file), c.baseDir(), c.rules(), c.threats(), c.tags(), c.severity(),
+            c.defaultEnforcement(), c.enforcement(), c.parameters(), c.exclude(), c.policies(), c.exceptions(), c.gitignore());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** Reads parts of the YAML tree, turning each mistake into a diagnostic at the value. */
+    private static final class Reader {
+        final String file;
+        final List<Diagnostic> diagnostics = new ArrayList<>();
+
+        Reader(String file) {
+            this.file = file;
+        }
+
+        void error(String code, String message, Span at) {
+            diagnostics.add(Diagnostic.error(code, message, at.isKnown() ? at : Span.of(file, 1, 1)));
+        }
+
+        void error(String code, String message, Span at, String hint) {
+            diagnostics.add(Diagnostic.error(code, message, at.isKnown() ? at : Span.of(file, 1, 1), hint));
+        }
+
+        Span spanOf(Value v) {
+            return v == null ? Span.of(file, 1, 1) : v.span();
+        }
+
+        Map<String, Value> map(Value v, String what) {
+            if (v == null || v instanceof Value.Null) return Map.of();
+            if (v instanceof Value.MapV m) return m.entries();
+            error("K0010", what + " is a map", v.span());
+            return Map.of();
+        }
+
+        String string(Value v, String what) {
+            if (v instanceof Value.Str s) return s.value();
+            if (v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool) {
+                return org.codomyrmex.policy.model.Values.display(v);
+            }
+            error("K0011", what + " is a string", v.span());
+            return "";
+        }
+
+        List<String> strings(Value v, String what) {
+            if (v == null || v instanceof Value.Null) return List.of();
+            if (v instanceof Value.Str s) return List.of(s.value());
+            if (!(v instanceof Value.ListV l)) {
+                error("K0012", what + " is a list of strings", v.span());
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (Value item : l.items()) {
+                String s = string(item, "each item of " + what);
+                if (!s.isEmpty()) out.add(s);
+            }
+            return out;
+        }
+
+        Selection selection(Value v, String what) {
+            Map<String, Value> m = map(v, what);
+            for (Map.Entry<String, Value> e : m.entrySet()) {
+                if (!e.getKey().equals("enable") && !e.getKey().equals("disable")) {
+                    error("K0013", "unknown key '" + e.getKey() + "' in " + what + "; use enable or disable", e.getValue().span());
+                }
+            }
+            return new Selection(new LinkedHashSet<>(strings(m.get("enable"), what + ".enable")),
+                new LinkedHashSet<>(strings(m.get("disable"), what + ".disable")));
+        }
+
+        Optional<Exemption> exemption(Value item, Path baseDir) {
+            if (!(item instanceof Value.MapV m)) {
+                error("K0014", "an exception is a map: {rule, resource, justification, owner, expires}", item.span());
+                return Optional.empty();
+            }
+            List<String> keys = List.of("rule", "rules", "resource", "kind", "namespace", "name", "file", "justification", "owner", "expires");
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                if (!keys.contains(e.getKey())) {
+                    error("K0015", "unknown key '" + e.getKey() + "' in an exception", m.keySpans().getOrDefault(e.getKey(), item.span()),
+                        Suggestions.hint(e.getKey(), keys));
+                }
+            }
+            List<String> rules = new ArrayList<>(strings(m.entries().get("rule"), "rule"));
+            rules.addAll(strings(m.entries().get("rules"), "rules"));
+            if (rules.isEmpty()) {
+                error("K0016", "an exception names its rule (rule: ESC-001, or * for every rule)", item.span());
+                return Optional.empty();
+            }
+            String kind = text(m, "kind");
+            String namespace = text(m, "namespace");
+            String name = text(m, "name");
+            Value resource = m.entries().get("resource");
+            if (resource instanceof Value.Str s) {
+                // kind/name or kind/namespace/name, as findings show resources
+                String[] parts = s.value().split("/", -1);
+                if (parts.length == 2) {
+                    kind = parts[0];
+                    name = parts[1];
+                } else if (parts.length == 3) {
+                    kind = parts[0];
+                    namespace = parts[1];
+                    name = parts[2];
+                } else {
+                    error("K0017", "resource is Kind/name or Kind/namespace/name", s.span());
+                }
+            } else if (resource != null) {
+                error("K0017", "resource is Kind/name or Kind/namespace/name", resource.span());
+            }
+            String justification = text(m, "justification");
+            if (justification.isBlank()) error("K0018", "an exception needs a justification", item.span());
+            String owner = text(m, "owner");
+            Optional<LocalDate> expires = Optional.empty();
+            Value e = m.entries().get("expires");
+            if (e != null && !(e instanceof Value.Null)) {
+                String date = string(e, "expires");
+                try {
+                    expires = Optional.of(LocalDate.parse(date));
+                } catch (DateTimeParseException x) {
+                    error("K0019", "expires is a date like 2026-12-31, not '" + date + "'", e.span());
+                }
+            }
+            return Optional.of(new Exemption(rules, kind, namespace, name, text(m, "file"), justification, owner, expires,
+                baseDir.toString(), item.span()));
+        }
+
+        private String text(Value.MapV m, String key) {
+            Value v = m.entries().get(key);
+            return v == null || v instanceof Value.Null ? "" : string(v, key);
+        }
+    }
+}

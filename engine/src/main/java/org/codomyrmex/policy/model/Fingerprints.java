@@ -1,0 +1,69 @@
+package org.codomyrmex.policy.model;
+
+import org.codomyrmex.policy.diag.SourceFile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Stable identities for findings, for baselines and SARIF {@code partialFingerprints}. A fingerprint hashes what
+ * a finding is, not where it is: the rule, the file, the resource and part, and the text of the offending line
+ * with its whitespace collapsed. Lines moving (a comment added above, a block re-indented) keep it; the same
+ * problem on two identical lines gets an occurrence number so both stay distinct.
+ */
+public final class Fingerprints {
+    /** The SARIF key the fingerprints are published under. */
+    public static final String SARIF_KEY = "codomyrmexPolicy/v1";
+
+    private Fingerprints() {
+    }
+
+    /** One fingerprint per finding, in the order given (which should be the report's stable order). */
+    public static List<String> of(List<Finding> findings, Function<String, Optional<SourceFile>> sources) {
+        List<String> out = new ArrayList<>(findings.size());
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Optional<SourceFile>> cache = new HashMap<>();
+        for (Finding f : findings) {
+            Optional<SourceFile> source = cache.computeIfAbsent(f.location().file(), sources);
+            String key = String.join("\u0000", f.ruleId(), normalizeFile(f.location().file()), f.resource().display(),
+                f.part().map(p -> p.kind() + "/" + p.name()).orElse(""), snippet(f, source));
+            int occurrence = seen.merge(key, 1, Integer::sum);
+            out.add(sha256(key + "\u0000" + occurrence).substring(0, 32));
+        }
+        return out;
+    }
+
+    /** The offending text, whitespace collapsed; the message when the location has no text. */
+    static String snippet(Finding f, Optional<SourceFile> source) {
+        if (source.isEmpty() || !f.location().isKnown()) return f.message();
+        SourceFile s = source.get();
+        int first = f.location().line();
+        int last = Math.min(Math.max(first, f.location().endLine()), first + 2);
+        StringBuilder sb = new StringBuilder();
+        for (int line = first; line <= last && line <= s.lineCount(); line++) sb.append(s.line(line).strip()).append('\n');
+        return sb.toString().replaceAll("\\s+", " ").strip();
+    }
+
+    /** A file name as fingerprints see it: forward slashes, no leading ./ . */
+    public static String normalizeFile(String file) {
+        String f = file.replace('\\', '/');
+        while (f.startsWith("./")) f = f.substring(2);
+        return f;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

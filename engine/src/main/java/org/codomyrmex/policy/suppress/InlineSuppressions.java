@@ -1,0 +1,95 @@
+package org.codomyrmex.policy.suppress;
+
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Finding;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Suppressions written as comments in YAML files and Dockerfiles:
+ * <pre>
+ * # policy:ignore-file ESC-002 host networking is this node agent's job     (in the comments at the top)
+ * # policy:ignore ESC-001 the CNI plugin needs it                              (on the line above)
+ *     privileged: true  # policy:ignore ESC-001 the CNI plugin needs it       (on the line)
+ * </pre>
+ * Rule ids are separated by commas; {@code *} means every rule. The rest of the comment is the justification.
+ * A finding about something missing (no USER instruction) sits at its resource (the FROM line, the document's
+ * first line), so a comment above that line, or one for the whole file, suppresses it.
+ */
+public final class InlineSuppressions {
+    private static final Pattern DIRECTIVE = Pattern.compile(
+        "(?:^|\\s)#\\s*policy:ignore(-file)?\\s+([A-Za-z0-9_.*-]+(?:\\s*,\\s*[A-Za-z0-9_.*-]+)*)(?:\\s+(.*?))?\\s*$");
+    private static final Pattern COMMENT_LINE = Pattern.compile("^\\s*#.*");
+
+    private InlineSuppressions() {
+    }
+
+    /** A directive read from one line. */
+    record Directive(boolean wholeFile, List<String> rules, String justification, Span where) {
+        boolean covers(String ruleId) {
+            return rules.contains("*") || rules.contains(ruleId);
+        }
+    }
+
+    public static Optional<Suppression> find(Finding f, SourceFile source) {
+        if (!f.location().isKnown()) return fileWide(f, source);
+        int line = f.location().line();
+        Optional<Directive> own = directive(source, line).filter(d -> !d.wholeFile() && d.covers(f.ruleId()));
+        if (own.isPresent()) return own.map(d -> new Suppression(Suppression.Kind.INLINE, d.justification(), d.where()));
+        // The comment lines right above the finding's line.
+        for (int above = line - 1; above >= 1 && COMMENT_LINE.matcher(source.line(above)).matches(); above--) {
+            Optional<Directive> d = directive(source, above).filter(x -> !x.wholeFile() && x.covers(f.ruleId()));
+            if (d.isPresent()) return d.map(x -> new Suppression(Suppression.Kind.INLINE, x.justification(), x.where()));
+        }
+        return fileWide(f, source);
+    }
+
+    /** {@code policy:ignore-file} in the comments and blank lines at the top of the file. */
+    private static Optional<Suppression> fileWide(Finding f, SourceFile source) {
+        for (int n = 1; n <= source.lineCount(); n++) {
+            String text = source.line(n);
+            if (text.isBlank() || text.strip().equals("---")) continue;
+            if (!COMMENT_LINE.matcher(text).matches()) break;
+            Optional<Directive> d = directive(source, n).filter(x -> x.wholeFile() && x.covers(f.ruleId()));
+            if (d.isPresent()) return d.map(x -> new Suppression(Suppression.Kind.FILE, x.justification(), x.where()));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Directive> directive(SourceFile source, int line) {
+        String text = source.line(line);
+        if (!text.contains("policy:ignore")) return Optional.empty();
+        Matcher m = DIRECTIVE.matcher(text);
+        if (!m.find()) return Optional.empty();
+        List<String> rules = Arrays.stream(m.group(2).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        String why = m.group(3) == null ? "" : m.group(3);
+        int column = m.start() + (Character.isWhitespace(text.charAt(m.start())) ? 2 : 1);
+        return Optional.of(new Directive(m.group(1) != null, rules, why,
+            new Span(source.name(), line, column, line, Math.max(column, text.length()))));
+    }
+
+    /**
+     * The value of a Kubernetes annotation {@code policy.codomyrmex.org/ignore}, in the same syntax:
+     * {@code "ESC-001,ESC-002 the CNI plugin needs it"}. Returns the justification when it covers the rule.
+     */
+    public static Optional<String> annotationCovers(String annotation, String ruleId) {
+        String a = annotation.strip();
+        int space = a.indexOf(' ');
+        String ids = space < 0 ? a : a.substring(0, space);
+        String why = space < 0 ? "" : a.substring(space + 1).strip();
+        // Allow spaces after commas: "ESC-001, ESC-002 reason".
+        while (why.startsWith(",") || ids.endsWith(",")) {
+            int next = why.indexOf(' ', why.startsWith(",") ? 2 : 1);
+            String more = next < 0 ? why : why.substring(0, next);
+            ids = ids + more.strip();
+            why = next < 0 ? "" : why.substring(next + 1).strip();
+        }
+        List<String> rules = Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return rules.contains("*") || rules.contains(ruleId) ? Optional.of(why) : Optional.empty();
+    }
+}

@@ -1,0 +1,47 @@
+package org.codomyrmex.policy.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GlobTest {
+    @Test
+    void patternsMatchAsGitignoreWritesThem() {
+        assertTrue(Glob.of("*.yaml").matches("a/b/c.yaml", false));
+        assertFalse(Glob.of("*.yaml").matches("a/b/c.yml", false));
+        assertTrue(Glob.of("vendor/").matches("vendor/x/y.yaml", false));
+        assertFalse(Glob.of("vendor/").matches("vendor", false));
+        assertTrue(Glob.of("/build").matches("build/out.yaml", false));
+        assertFalse(Glob.of("/build").matches("src/build/out.yaml", false));
+        assertTrue(Glob.of("k8s/**/secret-*.yaml").matches("k8s/prod/eu/secret-db.yaml", false));
+        assertTrue(Glob.of("k8s/**/secret-*.yaml").matches("k8s/secret-db.yaml", false));
+        assertFalse(Glob.of("k8s/*.yaml").matches("k8s/prod/x.yaml", false));
+        assertTrue(Glob.of("Dockerfile.[ab]").matches("Dockerfile.a", false));
+        assertTrue(Glob.of("./docs/*.md").matches("./docs/x.md", false) || Glob.of("docs/*.md").matches("./docs/x.md", false));
+    }
+
+    @Test
+    void gitignoreAppliesInsideAWorkTreeOnly(@TempDir Path dir) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.createDirectories(repo.resolve(".git"));
+        Files.writeString(repo.resolve(".gitignore"), "# rendered charts\nrendered/\n*.tmp.yaml\n!keep.tmp.yaml\n");
+        Files.createDirectories(repo.resolve("k8s/rendered"));
+        Files.writeString(repo.resolve("k8s/.gitignore"), "local-*.yaml\n");
+        GitIgnore ignore = new GitIgnore();
+        assertTrue(ignore.ignored(repo.resolve("k8s/rendered/deploy.yaml")));
+        assertTrue(ignore.ignored(repo.resolve("k8s/x.tmp.yaml")));
+        assertFalse(ignore.ignored(repo.resolve("k8s/keep.tmp.yaml")));
+        assertTrue(ignore.ignored(repo.resolve("k8s/local-dev.yaml")));
+        assertFalse(ignore.ignored(repo.resolve("local-dev.yaml")));
+        assertFalse(ignore.ignored(repo.resolve("k8s/deploy.yaml")));
+
+        Path loose = Files.createDirectories(dir.resolve("loose"));
+        Files.writeString(loose.resolve(".gitignore"), "*.yaml\n");
+        assertFalse(new GitIgnore().ignored(loose.resolve("a.yaml")), "no .git above: nothing is ignored");
+    }
+}

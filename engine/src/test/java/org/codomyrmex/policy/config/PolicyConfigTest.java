@@ -1,0 +1,112 @@
+package org.codomyrmex.policy.config;
+
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.model.Value;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicyConfigTest {
+    static PolicyConfig.Loaded parse(String yaml) {
+        return PolicyConfig.parse(new SourceFile(".policy.yaml", yaml), Path.of("/repo/.policy.yaml"), Path.of("/repo"));
+    }
+
+    @Test
+    void readsEverySetting() {
+        PolicyConfig.Loaded loaded = parse("""
+            rules: {disable: [ESC-002]}
+            threats: {enable: [container-escape, secret-exposure]}
+            tags: {disable: [experimental]}
+            severity: {ESC-001: high}
+            enforcement: {default: hard, ESC-003: advisory}
+            parameters:
+              trusted_registries: [registry.example.com]
+              max_replicas: 3
+            exclude: ["vendor/", "*.generated.yaml"]
+            policies: [policies/team]
+            gitignore: false
+            exceptions:
+              - rules: [ESC-001, ESC-004]
+                resource: Deployment/prod/web
+                justification: needs the host's devices
+                owner: alice
+                expires: 2026-12-31
+            """);
+        assertTrue(loaded.diagnostics().isEmpty(), loaded.diagnostics().toString());
+        PolicyConfig c = loaded.config();
+        assertFalse(c.rules().allows("ESC-002"));
+        assertTrue(c.rules().allows("ESC-001"));
+        assertTrue(c.threats().allows("container-escape"));
+        assertFalse(c.threats().allows("network-security"));
+        assertFalse(c.tags().allowsAny(List.of("experimental", "x")));
+        assertEquals(Severity.HIGH, c.severityOf("ESC-001", Severity.CRITICAL));
+        assertEquals(Severity.LOW, c.severityOf("ESC-009", Severity.LOW));
+        assertEquals(Enforcement.HARD, c.enforcementOf("ESC-001"));
+        assertEquals(Enforcement.ADVISORY, c.enforcementOf("ESC-003"));
+        assertTrue(c.parameters().get("trusted_registries") instanceof Value.ListV);
+        assertEquals(3L, ((Value.Int) c.parameters().get("max_replicas")).value());
+        assertEquals(List.of(Path.of("/repo/policies/team")), c.policies());
+        assertFalse(c.gitignore());
+        Exemption e = c.exceptions().get(0);
+        assertEquals(List.of("ESC-001", "ESC-004"), e.rules());
+        assertEquals("Deployment", e.kind());
+        assertEquals("prod", e.namespace());
+        assertEquals("web", e.name());
+        assertEquals(Optional.of(LocalDate.of(2026, 12, 31)), e.expires());
+        assertTrue(c.excludes(Path.of("/repo/vendor/chart/deploy.yaml")));
+        assertTrue(c.excludes(Path.of("/repo/k8s/app.generated.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/app.yaml")));
+    }
+
+    @Test
+    void mistakesAreLocatedDiagnosticsAndTheRestIsStillRead() {
+        PolicyConfig.Loaded loaded = parse("""
+            severty: {ESC-001: high}
+            severity: {ESC-001: urgent, ESC-002: low}
+            enforcement: {default: strict}
+            threats: {disable: [container-escap]}
+            exceptions:
+              - rule: ESC-001
+                expires: next week
+              - justification: no rule named
+            """);
+        List<String> codes = loaded.diagnostics().stream().map(Diagnostic::code).toList();
+        assertTrue(codes.containsAll(List.of("K0004", "K0006", "K0007", "K0005", "K0018", "K0019", "K0016")), codes.toString());
+        Diagnostic unknown = loaded.diagnostics().stream().filter(d -> d.code().equals("K0004")).findFirst().orElseThrow();
+        assertEquals(1, unknown.span().line());
+        assertEquals("did you mean 'severity'?", unknown.hint().orElseThrow());
+        Diagnostic date = loaded.diagnostics().stream().filter(d -> d.code().equals("K0019")).findFirst().orElseThrow();
+        assertEquals(7, date.span().line());
+        assertEquals(Severity.LOW, loaded.config().severityOf("ESC-002", Severity.HIGH));
+        assertTrue(loaded.diagnostics().stream().allMatch(d -> d.span().file().equals(".policy.yaml")));
+    }
+
+    @Test
+    void brokenYamlIsAnErrorNotACrash() {
+        PolicyConfig.Loaded loaded = parse("rules: {disable: [ESC-001\n");
+        assertFalse(loaded.diagnostics().isEmpty());
+        assertTrue(loaded.diagnostics().get(0).isError());
+        assertTrue(loaded.config().rules().allows("ESC-001"));
+    }
+
+    @Test
+    void foundUpwardFromTheFirstScannedPath(@TempDir Path dir) throws Exception {
+        Path nested = Files.createDirectories(dir.resolve("a/b/c"));
+        Files.writeString(dir.resolve("a/.policy.yaml"), "rules: {disable: [X-1]}\n");
+        Files.writeString(nested.resolve("pod.yaml"), "kind: Pod\n");
+        assertEquals(Optional.of(dir.resolve("a/.policy.yaml")), PolicyConfig.find(List.of(nested.resolve("pod.yaml").toString()), dir));
+        assertEquals(Optional.of(dir.resolve("a/.policy.yaml")), PolicyConfig.find(List.of("-"), nested));
+        assertEquals(Optional.empty(), PolicyConfig.find(List.of(dir.toString()), dir).filter(p -> p.startsWith(dir)));
+    }
+}

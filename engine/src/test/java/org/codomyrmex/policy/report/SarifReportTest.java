@@ -1,0 +1,123 @@
+package org.codomyrmex.policy.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.model.Fingerprints;
+import org.codomyrmex.policy.suppress.Scans;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SARIF output against the official SARIF 2.1.0 schema (test resource, see its PROVENANCE.md). */
+class SarifReportTest {
+    static final Schema SCHEMA = load();
+
+    static Schema load() {
+        try (InputStream in = SarifReportTest.class.getResourceAsStream("sarif/sarif-schema-2.1.0.json")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(text, InputFormat.JSON);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Error> validate(String sarif) {
+        return SCHEMA.validate(sarif, InputFormat.JSON);
+    }
+
+    static final String POD = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: agent}
+        spec:
+          hostNetwork: true
+          containers:
+            - name: app
+              image: nginx:1.27
+              securityContext: {privileged: true}  # policy:ignore T-PRIV the agent needs it
+            - name: web
+              image: nginx:1.27
+              securityContext: {privileged: true}
+        """;
+
+    @Test
+    void findingsSuppressionsAndErrorsValidateAgainstTheSchema() throws Exception {
+        var checked = Scans.check(InputKind.KUBERNETES, "k8s/my pod.yaml", POD);
+        Report withError = new Report(checked.report().findings(), List.of(
+            Diagnostic.error("I0005", "cannot parse", Span.of("k8s/broken.yaml", 3, 7), "close the bracket"),
+            Diagnostic.error("I0010", "no such file or directory", Span.of("absent.yaml", 0, 0))),
+            checked.report().sources(), 3, checked.report().documentsChecked());
+        Results results = Scans.triage(new Scans.Checked(withError, checked.documents()));
+        String sarif = SarifReport.render(results, "0.1.0-SNAPSHOT", Path.of("").toAbsolutePath());
+        List<Error> errors = validate(sarif);
+        assertTrue(errors.isEmpty(), errors + "\n" + sarif);
+
+        JsonNode run = new ObjectMapper().readTree(sarif).get("runs").get(0);
+        assertEquals("utf16CodeUnits", run.get("columnKind").asText());
+        JsonNode rules = run.get("tool").get("driver").get("rules");
+        assertEquals(Scans.ENGINE.rules().size(), rules.size());
+        JsonNode priv = rules.get(1);
+        assertEquals("T-PRIV", priv.get("id").asText());
+        assertEquals("9.5", priv.get("properties").get("security-severity").asText());
+        assertEquals("error", priv.get("defaultConfiguration").get("level").asText());
+        assertTrue(priv.get("help").get("markdown").asText().contains("policy explain T-PRIV"));
+
+        JsonNode results0 = run.get("results");
+        List<String> ruleIds = new ArrayList<>();
+        results0.forEach(r -> ruleIds.add(r.get("ruleId").asText()));
+        assertEquals(List.of("T-NET", "T-PRIV", "T-PRIV"), ruleIds.stream().sorted().toList());
+        JsonNode suppressed = null;
+        for (JsonNode r : results0) if (r.has("suppressions")) suppressed = r;
+        assertEquals("inSource", suppressed.get("suppressions").get(0).get("kind").asText());
+        assertEquals("the agent needs it", suppressed.get("suppressions").get(0).get("justification").asText());
+        JsonNode location = suppressed.get("locations").get(0).get("physicalLocation");
+        assertEquals("k8s/my%20pod.yaml", location.get("artifactLocation").get("uri").asText());
+        assertEquals("%SRCROOT%", location.get("artifactLocation").get("uriBaseId").asText());
+        assertEquals(9, location.get("region").get("startLine").asInt());
+        assertEquals(location.get("region").get("startColumn").asInt() + 4, location.get("region").get("endColumn").asInt(),
+            "end column is exclusive: 'true' is four characters");
+        assertEquals(32, suppressed.get("partialFingerprints").get(Fingerprints.SARIF_KEY).asText().length());
+
+        JsonNode invocation = run.get("invocations").get(0);
+        assertFalse(invocation.get("executionSuccessful").asBoolean());
+        assertEquals(2, invocation.get("toolExecutionNotifications").size());
+        assertEquals("I0005", invocation.get("toolExecutionNotifications").get(0).get("descriptor").get("id").asText());
+    }
+
+    @Test
+    void anEmptyRunValidatesToo() {
+        var checked = Scans.check(InputKind.KUBERNETES, "ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n");
+        String sarif = SarifReport.render(Scans.triage(checked), "dev", Path.of("/tmp/x y"));
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+    }
+
+    @Test
+    void theSchemaRejectsWhatIsNotSarif() {
+        // So a passing validation means something: a result without a message and a bad level are refused.
+        String bad = """
+            {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
+              "results": [{"ruleId": "A", "level": "fatal"}]}]}
+            """;
+        List<Error> errors = validate(bad);
+        assertTrue(errors.size() >= 2, errors.toString());
+        assertFalse(validate("{\"version\": \"2.1.0\", \"runs\": [], \"extra\": 1}").isEmpty());
+    }
+}

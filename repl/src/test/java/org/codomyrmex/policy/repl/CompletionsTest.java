@@ -1,0 +1,96 @@
+package org.codomyrmex.policy.repl;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What Tab offers, from the models of the loaded input and the session. */
+class CompletionsTest {
+    private ReplSession session;
+    private Completions completions;
+
+    @BeforeEach
+    void setUp() {
+        session = new ReplSession(new PrintWriter(new StringWriter()));
+        completions = new Completions(session);
+    }
+
+    private List<String> values(String buffer) {
+        return completions.at(buffer, buffer.length()).stream().map(Completions.Suggestion::value).toList();
+    }
+
+    private Optional<Completions.Suggestion> find(String buffer, String value) {
+        return completions.at(buffer, buffer.length()).stream().filter(s -> s.value().equals(value)).findFirst();
+    }
+
+    @Test
+    void fieldsOfTheStaticTypeBeforeTheDot() {
+        session.handle(":load " + ReplTerminalTest.DEPLOYMENT);
+        session.handle("let c = containers[0]");
+        List<String> fields = values("c.securityContext.");
+        assertTrue(fields.containsAll(List.of("privileged", "runAsNonRoot", "capabilities")), fields.toString());
+        assertEquals("fields of KubeSecurityContext", find("c.securityContext.", "privileged").get().group());
+        // The word being typed is "priv": JLine keeps the candidates that start with it.
+        assertEquals("priv", ReplParser.Word.at("c.securityContext.priv", 22).word());
+        // Without a binding, straight from a view, through an index.
+        assertTrue(values("containers[0].securityContext.").contains("privileged"));
+        assertTrue(values("containers[0].").contains("securityContext"));
+    }
+
+    @Test
+    void namesBoundEarlierInARuleBeingTyped() {
+        session.handle(":load " + ReplTerminalTest.DEPLOYMENT);
+        String rule = "rule X-1 \"t\" {\n  for c in containers\n  let sc = c.securityContext\n  where sc.";
+        assertTrue(values(rule).contains("runAsNonRoot"), values(rule).toString());
+        assertTrue(values("rule X-1 \"t\" {\n  for c in containers\n  where ").contains("sc") == false);
+        assertTrue(values("rule X-1 \"t\" {\n  for c in containers\n  where ").contains("c"));
+        // A quantifier's variable, before its ':' is closed.
+        assertTrue(values("any p in containers[0].ports: p.").contains("hostPort"), values("any p in containers[0].ports: p.").toString());
+    }
+
+    @Test
+    void keysOfUntypedValuesComeFromTheValue() {
+        session.handle("let m = {team: 1, \"not a name\": 2}");
+        List<String> keys = values("m.");
+        assertTrue(keys.contains("team"), keys.toString());
+        assertFalse(keys.contains("not a name"), keys.toString()); // m.not a name would not parse: use m["..."]
+    }
+
+    @Test
+    void namesKeywordsBuiltinsViewsRules() {
+        session.handle("func danger(cap) = cap == \"SYS_ADMIN\"");
+        session.handle("rule R-1 \"t\" { severity low threat image-security for c in containers where danger(c.name) report \"x\" }");
+        List<String> all = values("");
+        assertTrue(all.containsAll(List.of("danger", "containers", "startswith", "count", "R-1")), all.toString());
+        assertEquals("startswith(s: string, prefix: string) -> bool", find("", "startswith").get().description());
+        assertEquals("func danger(cap)", find("", "danger").get().description());
+        assertFalse(find("", "startswith").get().complete()); // a call: no space after the name
+    }
+
+    @Test
+    void commandsFilesAndKinds() {
+        assertTrue(values(":").contains(":load"));
+        assertTrue(values(":input ").contains("k8s"));
+        String dir = ReplTerminalTest.DEPLOYMENT.substring(0, ReplTerminalTest.DEPLOYMENT.lastIndexOf('/') + 1);
+        assertTrue(values(":load " + dir).contains(dir + "deployment.yaml"), values(":load " + dir).toString());
+        assertTrue(values(":doc ").contains("KubeSecurityContext"));
+        assertTrue(values(":trace containers[0].").contains("image"));
+    }
+
+    @Test
+    void receiverChains() {
+        assertEquals(Optional.of("c.securityContext"), Completions.receiver("where c.securityContext"));
+        assertEquals(Optional.of("containers[0].ports"), Completions.receiver("x + containers[0].ports"));
+        assertEquals(Optional.of("image(c.image)"), Completions.receiver("not image(c.image)"));
+        assertEquals(Optional.of("(a + b)"), Completions.receiver("1 * (a + b)"));
+        assertEquals(Optional.empty(), Completions.receiver("1 + "));
+    }
+}

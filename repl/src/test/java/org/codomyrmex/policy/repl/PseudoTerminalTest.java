@@ -1,0 +1,249 @@
+package org.codomyrmex.policy.repl;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The REPL end to end in a real pseudo-terminal, as a user meets it: a separate JVM on the system terminal
+ * under {@code script} (or {@code tmux}), keys sent one step at a time, the screen read back. Skipped, with a
+ * message, where neither tool exists.
+ */
+class PseudoTerminalTest {
+    private static final long STEP_MILLIS = 20_000;
+
+    /** A terminal program running the REPL. */
+    interface Pty extends AutoCloseable {
+        void type(String text) throws Exception;
+
+        void key(String name) throws Exception; // Enter, Tab, C-c, C-d
+
+        String screen() throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /**
+     * On {@code TERM=dumb} the tty stays line-buffered: nothing is redrawn (no completed word, no continuation
+     * prompt to see), and Ctrl-C is the tty's signal, which must cancel the input, not end the JVM.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"xterm", "dumb"})
+    @Timeout(120)
+    void aSessionInARealTerminal(String term, @TempDir Path dir) throws Exception {
+        boolean dumb = term.equals("dumb");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Repl.class.getName(), ReplTerminalTest.DEPLOYMENT));
+        Path history = dir.resolve("history");
+        try (Pty pty = open(command, history, dir, term)) {
+            await(pty, Repl.PROMPT.strip()); // tmux drops trailing spaces
+            pty.type("let c = containers[0]");
+            pty.key("Enter");
+            await(pty, "c: KubeContainer");
+            pty.type("c.securityContext.priv");
+            pty.key("Tab");
+            if (!dumb) await(pty, "c.securityContext.privileged");
+            pty.key("Enter");
+            await(pty, "deployment.yaml:17:25");
+            pty.type("rule SHOP-1 \"Privileged\" {");
+            pty.key("Enter");
+            pty.type("severity critical threat container-escape");
+            pty.key("Enter");
+            pty.type("for c in containers where c.privileged == true report \"{c.name}\" at c.privileged }");
+            pty.key("Enter");
+            await(pty, "SHOP-1: 1 finding on 1 input");
+            pty.type("(1 +");
+            pty.key("Enter");
+            if (!dumb) await(pty, Repl.CONTINUATION.stripTrailing());
+            else Thread.sleep(300); // nothing to see: give the line time to reach the REPL
+            int prompts = count(pty.screen(), Repl.PROMPT.strip());
+            pty.key("C-c");
+            // Ctrl-C is a signal, delivered on its own time: wait for the fresh prompt before typing on.
+            long end = System.currentTimeMillis() + STEP_MILLIS;
+            while (count(pty.screen(), Repl.PROMPT.strip()) == prompts && System.currentTimeMillis() < end) Thread.sleep(50);
+            Thread.sleep(200); // the prompt is drawn before the new read starts
+            pty.type("6 * 7");
+            pty.key("Enter");
+            await(pty, "\n42");
+            pty.key("C-d");
+            await(pty, "EXIT:0");
+        }
+        String saved = Files.readString(history);
+        assertTrue(saved.contains("c.securityContext.privileged"), saved);
+        assertTrue(!saved.contains("(1 +"), "a cancelled input is not history: " + saved);
+    }
+
+    private static Pty open(List<String> command, Path history, Path dir, String term) throws Exception {
+        // -Drepl.pty=tmux tries the tmux driver where both exist.
+        boolean tmuxFirst = "tmux".equals(System.getProperty("repl.pty"));
+        if (!tmuxFirst && onPath("script")) return Script.start(command, history, dir, term);
+        if (onPath("tmux")) return Tmux.start(command, history, dir, term);
+        if (onPath("script")) return Script.start(command, history, dir, term);
+        Assumptions.abort("neither `script` nor `tmux` is installed: the pseudo-terminal test cannot run here");
+        return null;
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, tool))) return true;
+        }
+        return false;
+    }
+
+    private static void await(Pty pty, String text) throws Exception {
+        long end = System.currentTimeMillis() + STEP_MILLIS;
+        String screen = "";
+        while (System.currentTimeMillis() < end) {
+            screen = pty.screen().replace("\r", "");
+            if (screen.contains(text)) return;
+            Thread.sleep(50);
+        }
+        fail("the terminal never showed \"" + text + "\"; it shows:\n" + screen);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) n++;
+        return n;
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static String shellCommand(List<String> command, Path history, String term) {
+        // A pseudo-terminal made by `script` from a pipe starts with no size: give it one.
+        StringBuilder sb = new StringBuilder("stty cols 200 rows 50 2>/dev/null; TERM=" + term + " " + Repl.HISTORY_ENV + "=" + shellQuote(history.toString()) + " ");
+        for (String part : command) sb.append(shellQuote(part)).append(' ');
+        return sb.append("; echo EXIT:$?").toString();
+    }
+
+    /** {@code script -qfc CMD /dev/null}: keys go to the pseudo-terminal's input, its output is collected. */
+    static final class Script implements Pty {
+        private final Process process;
+        private final OutputStream keys;
+        private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+        private Script(Process process) {
+            this.process = process;
+            this.keys = process.getOutputStream();
+            Thread reader = new Thread(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (output) {
+                            output.write(buf, 0, n);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Script start(List<String> command, Path history, Path dir, String term) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("script", "-qfc", shellCommand(command, history, term), "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().put("COLUMNS", "200");
+            return new Script(pb.start());
+        }
+
+        @Override
+        public void type(String text) throws IOException {
+            keys.write(text.getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+        }
+
+        @Override
+        public void key(String name) throws IOException {
+            type(switch (name) {
+                case "Enter" -> "\r";
+                case "Tab" -> "\t";
+                case "C-c" -> "\u0003";
+                case "C-d" -> "\u0004";
+                default -> throw new IllegalArgumentException(name);
+            });
+        }
+
+        @Override
+        public String screen() {
+            synchronized (output) {
+                // Colours and cursor movements are noise for the assertions.
+                return output.toString(StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "")
+                    .replaceAll("\u001b[=>]", "");
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+        }
+    }
+
+    /** A detached tmux session on a private socket; keys by send-keys, the screen by capture-pane. */
+    static final class Tmux implements Pty {
+        private final String socket;
+
+        private Tmux(String socket) {
+            this.socket = socket;
+        }
+
+        static Tmux start(List<String> command, Path history, Path dir, String term) throws Exception {
+            Tmux t = new Tmux("policy-repl-test-" + ProcessHandle.current().pid());
+            t.run("new-session", "-d", "-s", "repl", "-x", "200", "-y", "60", "-c", dir.toString(),
+                shellCommand(command, history, term) + "; sleep 60");
+            return t;
+        }
+
+        private String run(String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        }
+
+        @Override
+        public void type(String text) throws Exception {
+            run("send-keys", "-t", "repl", "-l", text);
+        }
+
+        @Override
+        public void key(String name) throws Exception {
+            run("send-keys", "-t", "repl", name);
+        }
+
+        @Override
+        public String screen() throws Exception {
+            return run("capture-pane", "-p", "-t", "repl", "-S", "-300");
+        }
+
+        @Override
+        public void close() throws Exception {
+            run("kill-server");
+        }
+    }
+}

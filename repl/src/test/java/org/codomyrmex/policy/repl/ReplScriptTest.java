@@ -1,0 +1,273 @@
+package org.codomyrmex.policy.repl;
+
+import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.api.PolicyTests;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REPL as a script ({@code policy repl < script}): results only, exit code 1 when an input failed. */
+class ReplScriptTest {
+    static final String DEPLOYMENT = ReplTerminalTest.DEPLOYMENT;
+
+    record Run(int code, String out) {
+    }
+
+    static Run run(String... lines) {
+        StringWriter out = new StringWriter();
+        int code = Repl.script(new BufferedReader(new StringReader(String.join("\n", lines) + "\n")), new PrintWriter(out), List.of());
+        return new Run(code, out.toString());
+    }
+
+    @Test
+    void expressionsPrintTheirValueAndWhereItCameFrom() {
+        Run r = run(":load " + DEPLOYMENT, "containers[1].image", "len(containers)", "[c.name for c in containers]");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("\"prom/exporter:latest\"    # " + DEPLOYMENT + ":20:18\n"), r.out());
+        assertTrue(r.out().contains("\n2\n"), r.out());
+        assertTrue(r.out().contains("[\"app\", \"metrics\"]\n"), r.out());
+    }
+
+    @Test
+    void withoutInputsExpressionsStillEvaluate() {
+        Run r = run("upper(\"ab\") + \"c\"", "7 / 2", "{a: 1}.a");
+        assertEquals(0, r.code(), r.out());
+        assertEquals("\"ABc\"\n3\n1\n", r.out());
+    }
+
+    @Test
+    void letAndForBindNamesForLaterExpressions() {
+        Run r = run(":load " + DEPLOYMENT, "let c = containers[0]", "c.name", "for k in containers",
+            "k.securityContext.privileged == true", ":let", ":unlet k", "k");
+        assertTrue(r.out().contains("c: KubeContainer = {\"name\": \"app\""), r.out());
+        assertTrue(r.out().contains("\"app\"    # " + DEPLOYMENT + ":14:17"), r.out());
+        assertTrue(r.out().contains("k: KubeContainer, each element in turn"), r.out());
+        assertTrue(r.out().contains("k=app  true\nk=metrics  false\n"), r.out());
+        assertTrue(r.out().contains("let c    # let c = containers[0]"), r.out());
+        assertTrue(r.out().contains("unbound k"), r.out());
+        assertTrue(r.out().contains("error[C2043]: unknown name 'k'"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void aBindingMayUseEarlierOnesButNotItself() {
+        Run r = run(":load " + DEPLOYMENT, "let c = containers[0]", "let sc = c.securityContext", "sc.privileged",
+            "let c = c.name");
+        assertTrue(r.out().contains("sc: KubeSecurityContext = {\"privileged\": true"), r.out());
+        assertTrue(r.out().contains("\ntrue    # " + DEPLOYMENT + ":17:25\n"), r.out());
+        assertTrue(r.out().contains("error: a binding cannot use its own name"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void letWithInIsAnExpressionNotABinding() {
+        Run r = run("let x = 20 in x * 2 + 2", "x");
+        assertTrue(r.out().startsWith("42\n"), r.out());
+        assertTrue(r.out().contains("unknown name 'x'"), r.out());
+    }
+
+    @Test
+    void aRuleOverSeveralLinesShowsItsFindingsAtOnceAndAgainOnLoad() {
+        Run r = run("rule SHOP-2 \"Image uses latest\" {",
+            "  severity medium",
+            "  threat image-security",
+            "  for c in containers",
+            "  where endswith(c.image, \":latest\")",
+            "  report \"{c.name} uses {c.image}\" at c.image",
+            "}",
+            ":load " + DEPLOYMENT);
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("defined rule SHOP-2 \"Image uses latest\""), r.out());
+        assertTrue(r.out().contains("no inputs loaded: :load a file to see this rule's findings"), r.out());
+        assertTrue(r.out().contains("SHOP-2: 1 finding on 1 input\n  " + DEPLOYMENT + ":20:18: SHOP-2 medium: metrics uses prom/exporter:latest"), r.out());
+    }
+
+    @Test
+    void aBadDefinitionIsRejectedWithACaretAndTheOldOneStays() {
+        Run r = run("func twice(x) = x * 2", "func twice(x) = x * y", "twice(21)");
+        assertTrue(r.out().contains("defined func twice(x)"), r.out());
+        assertTrue(r.out().contains("<input 2>:1:21: error[C2043]: unknown name 'y'\n   1 | func twice(x) = x * y\n     |                     ^"), r.out());
+        assertTrue(r.out().contains("(not defined; the session keeps its previous definitions)"), r.out());
+        assertTrue(r.out().endsWith("42\n"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void syntaxErrorsPointIntoTheInput() {
+        Run r = run("1 + * 2", "3");
+        assertTrue(r.out().contains("<input 1>:1:5: error[P1001]"), r.out());
+        assertTrue(r.out().contains("   1 | 1 + * 2\n     |     ^"), r.out());
+        assertTrue(r.out().endsWith("3\n"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void typeDocAndTrace() {
+        Run r = run(":load " + DEPLOYMENT, ":type containers[0].securityContext", ":type [c.name for c in containers]",
+            ":doc startswith", ":doc KubeSecurityContext", ":doc containers", ":doc containers[0].securityContext.runAsNonRoot",
+            ":trace count c in containers: c.securityContext.privileged == true");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("KubeSecurityContext\n"), r.out());
+        assertTrue(r.out().contains("list<string>\n"), r.out());
+        assertTrue(r.out().contains("startswith(s: string, prefix: string) -> bool"), r.out());
+        assertTrue(r.out().contains("type KubeSecurityContext"), r.out());
+        assertTrue(r.out().contains("\n  privileged: bool"), r.out());
+        assertTrue(r.out().contains("view containers of kubernetes inputs: list<KubeContainer>"), r.out());
+        assertTrue(r.out().contains("containers[0].securityContext.runAsNonRoot: bool (field of KubeSecurityContext)"), r.out());
+        // The trace: every step nested under the one that needed it, values with their place in the input.
+        assertTrue(r.out().contains("count c in containers: c.securityContext.privileged == true = 1\n"
+            + "  containers = [{"), r.out());
+        assertTrue(r.out().contains("  c.securityContext.privileged == true = true\n"
+            + "    c.securityContext.privileged = true    # " + DEPLOYMENT + ":17:25\n"), r.out());
+        assertTrue(r.out().contains("  c.securityContext.privileged == true = false\n"
+            + "    c.securityContext.privileged = null"), r.out());
+        assertTrue(r.out().endsWith("=> 1\n"), r.out());
+    }
+
+    @Test
+    void docOfARuleFromTheStandardLibraryAndOfSessionNames() {
+        String id = PolicyEngine.builder().build().rules().get(0).id();
+        Run r = run(":doc " + id, "const limit = 3", ":doc limit", ":doc nosuchthing");
+        assertTrue(r.out().contains("rule " + id + " \""), r.out());
+        assertTrue(r.out().contains("const limit (session)\n  const limit = 3"), r.out());
+        assertTrue(r.out().contains("error: nothing is named 'nosuchthing'"), r.out());
+    }
+
+    @Test
+    void checkRunsTheStandardLibraryAndOrTheSessionRules() {
+        Run r = run(":load " + DEPLOYMENT,
+            "rule SHOP-3 \"Never\" { severity low threat image-security for c in containers where c.name == \"app\" report \"x\" }",
+            ":check session", ":check stdlib", ":check");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("1 finding from 1 rules (session) on 1 input"), r.out());
+        int stdlibRules = PolicyEngine.builder().build().rules().size();
+        assertTrue(r.out().contains("from " + stdlibRules + " rules (stdlib) on 1 input"), r.out());
+        assertTrue(r.out().contains("from " + (stdlibRules + 1) + " rules (all) on 1 input"), r.out());
+        assertTrue(r.out().contains(DEPLOYMENT + ":14:11 low SHOP-3 x [Deployment/prod/shop container app]"), r.out());
+    }
+
+    @Test
+    void testsTypedInTheSessionRunWithTest(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("out/session.policy");
+        Run r = run(
+            "rule SHOP-4 \"Runs as root allowed\" {",
+            "  severity high",
+            "  threat container-escape",
+            "  on kubernetes",
+            "  for c in containers",
+            "  where c.securityContext.runAsNonRoot == false",
+            "  report \"{c.name} may run as root\" at c.securityContext.runAsNonRoot",
+            "}",
+            "test \"runAsNonRoot false is reported\" {",
+            "  given k8s \"\"\"",
+            "    apiVersion: v1",
+            "    kind: Pod",
+            "    metadata: {name: p}",
+            "    spec:",
+            "      containers:",
+            "        - name: a",
+            "          image: x",
+            "          securityContext: {runAsNonRoot: false}",
+            "  \"\"\"",
+            "  expect SHOP-4 at line 8",
+            "}",
+            "test \"wrong line\" {",
+            "  given k8s \"\"\"",
+            "    apiVersion: v1",
+            "    kind: Pod",
+            "    metadata: {name: p}",
+            "    spec: {containers: [{name: a, image: x, securityContext: {runAsNonRoot: false}}]}",
+            "  \"\"\"",
+            "  expect SHOP-4 at line 2",
+            "}",
+            ":test",
+            ":save " + saved);
+        assertTrue(r.out().contains("PASS runAsNonRoot false is reported"), r.out());
+        assertTrue(r.out().contains("FAIL wrong line"), r.out());
+        assertTrue(r.out().contains("expected SHOP-4 at line 2, but it reported SHOP-4 at line 4"), r.out());
+        assertTrue(r.out().contains("1 passed, 1 failed"), r.out());
+        assertEquals(1, r.code()); // a failed test fails the script
+
+        // The saved module keeps the test's text block as typed, and `policy test` runs it the same way.
+        String module = Files.readString(saved);
+        assertTrue(module.contains("rule SHOP-4 \"Runs as root allowed\" {\n  severity high\n"), module);
+        assertTrue(module.contains("  given k8s \"\"\"\n    apiVersion: v1\n"), module);
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false).addPolicyPath(saved).build();
+        assertFalse(engine.hasPolicyErrors(), engine.policyDiagnostics().toString());
+        PolicyTests.Outcome outcome = PolicyTests.run(engine, t -> true);
+        assertEquals(1, outcome.passedCount());
+        assertEquals(1, outcome.failedCount());
+    }
+
+    @Test
+    void redefiningReplacesAndSaveWritesEachOnce(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("s.policy");
+        Run r = run("const n = 1", "const n = 2", "/// Doubles.", "func f(x) = x * n", "f(5)", ":save " + saved, ":rules");
+        assertTrue(r.out().contains("defined const n: int\nredefined const n: int\n"), r.out());
+        assertTrue(r.out().contains("\n10\n"), r.out());
+        String module = Files.readString(saved);
+        assertEquals(1, module.split("const n", -1).length - 1, module);
+        assertTrue(module.contains("const n = 2\n\n/// Doubles.\nfunc f(x) = x * n\n"), module);
+        assertTrue(r.out().contains("no session rules yet"), r.out());
+    }
+
+    @Test
+    void inputsUseAndReset() {
+        Run r = run(":inputs", ":input compose", "services:", "  web: {image: nginx, privileged: true}", "",
+            ":load " + DEPLOYMENT, ":inputs", ":use 1", "containers[0].privileged", ":use 9", ":reset", ":inputs");
+        assertTrue(r.out().contains("no inputs loaded"), r.out());
+        assertTrue(r.out().contains("[1] input-1.yaml: "), r.out());
+        assertTrue(r.out().contains("(compose)"), r.out());
+        assertTrue(r.out().contains("* [2] " + DEPLOYMENT), r.out());
+        assertTrue(r.out().contains("true    # input-1.yaml:2:35"), r.out());
+        assertTrue(r.out().contains("error: usage: :use N"), r.out());
+        assertTrue(r.out().contains("session reset"), r.out());
+        assertTrue(r.out().endsWith("no inputs loaded: :load FILE or :input KIND\n"), r.out());
+    }
+
+    @Test
+    void aFolderLoadsEveryInputOfAKnownKind() {
+        String folder = Path.of(DEPLOYMENT).getParent().toString();
+        Run r = run(":load " + folder, "kind");
+        assertTrue(r.out().contains("skipped 1 files of no known kind: " + folder + "/PROVENANCE.md"), r.out());
+        assertTrue(r.out().contains("[1] " + DEPLOYMENT + ": Deployment/prod/shop (kubernetes)  (current)"), r.out());
+        assertTrue(r.out().endsWith("\"Deployment\"    # " + DEPLOYMENT + ":2:7\n"), r.out());
+    }
+
+    @Test
+    void pastedInputEndsAtTheDelimiterWhenOneIsGiven() {
+        Run r = run(":input dockerfile EOF", "FROM alpine:3.20", "", "USER root", "EOF", "containers[0].user");
+        assertTrue(r.out().contains("(dockerfile)"), r.out());
+        assertTrue(r.out().contains("\"root\""), r.out());
+    }
+
+    @Test
+    void badLoadsAndUnknownCommandsAreErrorsNotCrashes() {
+        Run r = run(":load /no/such/file.yaml", ":lod x", ":input nonsense", "package x", "1");
+        assertTrue(r.out().contains("/no/such/file.yaml"), r.out());
+        assertTrue(r.out().contains("error: unknown command :lod; did you mean ':load'?"), r.out());
+        assertTrue(r.out().contains("error: unknown input kind 'nonsense'"), r.out());
+        assertTrue(r.out().contains("'package' and 'import' are not available"), r.out());
+        assertTrue(r.out().endsWith("1\n"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void quitEndsTheScriptAndAnUnfinishedInputIsAnError() {
+        assertEquals("1\n", run("1", ":quit", "2").out());
+        Run r = run("(1 +");
+        assertTrue(r.out().contains("error[P1001]"), r.out());
+        assertEquals(1, r.code());
+    }
+}

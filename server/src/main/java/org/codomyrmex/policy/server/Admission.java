@@ -1,0 +1,296 @@
+package org.codomyrmex.policy.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.model.Finding;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Kubernetes {@code AdmissionReview} v1 for a validating webhook: reads the review the API server sends, checks
+ * the object, and writes the answer. Denies on findings at or above the enforcement threshold with a message
+ * listing the rules; lower findings become warnings; audit mode never denies; exempt namespaces, users and
+ * groups are allowed unchecked; on an internal error the answer follows the failure mode.
+ */
+public final class Admission {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Kubernetes truncates longer warnings; we keep them short and few. */
+    static final int MAX_WARNING_CHARS = 256;
+    static final int MAX_WARNINGS = 20;
+    static final int MAX_LISTED = 20;
+    private static final Set<String> CHECKED_OPERATIONS = Set.of("CREATE", "UPDATE");
+
+    /** Runs a check; the server gives one that enforces the timeout. */
+    @FunctionalInterface
+    public interface Checker {
+        /** Checks one Kubernetes object given as JSON text named {@code name}. */
+        Report check(PolicyEngine engine, String name, String json) throws Exception;
+    }
+
+    /** An HTTP answer: status and JSON body. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    private final Metrics metrics;
+    private final Consumer<String> auditLog;
+    private final boolean failOpen;
+
+    /**
+     * @param metrics  where decisions, findings and errors are counted
+     * @param auditLog receives one JSON line per checked request with findings (not for dry runs)
+     * @param failOpen allow (true) or deny (false) when the object cannot be checked
+     */
+    public Admission(Metrics metrics, Consumer<String> auditLog, boolean failOpen) {
+        this.metrics = metrics;
+        this.auditLog = auditLog;
+        this.failOpen = failOpen;
+    }
+
+    /** The answer to a request body; 400 when it is not an AdmissionReview v1 with a request uid. */
+    public Answer review(byte[] body, PolicyStore.Loaded loaded, Checker checker) {
+        JsonNode review;
+        try {
+            review = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return badRequest("the body is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (review == null || !review.isObject()) return badRequest("the body is not a JSON object");
+        if (!"AdmissionReview".equals(review.path("kind").asText())) return badRequest("kind is not AdmissionReview");
+        if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asText())) {
+            return badRequest("apiVersion is not admission.k8s.io/v1 (set admissionReviewVersions: [v1])");
+        }
+        JsonNode request = review.path("request");
+        String uid = request.path("uid").asText("");
+        if (!request.isObject() || uid.isEmpty()) return badRequest("request.uid is missing");
+        return new Answer(200, respond(uid, decide(request, loaded, checker)));
+    }
+
+    /** The response part of an AdmissionReview. */
+    record Decision(boolean allowed, int code, String message, List<String> warnings, ObjectNode auditAnnotations) {
+        static Decision allow() {
+            return new Decision(true, 200, "", List.of(), MAPPER.createObjectNode());
+        }
+    }
+
+    private Decision decide(JsonNode request, PolicyStore.Loaded loaded, Checker checker) {
+        boolean dryRun = request.path("dryRun").asBoolean(false);
+        String operation = request.path("operation").asText("");
+        String subResource = request.path("subResource").asText("");
+        if (!CHECKED_OPERATIONS.contains(operation) || !(subResource.isEmpty() || subResource.equals("ephemeralcontainers"))) {
+            metrics.decision("skipped", dryRun); // deletes, connects, status and scale updates carry no spec to check
+            return Decision.allow();
+        }
+        WebhookSettings settings = loaded.settings();
+        String namespace = request.path("namespace").asText("");
+        String user = request.path("userInfo").path("username").asText("");
+        boolean exemptGroup = false;
+        for (JsonNode g : request.path("userInfo").path("groups")) exemptGroup |= settings.exemptGroups().contains(g.asText());
+        if (settings.exemptNamespaces().contains(namespace) || settings.exemptUsers().contains(user) || exemptGroup) {
+            metrics.decision("exempt", dryRun);
+            return Decision.allow();
+        }
+        JsonNode object = request.path("object");
+        String display = display(request, object);
+        if (!object.isObject()) return failure(display, "the request has no object", dryRun, "internal");
+        ObjectNode copy = object.deepCopy();
+        // Objects being created often have no namespace yet; the request names it, and findings should too.
+        if (!namespace.isEmpty() && copy.path("metadata").isObject() && !copy.path("metadata").has("namespace")) {
+            ((ObjectNode) copy.get("metadata")).put("namespace", namespace);
+        }
+        Report report;
+        String name = display.replace(' ', '/') + ".json";
+        try {
+            report = checker.check(loaded.engine(), name, PRETTY.writeValueAsString(copy));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return failure(display, "the check took longer than the timeout", dryRun, "timeout");
+        } catch (Exception e) {
+            return failure(display, "internal error: " + e, dryRun, "internal");
+        }
+        if (report.hasErrors()) {
+            Diagnostic first = report.errors().get(0);
+            return failure(display, first.code() + " " + first.message() + " at " + first.span(), dryRun, "internal");
+        }
+        List<Finding> denying = new ArrayList<>();
+        List<Finding> warning = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            metrics.finding(f.ruleId(), f.severity().id());
+            (!settings.audit() && f.severity().atLeast(settings.enforce()) ? denying : warning).add(f);
+        }
+        ObjectNode annotations = MAPPER.createObjectNode();
+        if (!report.findings().isEmpty()) annotations.put("findings", ruleIds(report.findings()));
+        List<Finding> wouldDeny = report.findings().stream().filter(f -> f.severity().atLeast(settings.enforce())).toList();
+        if (settings.audit() && !wouldDeny.isEmpty()) annotations.put("would-deny", ruleIds(wouldDeny));
+        if (!dryRun && !report.findings().isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report);
+        // Most severe first: when there are more than fit, the ones left out are the least important.
+        warning.sort(java.util.Comparator.comparing(Finding::severity));
+        List<String> warnings = warnings(warning);
+        if (denying.isEmpty()) {
+            metrics.decision("allowed", dryRun);
+            return new Decision(true, 200, "", warnings, annotations);
+        }
+        metrics.decision("denied", dryRun);
+        StringBuilder message = new StringBuilder(display).append(" is denied by policy: ");
+        for (int i = 0; i < Math.min(denying.size(), MAX_LISTED); i++) {
+            Finding f = denying.get(i);
+            if (i > 0) message.append("; ");
+            message.append('[').append(f.ruleId()).append(' ').append(f.severity().id()).append("] ").append(f.message())
+                .append(" (at ").append(f.location().line()).append(':').append(f.location().column()).append(')');
+        }
+        if (denying.size() > MAX_LISTED) message.append("; and ").append(denying.size() - MAX_LISTED).append(" more");
+        return new Decision(false, 403, message.toString(), warnings, annotations);
+    }
+
+    private Decision failure(String display, String reason, boolean dryRun, String kind) {
+        metrics.error(kind);
+        metrics.decision("error", dryRun);
+        if (failOpen) {
+            return new Decision(true, 200, "", List.of(truncate("policy: " + display + " was not checked (" + reason
+                + "); allowed because the webhook fails open")), MAPPER.createObjectNode());
+        }
+        return new Decision(false, 500, "policy: " + display + " could not be checked (" + reason
+            + "); denied because the webhook fails closed", List.of(), MAPPER.createObjectNode());
+    }
+
+    private static List<String> warnings(List<Finding> findings) {
+        List<String> out = new ArrayList<>();
+        for (Finding f : findings) {
+            if (out.size() == MAX_WARNINGS - 1 && findings.size() > MAX_WARNINGS) {
+                out.add("policy: and " + (findings.size() - out.size()) + " more findings");
+                break;
+            }
+            out.add(truncate("[" + f.ruleId() + " " + f.severity().id() + "] " + f.message()
+                + " (at " + f.location().line() + ":" + f.location().column() + ")"));
+        }
+        return out;
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_WARNING_CHARS ? s : s.substring(0, MAX_WARNING_CHARS - 3) + "...";
+    }
+
+    private static String ruleIds(List<Finding> findings) {
+        return findings.stream().map(Finding::ruleId).distinct().sorted().collect(Collectors.joining(","));
+    }
+
+    /** {@code Pod shop/web}: kind, namespace and name (or generateName) of the object under review. */
+    static String display(JsonNode request, JsonNode object) {
+        String kind = request.path("kind").path("kind").asText(object.path("kind").asText("object"));
+        String name = request.path("name").asText("");
+        if (name.isEmpty()) name = object.path("metadata").path("name").asText("");
+        if (name.isEmpty()) name = object.path("metadata").path("generateName").asText("") + "*";
+        String namespace = request.path("namespace").asText("");
+        return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
+    }
+
+    private void audit(JsonNode request, String display, boolean allowed, boolean auditMode, Report report) {
+        List<Finding> findings = report.findings();
+        List<String> fingerprints = report.fingerprints();
+        ObjectNode line = MAPPER.createObjectNode();
+        line.put("time", Instant.now().toString());
+        line.put("uid", request.path("uid").asText());
+        line.put("operation", request.path("operation").asText());
+        line.put("object", display);
+        line.put("user", request.path("userInfo").path("username").asText(""));
+        line.put("allowed", allowed);
+        line.put("audit", auditMode);
+        ArrayNode list = line.putArray("findings");
+        for (int i = 0; i < findings.size(); i++) {
+            Finding f = findings.get(i);
+            ObjectNode o = list.addObject();
+            o.put("rule", f.ruleId());
+            o.put("severity", f.severity().id());
+            o.put("message", f.message());
+            o.put("line", f.location().line());
+            o.put("column", f.location().column());
+            o.put("fingerprint", fingerprints.get(i));
+        }
+        auditLog.accept(line.toString());
+    }
+
+    private static ObjectNode respond(String uid, Decision d) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("apiVersion", "admission.k8s.io/v1");
+        root.put("kind", "AdmissionReview");
+        ObjectNode response = root.putObject("response");
+        response.put("uid", uid);
+        response.put("allowed", d.allowed());
+        if (!d.allowed()) {
+            ObjectNode status = response.putObject("status");
+            status.put("code", d.code());
+            status.put("reason", d.code() == 403 ? "Forbidden" : "InternalError");
+            status.put("message", d.message());
+        }
+        if (!d.warnings().isEmpty()) {
+            ArrayNode w = response.putArray("warnings");
+            d.warnings().forEach(w::add);
+        }
+        if (!d.auditAnnotations().isEmpty()) response.set("auditAnnotations", d.auditAnnotations());
+        return root;
+    }
+
+    /**
+     * The answer when the server cannot check a request at all (overloaded): an AdmissionReview following the
+     * failure mode when the uid can be read, else 503.
+     */
+    public Answer unavailable(byte[] body, String reason) {
+        metrics.error("overload");
+        String uid = "";
+        JsonNode request = MAPPER.createObjectNode();
+        try {
+            JsonNode review = MAPPER.readTree(body);
+            if (review != null) {
+                request = review.path("request");
+                uid = request.path("uid").asText("");
+            }
+        } catch (IOException e) {
+            uid = "";
+        }
+        if (uid.isEmpty()) return error(503, reason);
+        metrics.decision("error", request.path("dryRun").asBoolean(false));
+        String display = display(request, request.path("object"));
+        Decision d = failOpen
+            ? new Decision(true, 200, "", List.of("policy: " + display + " was not checked (" + reason + "); allowed because the webhook fails open"), MAPPER.createObjectNode())
+            : new Decision(false, 503, "policy: " + display + " could not be checked (" + reason + "); denied because the webhook fails closed", List.of(), MAPPER.createObjectNode());
+        return new Answer(200, respond(uid, d));
+    }
+
+    private Answer badRequest(String message) {
+        metrics.error("bad_request");
+        return error(400, message);
+    }
+
+    /** A JSON error body: {@code {"error": message}}. */
+    static Answer error(int status, String message) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("error", message);
+        return new Answer(status, o);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // plain trees always serialize
+        }
+    }
+}

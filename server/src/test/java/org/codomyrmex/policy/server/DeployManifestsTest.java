@@ -1,0 +1,46 @@
+package org.codomyrmex.policy.server;
+
+import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.config.PolicyConfig;
+import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.report.Results;
+import org.codomyrmex.policy.suppress.Triage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** deploy/ must pass our own standard library with no finding, as the standard library grows. */
+class DeployManifestsTest {
+    @Test
+    void deployManifestsHaveNoFinding() throws Exception {
+        Path deploy = Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
+        assertTrue(Files.isDirectory(deploy), deploy.toString());
+        PolicyEngine engine = PolicyEngine.builder().build();
+        Report report = engine.check(deploy);
+        assertEquals(java.util.List.of(), report.errors().stream().map(Object::toString).toList());
+        assertTrue(report.documentsChecked() >= 9, "every manifest was read: " + report.documentsChecked());
+        // As `policy check deploy/` sees it: inline suppressions (each with its reason) applied.
+        Results results = Triage.triage(report, java.util.List.of(), engine.rules(), new Triage.Options(
+            PolicyConfig.defaults(deploy), java.util.Optional.empty(), java.time.LocalDate.now(), Severity.INFO, false));
+        assertEquals(java.util.List.of(), results.active().stream()
+            .map(r -> r.finding().location() + " " + r.finding().ruleId() + " " + r.finding().message()).toList());
+        // Nothing needs a suppression either.
+        assertEquals(java.util.List.of(), results.suppressed().stream().map(r -> r.finding().ruleId()).toList());
+
+        // The settings shipped in the ConfigMap are valid webhook settings.
+        String manifest = Files.readString(deploy.resolve("webhook.yaml"), StandardCharsets.UTF_8);
+        int start = manifest.indexOf("  webhook.yaml: |\n") + "  webhook.yaml: |\n".length();
+        int end = manifest.indexOf("---", start);
+        String settings = manifest.substring(start, end).lines().map(l -> l.length() >= 4 ? l.substring(4) : l.strip())
+            .reduce("", (a, b) -> a + b + "\n");
+        WebhookSettings.Parsed parsed = WebhookSettings.parse("configmap", settings);
+        assertTrue(parsed.ok(), parsed.diagnostics() + "\n" + settings);
+        assertTrue(parsed.settings().exemptNamespaces().contains("policy-system"));
+    }
+}

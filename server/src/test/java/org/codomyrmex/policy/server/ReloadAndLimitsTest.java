@@ -1,0 +1,224 @@
+package org.codomyrmex.policy.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reloading policies while serving, the worker pool's overload answer, and PEM handling. */
+class ReloadAndLimitsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String RULE = """
+        package team
+
+        rule TEAM-001 "Containers named debug" {
+          severity critical
+          threat kubernetes-security
+          for c in containers
+          where c.name == "%s"
+          report "container {c.name} is not allowed" at c.name
+        }
+        """;
+
+    static boolean allowed(HttpClient client, WebhookServer server) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+            .POST(HttpRequest.BodyPublishers.ofString(WebhookServerTest.fixture("privileged-pod.json"))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).at("/response/allowed").asBoolean();
+    }
+
+    @Test
+    void reloadSwapsPoliciesAndKeepsTheOldOnesWhenTheNewAreBroken(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("team.policy");
+        Files.writeString(policy, RULE.formatted("nothing"));
+        ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(log, true, StandardCharsets.UTF_8), s -> { })) {
+            assertTrue(allowed(client, server));
+
+            Files.writeString(policy, RULE.formatted("shell"));
+            HttpResponse<String> reloaded = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reloaded.statusCode(), reloaded.body());
+            assertEquals(2, JSON.readTree(reloaded.body()).get("generation").asInt());
+            assertFalse(allowed(client, server), "the new rule denies the pod's shell container");
+
+            Files.writeString(policy, RULE.formatted("shell").replace("c.name ==", "c.nmae =="));
+            HttpResponse<String> broken = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, broken.statusCode());
+            JsonNode body = JSON.readTree(broken.body());
+            assertEquals(2, body.get("generation").asInt(), "the working generation stays");
+            assertTrue(body.get("errors").asText().contains("team.policy:7:"), body.toString());
+            assertFalse(allowed(client, server), "still served by generation 2");
+            assertEquals(1, server.metrics().counter("policy_reloads_total", "result", "failed"));
+        }
+    }
+
+    @Test
+    void reloadsDoNotDropRequestsInFlight(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("team.policy");
+        Files.writeString(policy, RULE.formatted("shell"));
+        ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir).workers(4).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.List<java.util.concurrent.Future<Integer>> answered = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                answered.add(senders.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 40; i++) {
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+                            .POST(HttpRequest.BodyPublishers.ofString(WebhookServerTest.fixture("privileged-pod.json"))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                        JsonNode response = JSON.readTree(r.body()).get("response");
+                        // Either generation's answer is fine; a dropped or broken answer is not.
+                        if (r.statusCode() == 200 && response.get("uid").asText().equals("705ab4f5-6393-11e8-b7cc-42010a800002")) ok++;
+                    }
+                    return ok;
+                }));
+            }
+            for (int i = 0; i < 6; i++) {
+                Files.writeString(policy, RULE.formatted(i % 2 == 0 ? "nothing" : "shell"));
+                assertTrue(store.reload().ok());
+            }
+            int total = 0;
+            for (java.util.concurrent.Future<Integer> f : answered) total += f.get(60, TimeUnit.SECONDS);
+            senders.shutdown();
+            assertEquals(160, total);
+            assertEquals(7, store.current().orElseThrow().generation());
+        }
+    }
+
+    @Test
+    void fileWatcherReloadsChangedPolicies(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("team.policy");
+        Files.writeString(policy, RULE.formatted("nothing"));
+        ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir)
+            .reloadInterval(Duration.ofMillis(100)).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            assertTrue(allowed(client, server));
+            Files.writeString(policy, RULE.formatted("shell"));
+            Files.setLastModifiedTime(policy, FileTime.from(Instant.now().plusSeconds(5))); // coarse file clocks
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.current().orElseThrow().generation() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(2, store.current().orElseThrow().generation());
+            assertFalse(allowed(client, server));
+        }
+    }
+
+    @Test
+    void checksOverTheTimeoutFollowTheFailureMode(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("team.policy"), RULE.formatted("shell"));
+        // A timeout of one nanosecond: no check can finish in time.
+        for (boolean failOpen : new boolean[] {false, true}) {
+            ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir)
+                .timeout(Duration.ofNanos(1)).failOpen(failOpen).build();
+            PolicyStore store = new PolicyStore(options);
+            assertTrue(store.reload().ok());
+            try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookServerTest.fixture("compliant-pod.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                JsonNode response = JSON.readTree(r.body()).get("response");
+                assertEquals(failOpen, response.get("allowed").asBoolean(), r.body());
+                String said = failOpen ? response.at("/warnings/0").asText() : response.at("/status/message").asText();
+                assertTrue(said.contains("the check took longer than the timeout"), r.body());
+                assertEquals(1, server.metrics().counter("policy_errors_total", "kind", "timeout"));
+            }
+        }
+    }
+
+    @Test
+    void brokenPoliciesStopTheFirstLoad(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("bad.policy"), "package x\nrule X-1 {");
+        PolicyStore store = new PolicyStore(ServerOptions.builder().policyPath(dir).build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertFalse(outcome.ok());
+        assertTrue(outcome.rendered().contains("bad.policy:2:"), outcome.rendered());
+        assertTrue(store.current().isEmpty());
+        assertThrows(IllegalStateException.class, () -> WebhookServer.start(ServerOptions.builder().port(0).build(), store,
+            new PrintStream(new ByteArrayOutputStream()), s -> { }));
+    }
+
+    @Test
+    void aFullPoolShedsTheNextRequest() throws Exception {
+        WorkerPool pool = new WorkerPool(1, 0);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        pool.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS));
+        AtomicBoolean shed = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        pool.execute(() -> {
+            shed.set(WorkerPool.shedding());
+            done.countDown();
+        });
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertTrue(shed.get(), "the second exchange runs in shedding mode");
+        release.countDown();
+        pool.shutdown();
+        assertFalse(WorkerPool.shedding(), "the flag never leaks to other threads");
+    }
+
+    @Test
+    void pemKeysRsaAndClearErrors(@TempDir Path dir) throws Exception {
+        TestCerts rsa = TestCerts.generate(dir, "RSA");
+        assertTrue(Pem.privateKey(rsa.key()) instanceof RSAPrivateKey);
+        assertEquals(1, Pem.certificates(rsa.certificate()).size());
+
+        Path pkcs1 = dir.resolve("rsa1.key");
+        Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        Pem.PemException e = assertThrows(Pem.PemException.class, () -> Pem.privateKey(pkcs1));
+        assertTrue(e.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), e.getMessage());
+        Pem.PemException notCert = assertThrows(Pem.PemException.class, () -> Pem.certificates(rsa.key()));
+        assertTrue(notCert.getMessage().contains("is not a PEM X.509 certificate") || notCert.getMessage().contains("holds no certificate"),
+            notCert.getMessage());
+
+        Path other = Files.createDirectories(dir.resolve("other"));
+        TestCerts ec = TestCerts.generate(other, "EC");
+        Pem.PemException mismatch = assertThrows(Pem.PemException.class, () -> Pem.sslContext(rsa.certificate(), ec.key()));
+        assertTrue(mismatch.getMessage().endsWith("the key does not belong to the first certificate"), mismatch.getMessage());
+        Path ec2 = Files.createDirectories(dir.resolve("ec2"));
+        TestCerts another = TestCerts.generate(ec2, "EC");
+        assertThrows(Pem.PemException.class, () -> Pem.sslContext(another.certificate(), ec.key()));
+        Pem.sslContext(ec.certificate(), ec.key());
+    }
+}
