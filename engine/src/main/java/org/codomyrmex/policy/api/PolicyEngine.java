@@ -203,14 +203,28 @@ public final class PolicyEngine {
      * @param profile null, or told the time of each rule and each source
      */
     public Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile) {
+        return check(sources, kind, profile, RETAINED_DOCUMENTS);
+    }
+
+    /**
+     * How many documents waiting for the scan rules are kept in memory; past this, they are dropped and read
+     * again for a second pass instead, so memory stays bounded whatever the size of the scan.
+     */
+    static final int RETAINED_DOCUMENTS = 2_000;
+
+    /** One document waiting for the scan rules, with what its other rules gave. */
+    private record Waiting(Document document, CompiledPolicy.Outcome outcome, boolean loadProblems) {
+    }
+
+    Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile, int retainLimit) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
         ScanIndex.Builder index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
-        // Documents a scan rule applies to, with the findings of their other rules: the finding hook sees all
-        // of a document's findings at once, after its scan rules ran.
-        Map<Document, List<Finding>> waiting = new java.util.IdentityHashMap<>();
-        List<Document> waitingOrder = new ArrayList<>();
+        // Documents a scan rule applies to: the finding hook sees all of a document's findings at once, after
+        // its scan rules ran. Past retainLimit they are not kept: every rule runs on them in a second pass.
+        List<Waiting> waiting = new ArrayList<>();
+        boolean[] secondPass = {false};
         int[] documents = {0};
         long[] loadStart = {System.nanoTime()};
         Inputs.loadEach(sources, kind, loadOptions, loaded -> {
@@ -220,37 +234,54 @@ public final class PolicyEngine {
             diagnostics.addAll(loaded.diagnostics());
             for (Document doc : loaded.documents()) {
                 documents[0]++;
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, false, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
-                diagnostics.addAll(outcome.diagnostics());
+                boolean waits = index != null && policy.readsScanFor(doc);
                 if (index != null) index.add(doc);
-                if (index != null && policy.readsScanFor(doc)) {
-                    waiting.put(doc, outcome.findings());
-                    waitingOrder.add(doc);
-                    if (!loaded.diagnostics().isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
+                if (waits && secondPass[0]) continue;
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, false, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
+                if (waits) {
+                    waiting.add(new Waiting(doc, outcome, !loaded.diagnostics().isEmpty()));
+                    if (waiting.size() > retainLimit) {
+                        waiting.clear();
+                        secondPass[0] = true;
+                    }
                     continue;
                 }
-                List<Finding> kept = applyHook(doc, outcome.findings(), diagnostics);
-                findings.addAll(kept);
-                if (!kept.isEmpty() || !outcome.diagnostics().isEmpty() || !loaded.diagnostics().isEmpty()) {
-                    texts.putIfAbsent(doc.source().name(), doc.source());
-                }
+                finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts);
             }
             loadStart[0] = System.nanoTime();
         });
-        if (!waitingOrder.isEmpty()) {
-            java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
-            for (Document doc : waitingOrder) {
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.SCAN_ONLY, profile);
-                List<Finding> all = new ArrayList<>(waiting.get(doc));
-                all.addAll(outcome.findings());
-                List<Finding> kept = applyHook(doc, all, diagnostics);
-                findings.addAll(kept);
-                diagnostics.addAll(outcome.diagnostics());
-                if (!kept.isEmpty() || !outcome.diagnostics().isEmpty()) texts.putIfAbsent(doc.source().name(), doc.source());
-            }
+        if (index == null) return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
+        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
+        for (Waiting w : waiting) {
+            CompiledPolicy.Outcome outcome = policy.evaluate(w.document(), stepLimit, scan, false, CompiledPolicy.Pass.SCAN_ONLY, profile);
+            List<Finding> all = new ArrayList<>(w.outcome().findings());
+            all.addAll(outcome.findings());
+            List<Diagnostic> problems = new ArrayList<>(w.outcome().diagnostics());
+            problems.addAll(outcome.diagnostics());
+            finish(w.document(), all, problems, w.loadProblems(), findings, diagnostics, texts);
+        }
+        if (secondPass[0]) {
+            // The same sources read again, in the same order; their load problems were reported the first time.
+            Inputs.loadEach(sources, kind, loadOptions, loaded -> {
+                for (Document doc : loaded.documents()) {
+                    if (!policy.readsScanFor(doc)) continue;
+                    CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.ALL, profile);
+                    finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts);
+                }
+            });
         }
         return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
     }
+
+    /** A document's findings through the hook into the report; its text is kept when the report points into it. */
+    private void finish(Document doc, List<Finding> found, List<Diagnostic> problems, boolean loadProblems,
+                        List<Finding> findings, List<Diagnostic> diagnostics, Map<String, SourceFile> texts) {
+        diagnostics.addAll(problems);
+        List<Finding> kept = applyHook(doc, found, diagnostics);
+        findings.addAll(kept);
+        if (!kept.isEmpty() || !problems.isEmpty() || loadProblems) texts.putIfAbsent(doc.source().name(), doc.source());
+    }
+
 
 
     /** Given to the rules that do not read {@code scan}: reaching it is a bug, reported as a rule failure. */

@@ -139,6 +139,11 @@ class StreamingCheckTest {
         Report together = engine.checkDocuments(all);
 
         assertEquals(messages(together), messages(streamed));
+        // With room for one waiting document only, the scan rules run in a second pass over the files read again.
+        Report reread = engine.check(sources, Optional.empty(), null, 1);
+        assertEquals(messages(together), messages(reread));
+        assertEquals(5, reread.documentsChecked());
+        assertTrue(reread.diagnostics().isEmpty(), reread.diagnostics().toString());
         assertEquals(List.of("API is upper case", "app is privileged", "namespace open has no default-deny policy",
             "web runs where nothing denies by default"), messages(streamed).stream().sorted().toList());
         assertEquals(5, streamed.documentsChecked());
