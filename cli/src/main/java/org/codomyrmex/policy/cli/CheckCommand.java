@@ -131,6 +131,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-depth", paramLabel = "N", description = "Nesting depth of YAML and JSON (default: ${DEFAULT-VALUE}).")
     int maxDepth = LoadOptions.defaults().maxDepth();
 
+    @Option(names = "--profile", description = "Print to standard error the time spent per rule and per file (slowest first).")
+    boolean profile;
+
     @Option(names = {"-v", "--verbose"}, description = "Also show warnings, and the files skipped or excluded.")
     boolean verbose;
 
@@ -169,9 +172,11 @@ final class CheckCommand implements Callable<Integer> {
         cfg.parameters().forEach(builder::parameter);
         PolicyEngine engine = builder.build();
 
+        org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
             cfg.gitignore() && !noGitignore, exclude, jobs, maxSteps, explain,
-            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get());
+            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get(), timings);
+        if (timings != null) err.print(timings.render(15));
         if (verbose) {
             scan.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
             scan.excluded().forEach(s -> err.println("policy: excluded " + s));

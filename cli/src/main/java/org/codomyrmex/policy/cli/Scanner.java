@@ -48,6 +48,11 @@ final class Scanner {
     }
 
     static Scan scan(PolicyEngine engine, Options o, InputStream stdin) {
+        return scan(engine, o, stdin, null);
+    }
+
+    /** As above; {@code profile}, when not null, is told the time of each file's loading and each rule run. */
+    static Scan scan(PolicyEngine engine, Options o, InputStream stdin, org.codomyrmex.policy.api.CheckProfile profile) {
         FileCollector.Collected collected = FileCollector.collect(o.paths(), stdin, engine.loadOptions().maxFileBytes());
         List<Diagnostic> diagnostics = new ArrayList<>(collected.diagnostics());
         List<String> excluded = new ArrayList<>();
@@ -75,7 +80,12 @@ final class Scanner {
             // Load: a compose file and its override must be read together, so they share a group.
             List<List<InputSource>> groups = groups(sources);
             List<LoadResult>[] loaded = pool.submit(() -> IntStream.range(0, groups.size()).parallel()
-                .mapToObj(i -> Inputs.loadAll(groups.get(i), o.kind(), engine.loadOptions())).toList()).get()
+                .mapToObj(i -> {
+                    long start = System.nanoTime();
+                    List<LoadResult> r = Inputs.loadAll(groups.get(i), o.kind(), engine.loadOptions());
+                    if (profile != null) profile.loaded(r, System.nanoTime() - start);
+                    return r;
+                }).toList()).get()
                 .toArray(List[]::new);
             List<Document> documents = new ArrayList<>();
             for (List<LoadResult> results : loaded) {
@@ -90,7 +100,8 @@ final class Scanner {
             o.progress().start(documents.size());
             CompiledPolicy.Outcome[] outcomes = pool.submit(() -> IntStream.range(0, documents.size()).parallel()
                 .mapToObj(i -> {
-                    CompiledPolicy.Outcome out = policy.evaluate(documents.get(i), o.maxSteps(), scanView, o.explain());
+                    CompiledPolicy.Outcome out = policy.evaluate(documents.get(i), o.maxSteps(), scanView, o.explain(),
+                        CompiledPolicy.Pass.ALL, profile);
                     o.progress().advance();
                     return out;
                 }).toList()).get().toArray(CompiledPolicy.Outcome[]::new);

@@ -190,20 +190,104 @@ public final class PolicyEngine {
      * empty, each source's kind is detected from its name or content.
      */
     public Report check(List<InputSource> sources, Optional<InputKind> kind) {
+        return check(sources, kind, null);
+    }
+
+    /**
+     * Loads and checks each source, streaming: each document meets the rules that do not read the {@code scan}
+     * view as soon as it is loaded, and is then dropped unless a rule that reads {@code scan} applies to it;
+     * those rules run at the end, over the scan view indexed on the way. So memory holds one source at a time,
+     * the scan index and the findings, not every document. The report keeps the text of each source that has a
+     * finding or a problem (for excerpts).
+     *
+     * @param profile null, or told the time of each rule and each source
+     */
+    public Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile) {
+        return check(sources, kind, profile, RETAINED_DOCUMENTS);
+    }
+
+    /**
+     * How many documents waiting for the scan rules are kept in memory; past this, they are dropped and read
+     * again for a second pass instead, so memory stays bounded whatever the size of the scan.
+     */
+    static final int RETAINED_DOCUMENTS = 2_000;
+
+    /** One document waiting for the scan rules, with what its other rules gave. */
+    private record Waiting(Document document, CompiledPolicy.Outcome outcome, boolean loadProblems) {
+    }
+
+    Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile, int retainLimit) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
-        List<Document> documents = new ArrayList<>();
-        for (LoadResult loaded : Inputs.loadAll(sources, kind, loadOptions)) {
+        ScanIndex.Builder index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
+        // Documents a scan rule applies to: the finding hook sees all of a document's findings at once, after
+        // its scan rules ran. Past retainLimit they are not kept: every rule runs on them in a second pass.
+        List<Waiting> waiting = new ArrayList<>();
+        boolean[] secondPass = {false};
+        int[] documents = {0};
+        long[] loadStart = {System.nanoTime()};
+        Inputs.loadEach(sources, kind, loadOptions, loaded -> {
+            if (profile != null && !loaded.documents().isEmpty()) {
+                profile.loaded(loaded.documents().get(0).source().name(), System.nanoTime() - loadStart[0], loaded.documents().size());
+            }
             diagnostics.addAll(loaded.diagnostics());
-            documents.addAll(loaded.documents());
+            for (Document doc : loaded.documents()) {
+                documents[0]++;
+                boolean waits = index != null && policy.readsScanFor(doc);
+                if (index != null) index.add(doc);
+                if (waits && secondPass[0]) continue;
+                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, false, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
+                if (waits) {
+                    waiting.add(new Waiting(doc, outcome, !loaded.diagnostics().isEmpty()));
+                    if (waiting.size() > retainLimit) {
+                        waiting.clear();
+                        secondPass[0] = true;
+                    }
+                    continue;
+                }
+                finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts);
+            }
+            loadStart[0] = System.nanoTime();
+        });
+        if (index == null) return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
+        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
+        for (Waiting w : waiting) {
+            CompiledPolicy.Outcome outcome = policy.evaluate(w.document(), stepLimit, scan, false, CompiledPolicy.Pass.SCAN_ONLY, profile);
+            List<Finding> all = new ArrayList<>(w.outcome().findings());
+            all.addAll(outcome.findings());
+            List<Diagnostic> problems = new ArrayList<>(w.outcome().diagnostics());
+            problems.addAll(outcome.diagnostics());
+            finish(w.document(), all, problems, w.loadProblems(), findings, diagnostics, texts);
         }
-        Report checked = checkDocuments(documents);
-        findings.addAll(checked.findings());
-        diagnostics.addAll(checked.diagnostics());
-        texts.putAll(checked.sources());
-        return new Report(findings, diagnostics, texts, sources.size(), documents.size());
+        if (secondPass[0]) {
+            // The same sources read again, in the same order; their load problems were reported the first time.
+            Inputs.loadEach(sources, kind, loadOptions, loaded -> {
+                for (Document doc : loaded.documents()) {
+                    if (!policy.readsScanFor(doc)) continue;
+                    CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.ALL, profile);
+                    finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts);
+                }
+            });
+        }
+        return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
     }
+
+    /** A document's findings through the hook into the report; its text is kept when the report points into it. */
+    private void finish(Document doc, List<Finding> found, List<Diagnostic> problems, boolean loadProblems,
+                        List<Finding> findings, List<Diagnostic> diagnostics, Map<String, SourceFile> texts) {
+        diagnostics.addAll(problems);
+        List<Finding> kept = applyHook(doc, found, diagnostics);
+        findings.addAll(kept);
+        if (!kept.isEmpty() || !problems.isEmpty() || loadProblems) texts.putIfAbsent(doc.source().name(), doc.source());
+    }
+
+
+
+    /** Given to the rules that do not read {@code scan}: reaching it is a bug, reported as a rule failure. */
+    private static final java.util.function.Supplier<org.codomyrmex.policy.model.Value> NO_SCAN = () -> {
+        throw new IllegalStateException("the scan view was read by a rule compiled as not reading it");
+    };
 
     /**
      * Checks documents that are already loaded, together: cross-document rules see all of them through the

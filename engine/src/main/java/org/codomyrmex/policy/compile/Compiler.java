@@ -56,6 +56,11 @@ public final class Compiler {
     private final Map<String, EvalCall.FunctionBody> functionBodies = new HashMap<>();
     private final Map<String, Value> constantValues = new HashMap<>();
     private final Map<String, Value> parameters;
+    /**
+     * Set when the {@code scan} view is compiled: tells which rules read it. Functions see only their arguments,
+     * never a view, so a rule reads scan exactly when its own clauses or reports name it.
+     */
+    private boolean compiledScan;
     /** Null except for {@link #compileExpression(CheckedProgram, Expr, TraceListener)}. */
     private final TraceListener tracer;
 
@@ -123,6 +128,7 @@ public final class Compiler {
     }
 
     private CompiledRule rule(CheckedRule r) {
+        compiledScan = false;
         List<CompiledRule.Step> steps = new ArrayList<>();
         for (Decl.Clause c : r.decl().clauses()) {
             if (c instanceof Decl.ForClause f) {
@@ -139,7 +145,7 @@ public final class Compiler {
             reports.add(new CompiledRule.Report((EvalTemplate) template(rep.message()),
                 rep.at().map(this::expr).orElse(null), rep.when().map(this::expr).orElse(null)));
         }
-        return new CompiledRule(info(r), steps, reports, r.frameSize());
+        return new CompiledRule(info(r), steps, reports, r.frameSize(), compiledScan);
     }
 
     // ------------------------------------------------------------------ expressions
@@ -166,7 +172,11 @@ public final class Compiler {
         if (e instanceof Expr.Name n) {
             Resolution r = program.resolution(n);
             if (r instanceof Resolution.Local local) return new EvalLocal(local.slot(), s);
-            if (r instanceof Resolution.View v) return v.name().equals("scan") ? new EvalView.Scan(s) : new EvalView(v.name(), s);
+            if (r instanceof Resolution.View v && v.name().equals("scan")) {
+                compiledScan = true;
+                return new EvalView.Scan(s);
+            }
+            if (r instanceof Resolution.View v) return new EvalView(v.name(), s);
             return new EvalLiteral(constant(((Resolution.Constant) r).qualifiedName()), s);
         }
         if (e instanceof Expr.Field f) {

@@ -1,8 +1,5 @@
 package org.codomyrmex.policy.diag;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** The text of one input or policy file, with the line index needed to render excerpts. */
 public final class SourceFile {
     private final String name;
@@ -12,12 +9,15 @@ public final class SourceFile {
     public SourceFile(String name, String text) {
         this.name = name;
         this.text = text;
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
+        int[] starts = new int[16];
+        int count = 1; // starts[0] = 0
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') starts.add(i + 1);
+            if (text.charAt(i) == '\n') {
+                if (count == starts.length) starts = java.util.Arrays.copyOf(starts, count * 2);
+                starts[count++] = i + 1;
+            }
         }
-        this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        this.lineStarts = java.util.Arrays.copyOf(starts, count);
     }
 
     public String name() {
@@ -39,6 +39,15 @@ public final class SourceFile {
         int end = n < lineStarts.length ? lineStarts[n] - 1 : text.length();
         if (end > start && text.charAt(end - 1) == '\r') end--;
         return text.substring(start, Math.max(start, end));
+    }
+
+    /** The length of 1-based line {@code n} without its line break (as {@code line(n).length()}, without a copy). */
+    public int lineLength(int n) {
+        if (n < 1 || n > lineStarts.length) return 0;
+        int start = lineStarts[n - 1];
+        int end = n < lineStarts.length ? lineStarts[n] - 1 : text.length();
+        if (end > start && text.charAt(end - 1) == '\r') end--;
+        return Math.max(0, end - start);
     }
 
     /** 1-based line of a 0-based character offset. */

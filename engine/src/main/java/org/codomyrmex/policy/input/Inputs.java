@@ -68,28 +68,37 @@ public final class Inputs {
      */
     public static java.util.List<LoadResult> loadAll(java.util.List<InputSource> sources, Optional<InputKind> given,
                                                      LoadOptions options) {
+        java.util.List<LoadResult> out = new java.util.ArrayList<>();
+        loadEach(sources, given, options, out::add);
+        return out;
+    }
+
+    /**
+     * As {@link #loadAll}, but hands each result over as soon as it is loaded, so a caller that does not keep
+     * them needs memory for one source at a time.
+     */
+    public static void loadEach(java.util.List<InputSource> sources, Optional<InputKind> given, LoadOptions options,
+                                java.util.function.Consumer<LoadResult> out) {
         java.util.Map<Path, InputSource> overrides = new java.util.HashMap<>();
         for (InputSource s : sources) {
             if (s.path().isPresent() && isComposeOverride(s.path().get())) overrides.put(s.path().get().toAbsolutePath().normalize(), s);
         }
         java.util.Set<Path> merged = new java.util.HashSet<>();
-        java.util.List<LoadResult> out = new java.util.ArrayList<>();
         for (InputSource s : sources) {
             Path p = s.path().map(x -> x.toAbsolutePath().normalize()).orElse(null);
             if (p != null && overrides.containsKey(p)) continue;
             Optional<Path> override = p == null ? Optional.empty() : overrideOf(p);
             if (override.isPresent() && overrides.containsKey(override.get())
                 && kindOf(s, given).orElse(null) == InputKind.COMPOSE) {
-                out.add(ComposeLoader.loadProject(java.util.List.of(s, overrides.get(override.get())), options));
+                out.accept(ComposeLoader.loadProject(java.util.List.of(s, overrides.get(override.get())), options));
                 merged.add(override.get());
             } else {
-                out.add(load(s, given, options));
+                out.accept(load(s, given, options));
             }
         }
         for (java.util.Map.Entry<Path, InputSource> e : overrides.entrySet()) {
-            if (!merged.contains(e.getKey())) out.add(load(e.getValue(), given, options));
+            if (!merged.contains(e.getKey())) out.accept(load(e.getValue(), given, options));
         }
-        return out;
     }
 
     private static boolean isComposeOverride(Path p) {

@@ -44,19 +44,39 @@ public final class ScanIndex {
 
     /** The scan view of these documents; Dockerfiles that compose files build are read too when they exist. */
     public static Value build(List<Document> documents, LoadOptions options) {
-        ScanIndex index = new ScanIndex();
-        for (Document d : documents) {
+        Builder b = new Builder(options);
+        documents.forEach(b::add);
+        return b.build();
+    }
+
+    /**
+     * Builds the scan view one document at a time, so a scan can index its documents while it streams over its
+     * files instead of keeping them all: only what the view holds (and the compose documents, whose builds are
+     * followed at the end) stays in memory. Not thread-safe.
+     */
+    public static final class Builder {
+        private final ScanIndex index = new ScanIndex();
+        private final List<Document> composeDocuments = new ArrayList<>();
+        private final LoadOptions options;
+
+        public Builder(LoadOptions options) {
+            this.options = options;
+        }
+
+        public void add(Document d) {
             switch (d.kind()) {
                 case KUBERNETES -> index.kubernetes(d);
                 case DOCKERFILE -> index.dockerfile(d);
                 case IMAGE -> index.image(d);
-                case COMPOSE -> { }
+                case COMPOSE -> composeDocuments.add(d);
             }
         }
-        for (Document d : documents) {
-            if (d.kind() == InputKind.COMPOSE) index.followBuilds(d, options);
+
+        /** The view; Dockerfiles built by compose files and not seen yet are read from disk now. */
+        public Value build() {
+            for (Document d : composeDocuments) index.followBuilds(d, options);
+            return index.toValue();
         }
-        return index.toValue();
     }
 
     private Value toValue() {

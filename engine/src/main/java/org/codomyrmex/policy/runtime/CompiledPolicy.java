@@ -56,6 +56,36 @@ public final class CompiledPolicy {
         return evaluate(doc, stepLimit, () -> org.codomyrmex.policy.model.Values.NULL);
     }
 
+    /** Which of a document's rules one evaluation runs. */
+    public enum Pass {
+        ALL,
+        /** The rules that do not read the {@code scan} view: they can run as soon as the document is loaded. */
+        WITHOUT_SCAN,
+        /** The rules that read the {@code scan} view: they run once every document of the scan is loaded. */
+        SCAN_ONLY;
+
+        boolean runs(CompiledRule rule) {
+            return this == ALL || (this == SCAN_ONLY) == rule.readsScan();
+        }
+    }
+
+    /** Told how long each rule took on each document ({@code policy check --profile}); must be thread-safe. */
+    @FunctionalInterface
+    public interface RuleTimer {
+        void record(CompiledRule rule, Document doc, long nanos);
+    }
+
+    /** Whether any rule reads the {@code scan} view. */
+    public boolean readsScan() {
+        return rules.stream().anyMatch(CompiledRule::readsScan);
+    }
+
+    /** Whether a rule that reads the {@code scan} view applies to this document. */
+    public boolean readsScanFor(Document doc) {
+        for (CompiledRule rule : byKind.get(doc.kind())) if (rule.readsScan() && rule.appliesTo(doc)) return true;
+        return false;
+    }
+
     /** Runs every applicable rule on one document; {@code scan} gives the scan view to cross-document rules. */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan) {
         return evaluate(doc, stepLimit, scan, false);
@@ -64,6 +94,16 @@ public final class CompiledPolicy {
     /** As above; with {@code explain} each finding carries the values that made its rule fire. */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
                             boolean explain) {
+        return evaluate(doc, stepLimit, scan, explain, Pass.ALL, null);
+    }
+
+    /**
+     * Runs the applicable rules of one pass on one document.
+     *
+     * @param timer null, or told the time of each rule run
+     */
+    public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
+                            boolean explain, Pass pass, RuleTimer timer) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
@@ -72,7 +112,8 @@ public final class CompiledPolicy {
             if (seen.add(List.of(f.ruleId(), f.location()))) findings.add(f);
         };
         for (CompiledRule rule : byKind.get(doc.kind())) {
-            if (!rule.appliesTo(doc)) continue;
+            if (!pass.runs(rule) || !rule.appliesTo(doc)) continue;
+            long start = timer == null ? 0 : System.nanoTime();
             try {
                 rule.evaluate(doc, new Budget(stepLimit), scan, sink, explain);
             } catch (Budget.LimitExceeded e) {
@@ -84,6 +125,7 @@ public final class CompiledPolicy {
                 diagnostics.add(Diagnostic.error("E4002", "rule " + rule.info().id() + " failed on "
                     + doc.resource().display() + ": " + e, doc.resource().span()));
             }
+            if (timer != null) timer.record(rule, doc, System.nanoTime() - start);
         }
         return new Outcome(findings, diagnostics);
     }

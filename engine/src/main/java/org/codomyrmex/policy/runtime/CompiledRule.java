@@ -20,6 +20,7 @@ public final class CompiledRule {
     private final Step[] steps;
     private final Report[] reports;
     private final int frameSize;
+    private final boolean readsScan;
 
     public sealed interface Step permits ForStep, LetStep, WhereStep {
     }
@@ -37,7 +38,17 @@ public final class CompiledRule {
     public record Report(EvalTemplate message, Node at, Node when) {
     }
 
+    /** A rule taken to read the {@code scan} view (the safe assumption when nobody says). */
     public CompiledRule(RuleInfo info, List<Step> steps, List<Report> reports, int frameSize) {
+        this(info, steps, reports, frameSize, true);
+    }
+
+    /**
+     * @param readsScan whether the rule may read the {@code scan} view (directly or through a function): only
+     *                  such rules have to wait until every document of a scan is loaded
+     */
+    public CompiledRule(RuleInfo info, List<Step> steps, List<Report> reports, int frameSize, boolean readsScan) {
+        this.readsScan = readsScan;
         this.info = info;
         this.steps = steps.toArray(new Step[0]);
         this.reports = reports.toArray(new Report[0]);
@@ -46,6 +57,11 @@ public final class CompiledRule {
 
     public RuleInfo info() {
         return info;
+    }
+
+    /** Whether this rule may read the {@code scan} view, so it needs every document of the scan loaded first. */
+    public boolean readsScan() {
+        return readsScan;
     }
 
     /** Whether this rule looks at this document at all (input kind and, for Kubernetes, resource kind). */

@@ -80,29 +80,38 @@ final class SchemaNormalizer {
         if (type instanceof Type.Bool) return toBool(v, path);
         if (type instanceof Type.ListOf l) {
             if (!(v instanceof Value.ListV lv)) return wrongShape(v, "a list", path);
-            List<Value> items = new ArrayList<>(lv.items().size());
+            // Most values are already what the schema says: the list is copied only from its first change.
+            List<Value> items = null;
             for (int i = 0; i < lv.items().size(); i++) {
-                items.add(normalize(lv.items().get(i), l.element(), path + "[" + i + "]", true, depth + 1));
+                Value item = lv.items().get(i);
+                Value n = normalize(item, l.element(), path + "[" + i + "]", true, depth + 1);
+                if (items == null && n != item) items = new ArrayList<>(lv.items().subList(0, i));
+                if (items != null) items.add(n);
             }
-            return new Value.ListV(items, lv.span());
+            return items == null ? lv : new Value.ListV(items, lv.span());
         }
         if (type instanceof Type.MapOf m) {
             if (!(v instanceof Value.MapV mv)) return wrongShape(v, "a mapping", path);
             Map<String, Value> entries = new LinkedHashMap<>();
+            boolean changed = false;
             for (Map.Entry<String, Value> e : mv.entries().entrySet()) {
-                entries.put(e.getKey(), normalize(e.getValue(), m.value(), path + "." + e.getKey(), true, depth + 1));
+                Value n = normalize(e.getValue(), m.value(), path + "." + e.getKey(), true, depth + 1);
+                changed |= n != e.getValue();
+                entries.put(e.getKey(), n);
             }
-            return new Value.MapV(entries, mv.keySpans(), mv.span());
+            return changed ? new Value.MapV(entries, mv.keySpans(), mv.span()) : mv;
         }
         if (type instanceof ObjectType o) {
             if (!(v instanceof Value.MapV mv)) return wrongShape(v, "a mapping (" + o.name() + ")", path);
             Map<String, Value> entries = new LinkedHashMap<>();
             Map<String, Span> keySpans = new LinkedHashMap<>();
+            boolean changed = false;
             for (Map.Entry<String, Value> e : mv.entries().entrySet()) {
                 String key = e.getKey();
                 ObjectType.Field f = o.fields().get(key);
                 String at = path.isEmpty() ? key : path + "." + key;
                 if (f == null) {
+                    changed = true;
                     if (warnUnknown) {
                         diagnostics.add(Diagnostic.warning("K2001", "unknown field '" + at + "': " + o.name()
                                 + " has no field '" + key + "'; Kubernetes rejects or drops it, and rules do not see it",
@@ -110,10 +119,13 @@ final class SchemaNormalizer {
                     }
                     continue;
                 }
-                entries.put(key, normalize(e.getValue(), f.type(), at, true, depth + 1));
+                Value n = normalize(e.getValue(), f.type(), at, true, depth + 1);
+                changed |= n != e.getValue();
+                entries.put(key, n);
                 keySpans.put(key, mv.keySpan(key));
             }
-            return new Value.MapV(entries, keySpans, mv.span());
+            // Nothing dropped and nothing converted: the map itself is the normalized value (no second copy).
+            return changed ? new Value.MapV(entries, keySpans, mv.span()) : mv;
         }
         return v;
     }

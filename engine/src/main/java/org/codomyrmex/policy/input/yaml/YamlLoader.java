@@ -141,8 +141,10 @@ public final class YamlLoader {
         }
         // An alias shares its anchor's node; reuse the value (its span is the anchor's, where it is written).
         // It still counts as every value it holds: whatever walks the document (a rule, `policy parse`) sees
-        // the expanded tree, so an alias bomb must hit the budget here.
-        Value done = converted.get(node);
+        // the expanded tree, so an alias bomb must hit the budget here. Only anchored nodes can be met twice,
+        // so only they go through the cache.
+        boolean anchored = node.getAnchor() != null;
+        Value done = anchored ? converted.get(node) : null;
         if (done != null) {
             produced = start + expandedSize.get(node);
             if (produced > options.maxValues()) {
@@ -160,15 +162,17 @@ public final class YamlLoader {
         } else {
             v = mapping((MappingNode) node, depth);
         }
-        if (node instanceof ScalarNode) return v;
+        if (!anchored || node instanceof ScalarNode) return v;
         converted.put(node, v);
         expandedSize.put(node, produced - start);
         return v;
     }
 
     private Value mapping(MappingNode node, int depth) {
-        Map<String, Value> entries = new LinkedHashMap<>();
-        Map<String, Span> keySpans = new LinkedHashMap<>();
+        // Sized for the entries up front; key spans need no order (MapV keeps them in an unordered copy).
+        int capacity = (int) (node.getValue().size() / 0.75f) + 1;
+        Map<String, Value> entries = new LinkedHashMap<>(capacity);
+        Map<String, Span> keySpans = new java.util.HashMap<>(capacity);
         List<Node> merges = new ArrayList<>();
         for (NodeTuple t : node.getValue()) {
             Node keyNode = t.getKeyNode();
@@ -298,7 +302,7 @@ public final class YamlLoader {
         // Block nodes end at column 0 of the following line: point at the end of the last line instead.
         if (endColumn == 0 && endLine > start.getLine() + 1) {
             endLine--;
-            endColumn = Math.max(1, source.line(endLine).length());
+            endColumn = Math.max(1, source.lineLength(endLine));
         }
         return new Span(source.name(), start.getLine() + 1, start.getColumn() + 1, endLine, Math.max(endColumn, 1));
     }

@@ -40,13 +40,52 @@ public final class RegexBuiltins {
      */
     static final long MAX_PROGRAM_SIZE = 10_000;
 
-    private static final Map<String, Optional<Pattern>> CACHE = Collections.synchronizedMap(
+    private static final Map<String, Compiled> CACHE = Collections.synchronizedMap(
         new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Optional<Pattern>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Compiled> eldest) {
                 return size() > CACHE_SIZE;
             }
         });
+
+    /** Strings up to this length have their boolean match results remembered per pattern. */
+    static final int MEMO_MAX_LENGTH = 128;
+    /**
+     * Remembered results per pattern and question (find, whole match): a direct-mapped table of this size. At
+     * most CACHE_SIZE x 2 tables of 256 entries of strings up to 128 characters: bounded, and in practice a few
+     * patterns hold nearly all of it.
+     */
+    static final int MEMO_SLOTS = 256;
+
+    /**
+     * A pattern (empty when invalid) with the last answers it gave. Scans ask the same question of the same
+     * strings again and again (the same image, the same variable name in every manifest), and RE2J's linear
+     * matching costs more than a lookup, so {@code matches} and {@code full_match} remember recent answers.
+     * The result of a match depends only on the pattern and the string, so this changes no answer.
+     */
+    private record Compiled(Optional<Pattern> pattern, Memo found, Memo matched) {
+        Compiled(Optional<Pattern> pattern) {
+            this(pattern, new Memo(), new Memo());
+        }
+    }
+
+    /** Remembered answers; lock-free: slots hold immutable entries, and a lost write only costs a recomputation. */
+    private static final class Memo {
+        private record Entry(String text, boolean result) {
+        }
+
+        private final Entry[] slots = new Entry[MEMO_SLOTS];
+
+        boolean answer(String text, java.util.function.Predicate<String> compute) {
+            if (text.length() > MEMO_MAX_LENGTH) return compute.test(text);
+            int i = text.hashCode() & (MEMO_SLOTS - 1);
+            Entry e = slots[i];
+            if (e != null && e.text.equals(text)) return e.result;
+            boolean r = compute.test(text);
+            slots[i] = new Entry(text, r);
+            return r;
+        }
+    }
 
     private RegexBuiltins() {
     }
@@ -56,10 +95,14 @@ public final class RegexBuiltins {
      * RE2 syntax or too large. Thread-safe. Invalid patterns are cached too, so a bad literal is parsed once.
      */
     public static Optional<Pattern> compile(String regex) {
-        Optional<Pattern> cached = CACHE.get(regex);
+        return compiled(regex).pattern();
+    }
+
+    private static Compiled compiled(String regex) {
+        Compiled cached = CACHE.get(regex);
         if (cached != null) return cached;
         // Compiled outside the lock: two threads may both compile a new pattern, and both results are equal.
-        Optional<Pattern> compiled = compileUncached(regex);
+        Compiled compiled = new Compiled(compileUncached(regex));
         CACHE.put(regex, compiled);
         return compiled;
     }
@@ -87,11 +130,11 @@ public final class RegexBuiltins {
             "Whether the pattern (RE2 syntax) matches anywhere in the string; anchor it with `^...$` or use "
                 + "`full_match` to test the whole string. Null when the pattern is invalid.",
             "matches(\"nginx:1.25-alpine\", \"alpine\")",
-            a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matcher(s).find()))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.found().answer(s, x -> c.pattern().get().matcher(x).find()))));
         add.accept(fn(CATEGORY, "full_match", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
             "Whether the pattern (RE2 syntax) matches the whole string. Null when the pattern is invalid.",
             "full_match(\"v1.2.3\", r\"v[0-9]+(\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", r\"v[0-9.]+\")",
-            a -> withPattern(a[0], a[1], (s, re) -> Values.bool(re.matches(s)))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.matched().answer(s, x -> c.pattern().get().matches(x)))));
         add.accept(fn(CATEGORY, "find", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.STRING,
             "The first part of the string the pattern matches, or null when it matches nowhere or is invalid.",
             "find(\"ghcr.io/org/app:2.4.1\", r\"[0-9]+\\.[0-9]+\") == \"2.4\"",
@@ -138,6 +181,13 @@ public final class RegexBuiltins {
                 for (String part : re.split(s, -1)) parts.add(Values.string(part));
                 return Values.list(parts);
             })));
+    }
+
+    private static Value withCompiled(Value text, Value pattern, java.util.function.BiPredicate<String, Compiled> f) {
+        String s = str(text), regex = str(pattern);
+        if (s == null || regex == null) return Values.NULL;
+        Compiled c = compiled(regex);
+        return c.pattern().isPresent() ? Values.bool(f.test(s, c)) : Values.NULL;
     }
 
     private static Value withPattern(Value text, Value pattern, java.util.function.BiFunction<String, Pattern, Value> f) {
