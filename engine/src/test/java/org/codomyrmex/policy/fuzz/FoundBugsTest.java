@@ -213,4 +213,21 @@ class FoundBugsTest {
         String[] lines = rendered.split("\n");
         assertEquals(lines[1].indexOf('\uFFFD'), lines[2].indexOf('^'), rendered);
     }
+
+    /**
+     * An OCI manifest without "layers" (here renamed in place, as a fuzzer's byte flip did) gave warning I4034 with
+     * no location at all; it now points at the manifest.
+     */
+    @Test
+    void aManifestWithoutLayersIsWarnedAboutWhereItIs() throws Exception {
+        byte[] tar = java.nio.file.Files.readAllBytes(Fuzz.REPO.resolve("engine/src/test/resources/image/app-oci-archive.tar"));
+        String latin = new String(tar, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = latin.indexOf("\"layers\":[");
+        assertTrue(at > 0);
+        System.arraycopy("\"layerz\"".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, tar, at, 8);
+        var r = new org.codomyrmex.policy.input.image.ImageLoader().load(
+            org.codomyrmex.policy.input.InputSource.ofBytes("oci.tar", tar), org.codomyrmex.policy.input.LoadOptions.defaults());
+        Diagnostic d = r.diagnostics().stream().filter(x -> x.code().equals("I4034")).findFirst().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
+        assertTrue(d.span().isKnown() && d.span().file().startsWith("oci.tar!/"), d.headline());
+    }
 }

@@ -114,7 +114,7 @@ final class ImageArchive {
         }
         if (diffIds.size() != f.layers.size()) {
             diagnostics.add(Diagnostic.warning("I4034", "the manifest has " + f.layers.size() + " layers but the config's "
-                + "rootfs lists " + diffIds.size() + " diff_ids", layers.span()));
+                + "rootfs lists " + diffIds.size() + " diff_ids", layers.span().isKnown() ? layers.span() : manifest.span()));
         }
         f.files = tree.entries();
         return Optional.of(f);
