@@ -20,12 +20,12 @@ import java.util.Map;
 
 /**
  * Latency of {@code POST /v1/admit} (an AdmissionReview of a Deployment from the corpus, whole standard
- * library) against {@code GET /healthz} on the same server, one client, requests alternating. The server has
- * no echo endpoint; {@code /healthz} is its endpoint that does no work, so the difference is the admission
- * itself (JSON in and out, loading the object, the rules), not HTTP.
+ * library) against {@code POST /bench/echo}, an endpoint added to the same server for the run that sends the
+ * same review back: same listener, worker pool and body size, so the difference is the admission itself (JSON
+ * in and out, loading the object, the rules), not HTTP. One client, requests alternating.
  */
 final class WebhookBench {
-    record Result(double admitP50, double admitP99, double healthP50, double healthP99, int requests) {
+    record Result(double admitP50, double admitP99, double echoP50, double echoP99, int requests) {
     }
 
     private WebhookBench() {
@@ -37,20 +37,29 @@ final class WebhookBench {
         PolicyStore.Outcome loaded = store.reload();
         if (!loaded.ok()) throw new IllegalStateException("policies: " + loaded.rendered());
         try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            server.addEndpoint("/bench/echo", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI admit = server.baseUri().resolve("/v1/admit"), health = server.baseUri().resolve("/healthz");
+            URI admit = server.baseUri().resolve("/v1/admit"), echo = server.baseUri().resolve("/bench/echo");
             String review = review();
             HttpRequest admitRequest = HttpRequest.newBuilder(admit).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(review)).build();
-            HttpRequest healthRequest = HttpRequest.newBuilder(health).GET().build();
+            HttpRequest echoRequest = HttpRequest.newBuilder(echo).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(review)).build();
             for (int i = 0; i < warmup; i++) {
                 send(client, admitRequest);
-                send(client, healthRequest);
+                send(client, echoRequest);
             }
             double[] a = new double[requests], h = new double[requests];
             for (int i = 0; i < requests; i++) {
                 a[i] = send(client, admitRequest);
-                h[i] = send(client, healthRequest);
+                h[i] = send(client, echoRequest);
             }
             Arrays.sort(a);
             Arrays.sort(h);

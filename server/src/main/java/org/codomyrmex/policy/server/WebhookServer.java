@@ -114,6 +114,18 @@ public final class WebhookServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Serves one more endpoint on this server's listener and worker pool, beside the webhook's own; a path the
+     * webhook already serves cannot be taken. The benchmark suite adds an echo here as the baseline for
+     * {@code /v1/admit}, so both are measured through the same HTTP stack.
+     */
+    public void addEndpoint(String path, com.sun.net.httpserver.HttpHandler handler) {
+        if (path.equals("/") || List.of("/healthz", "/readyz", "/metrics", "/v1/admit", "/v1/check", "/v1/reload").contains(path)) {
+            throw new IllegalArgumentException(path + " is served by the webhook");
+        }
+        http.createContext(path, handler);
+    }
+
     /** The port bound (useful with port 0). */
     public int port() {
         return http.getAddress().getPort();

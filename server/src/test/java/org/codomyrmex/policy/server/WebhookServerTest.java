@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The webhook over real HTTPS on loopback, with AdmissionReviews as the API server sends them. */
@@ -265,5 +266,19 @@ class WebhookServerTest {
                 .POST(HttpRequest.BodyPublishers.ofString(fixture("privileged-pod.json"))).build(), HttpResponse.BodyHandlers.ofString());
             assertFalse(JSON.readTree(r.body()).at("/response/allowed").asBoolean(), r.body());
         }
+    }
+
+    @Test
+    void anExtraEndpointIsServedBesideTheWebhooksOwnWhichCannotBeTaken() throws Exception {
+        server.addEndpoint("/echo", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        assertEquals("{\"echo\": 1}", post("/echo", "{\"echo\": 1}").body());
+        assertThrows(IllegalArgumentException.class, () -> server.addEndpoint("/v1/admit", exchange -> { }));
+        assertEquals(404, get("/nothing-here").statusCode(), "the webhook still answers every other path");
     }
 }
