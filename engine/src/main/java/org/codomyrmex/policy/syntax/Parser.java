@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.syntax;
 
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -9,6 +10,7 @@ import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.IntervalSet;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.tree.TerminalNode;
@@ -53,15 +55,27 @@ public final class Parser {
         }
     }
 
+    /** Where in the file the parsed text starts: token indexes are relative to it. */
+    private final int offset;
+    /** The parsed text: the whole file, or one template hole. */
+    private final String region;
+
     private Parser(SourceFile source) {
+        this(source, 0, source.text().length());
+    }
+
+    /** Parses {@code [start, end)} of the file; spans stay in the file's coordinates. */
+    private Parser(SourceFile source, int start, int end) {
         this.source = source;
-        PolicyLexer lexer = new PolicyLexer(CharStreams.fromString(source.text(), source.name()));
+        this.offset = start;
+        this.region = start == 0 && end == source.text().length() ? source.text() : source.text().substring(start, end);
+        PolicyLexer lexer = new PolicyLexer(CharStreams.fromString(region, source.name()));
         lexer.removeErrorListeners();
         this.tokens = new CommonTokenStream(lexer);
     }
 
     public static Result<Module> parseModule(SourceFile source) {
-        return parse(source, PolicyParser::module, (p, tree) -> {
+        return parse(new Parser(source), PolicyParser::module, (p, tree) -> {
             Module m = p.module(tree);
             return p.diagnostics.stream().anyMatch(Diagnostic::isError) ? Optional.empty() : Optional.of(m);
         });
@@ -69,12 +83,16 @@ public final class Parser {
 
     /** One expression (the REPL's input, a template hole). */
     public static Result<Expr> parseExpression(SourceFile source) {
-        return parse(source, parser -> {
+        return parseExpression(new Parser(source));
+    }
+
+    private static Result<Expr> parseExpression(Parser region) {
+        return parse(region, parser -> {
             ExprContext tree = parser.expr();
             if (parser.getCurrentToken().getType() != Token.EOF && parser.getNumberOfSyntaxErrors() == 0) {
                 Token extra = parser.getCurrentToken();
                 throw new SyntaxError(Diagnostic.error("P1001", "unexpected " + describe(extra)
-                    + " after the end of the expression", source.span(extra.getStartIndex(), Math.max(extra.getStartIndex(), extra.getStopIndex()))));
+                    + " after the end of the expression", region.span(extra)));
             }
             return tree;
         }, (p, tree) -> Optional.of(p.expr(tree)));
@@ -84,14 +102,28 @@ public final class Parser {
      * The two steps every parse shares: ANTLR's parse (stopped after {@link #MAX_ERRORS} syntax errors), then the
      * AST builder; any syntax error, excessive nesting or builder error ends in diagnostics, never an exception.
      */
-    private static <T, R> Result<R> parse(SourceFile source, java.util.function.Function<PolicyParser, T> rule,
+    private static <T, R> Result<R> parse(Parser p, java.util.function.Function<PolicyParser, T> rule,
                                           java.util.function.BiFunction<Parser, T, Optional<R>> build) {
-        Parser p = new Parser(source);
-        PolicyParser parser = p.newParser();
+        SourceFile source = p.source;
         if (p.nestedTooDeeply()) return new Result<>(Optional.empty(), p.diagnostics);
         T tree;
+        PolicyParser parser = p.fastParser();
         try {
+            // SLL prediction without error recovery parses every valid file (the grammar needs no full context)
+            // and costs a fraction of LL; only a file with an error is parsed again, with LL and diagnostics.
             tree = rule.apply(parser);
+        } catch (ParseCancellationException | SyntaxError notSll) {
+            tree = null;
+        } catch (StackOverflowError e) {
+            p.diagnostics.add(p.tooDeep(p.span(parser.getCurrentToken())));
+            return new Result<>(Optional.empty(), p.diagnostics);
+        }
+        if (tree == null) {
+            p.tokens.seek(0);
+            parser = p.newParser();
+        }
+        try {
+            if (tree == null) tree = rule.apply(parser);
         } catch (ParseCancellationException tooManyErrors) {
             // The error listener stops the parse after MAX_ERRORS; the errors it kept are the result.
             return new Result<>(Optional.empty(), p.diagnostics);
@@ -127,7 +159,7 @@ public final class Parser {
      * builds its tree (which costs memory per token); reports where a limit is passed.
      */
     private boolean nestedTooDeeply() {
-        PolicyLexer scan = new PolicyLexer(CharStreams.fromString(source.text(), source.name()));
+        PolicyLexer scan = new PolicyLexer(CharStreams.fromString(region, source.name()));
         scan.removeErrorListeners();
         int depth = 0;
         int count = 0;
@@ -189,6 +221,15 @@ public final class Parser {
             return t.parts().stream().filter(x -> x instanceof Expr.ExprPart).map(x -> ((Expr.ExprPart) x).expr()).toList();
         }
         return List.of();
+    }
+
+    /** A parser that stops at the first error (SLL prediction, no recovery, no listeners). */
+    private PolicyParser fastParser() {
+        PolicyParser parser = new PolicyParser(tokens);
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new BailErrorStrategy());
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        return parser;
     }
 
     private PolicyParser newParser() {
@@ -318,10 +359,10 @@ public final class Parser {
     // ------------------------------------------------------------------ spans
 
     private Span span(Token t) {
-        int start = t.getStartIndex();
-        int stop = t.getStopIndex();
-        if (t.getType() == Token.EOF || start < 0) {
-            int end = Math.max(0, source.text().length() - 1);
+        int start = offset + t.getStartIndex();
+        int stop = offset + t.getStopIndex();
+        if (t.getType() == Token.EOF || t.getStartIndex() < 0) {
+            int end = Math.max(0, offset + region.length() - 1);
             return Span.of(source.name(), source.lineOf(end), source.columnOf(end) + 1);
         }
         return source.span(start, Math.max(start, stop));
@@ -331,7 +372,7 @@ public final class Parser {
         Token start = ctx.getStart();
         Token stop = ctx.getStop() != null ? ctx.getStop() : start;
         if (stop.getStopIndex() < start.getStartIndex()) return span(start);
-        return source.span(start.getStartIndex(), stop.getStopIndex());
+        return source.span(offset + start.getStartIndex(), offset + stop.getStopIndex());
     }
 
     private Span span(TerminalNode n) {
@@ -711,7 +752,7 @@ public final class Parser {
         return switch (t.getType()) {
             case PolicyLexer.RAW_STRING -> raw.substring(2, raw.length() - 1);
             case PolicyLexer.TEXT_BLOCK -> textBlock(raw.substring(3, raw.length() - 3));
-            default -> unescape(raw.substring(1, raw.length() - 1), t.getStartIndex() + 1, false).text;
+            default -> unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, false).text;
         };
     }
 
@@ -815,7 +856,7 @@ public final class Parser {
             return new Expr.Template(List.of(new Expr.TextPart(stringValue(ctx))), at);
         }
         String raw = t.getText();
-        Unescaped u = unescape(raw.substring(1, raw.length() - 1), t.getStartIndex() + 1, true);
+        Unescaped u = unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, true);
         List<Expr.TemplatePart> parts = new ArrayList<>();
         int textPos = 0;
         for (int[] hole : u.holes) {
@@ -831,10 +872,8 @@ public final class Parser {
     private Expr holeExpr(int start, int end) {
         String text = source.text();
         if (text.substring(start, end).isBlank()) throw error("P1013", "empty '{}' in message template", source.span(start - 1, end));
-        StringBuilder padded = new StringBuilder(end);
-        for (int i = 0; i < start; i++) padded.append(text.charAt(i) == '\n' ? '\n' : ' ');
-        padded.append(text, start, end);
-        Result<Expr> r = parseExpression(new SourceFile(source.name(), padded.toString()));
+        // Only the hole is lexed and parsed (the whole file again per hole made big files quadratic).
+        Result<Expr> r = parseExpression(new Parser(source, start, end));
         if (r.value().isEmpty()) throw new SyntaxError(r.diagnostics().get(0));
         return r.value().get();
     }

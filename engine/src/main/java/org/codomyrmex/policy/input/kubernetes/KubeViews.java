@@ -97,6 +97,17 @@ final class KubeViews {
             .orElseThrow(() -> new IllegalStateException("kubernetes.schema lacks type " + name));
     }
 
+    /**
+     * {@code metadata.name}; for an object the API server names at creation ({@code generateName: web-}), the
+     * prefix and a star ({@code web-*}), so messages and resource identities never say "null".
+     */
+    private static Value displayName(Value.MapV metadata) {
+        Value name = metadata.get("name");
+        if (name instanceof Value.Str) return name;
+        if (metadata.get("generateName") instanceof Value.Str prefix) return new Value.Str(prefix.value() + "*", prefix.span());
+        return name;
+    }
+
     private void build() {
         Value.MapV resource = resourceView();
         views.put("resource", resource);
@@ -105,7 +116,7 @@ final class KubeViews {
         views.put("apiVersion", object.get("apiVersion"));
         Value metadata = resource.get("metadata");
         views.put("metadata", metadata);
-        views.put("name", metadata instanceof Value.MapV m ? m.get("name") : Values.NULL);
+        views.put("name", metadata instanceof Value.MapV m ? displayName(m) : Values.NULL);
         Value ns = metadata instanceof Value.MapV m ? m.get("namespace") : Values.NULL;
         views.put("namespace", ns instanceof Value.Str ? ns : Values.EMPTY_STRING);
 
