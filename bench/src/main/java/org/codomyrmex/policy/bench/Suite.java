@@ -30,7 +30,7 @@ import java.util.jar.Manifest;
  * parse floor, evaluator (CEL and plain Java), start, scaling; the webhook when the server module exists.
  *
  * <pre>java -jar bench/target/benchmarks.jar [--policy-jar cli/target/policy.jar] [--sizes 1000,10000,100000]
- *     [--quick] [--jmh] [--only parse,evaluator,start,scaling,webhook] [--heap 512m] [--out FILE]</pre>
+ *     [--quick] [--jmh] [--only parse,evaluator,start,scaling,webhook] [--heap 2g] [--out FILE]</pre>
  *
  * <p>By default the parse floor and the evaluator are timed as alternating pairs ({@link Paired}), which keeps
  * the ratios steady on a loaded machine; {@code --jmh} runs the same benchmark methods under JMH instead (one
@@ -59,7 +59,7 @@ public final class Suite {
         if (only.contains("scaling")) {
             List<Integer> sizes = Arrays.stream(opts.getOrDefault("sizes", quick ? "1000,10000" : "1000,10000,100000").split(","))
                 .map(String::strip).map(Integer::parseInt).toList();
-            s.scaling(sizes, opts.getOrDefault("heap", "512m"));
+            s.scaling(sizes, opts.getOrDefault("heap", "2g"));
         }
         if (only.contains("webhook")) s.webhook(quick);
         s.say("");

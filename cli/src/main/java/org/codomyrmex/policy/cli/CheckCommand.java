@@ -176,7 +176,10 @@ final class CheckCommand implements Callable<Integer> {
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
             cfg.gitignore() && !noGitignore, exclude, jobs, maxSteps, explain,
             noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get(), timings);
-        if (timings != null) err.print(timings.render(15));
+        if (timings != null) {
+            err.println("profile: " + engine.buildTimes().render());
+            err.print(timings.render(15));
+        }
         if (verbose) {
             scan.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
             scan.excluded().forEach(s -> err.println("policy: excluded " + s));

@@ -261,6 +261,17 @@ class CheckCommandIT {
     }
 
     @Test
+    void profilePrintsThePolicyBuildStepsAndTheTimePerRuleAndPerFile() throws Exception {
+        PolicyCommandIT.Run r = run(null, "check", "examples/kubernetes", "--no-config", "--profile");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().matches("(?s).*profile: policies \\(\\d+ files\\): read [0-9.]+ ms, parsed [0-9.]+ ms, checked [0-9.]+ ms, compiled [0-9.]+ ms.*"), r.err());
+        assertTrue(r.err().matches("(?s).*slowest rules \\(of \\d+\\):\n +[0-9.]+ ms +\\d+ docs +[0-9.]+ µs/doc  [A-Z0-9]+-\\d+.*"), r.err());
+        assertTrue(r.err().contains("slowest files"), r.err());
+        assertTrue(r.err().contains("examples/kubernetes/"), "files are named: " + r.err());
+        assertTrue(r.out().contains("ESC-001"), "findings still go to standard output: " + r.out());
+    }
+
+    @Test
     void explainShowsTheValuesBehindAFinding(@TempDir Path dir) throws Exception {
         PolicyCommandIT.Run r = run(PRIVILEGED, own(dir, "check", "-", "--explain", "--no-config"));
         assertEquals(1, r.exit());

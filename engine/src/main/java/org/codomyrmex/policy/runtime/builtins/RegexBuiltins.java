@@ -63,9 +63,14 @@ public final class RegexBuiltins {
      * matching costs more than a lookup, so {@code matches} and {@code full_match} remember recent answers.
      * The result of a match depends only on the pattern and the string, so this changes no answer.
      */
-    private record Compiled(Optional<Pattern> pattern, Memo found, Memo matched) {
-        Compiled(Optional<Pattern> pattern) {
-            this(pattern, new Memo(), new Memo());
+    private record Compiled(Optional<Pattern> pattern, Optional<List<String>> required, Memo found, Memo matched) {
+        Compiled(Optional<Pattern> pattern, String regex) {
+            this(pattern, pattern.isPresent() ? RequiredLiteral.of(regex) : Optional.empty(), new Memo(), new Memo());
+        }
+
+        /** False when the string lacks text every match contains: no automaton needs to run. */
+        boolean mayMatch(String s) {
+            return required.isEmpty() || RequiredLiteral.present(required.get(), s);
         }
     }
 
@@ -102,7 +107,7 @@ public final class RegexBuiltins {
         Compiled cached = CACHE.get(regex);
         if (cached != null) return cached;
         // Compiled outside the lock: two threads may both compile a new pattern, and both results are equal.
-        Compiled compiled = new Compiled(compileUncached(regex));
+        Compiled compiled = new Compiled(compileUncached(regex), regex);
         CACHE.put(regex, compiled);
         return compiled;
     }
@@ -130,11 +135,11 @@ public final class RegexBuiltins {
             "Whether the pattern (RE2 syntax) matches anywhere in the string; anchor it with `^...$` or use "
                 + "`full_match` to test the whole string. Null when the pattern is invalid.",
             "matches(\"nginx:1.25-alpine\", \"alpine\")",
-            a -> withCompiled(a[0], a[1], (s, c) -> c.found().answer(s, x -> c.pattern().get().matcher(x).find()))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && c.found().answer(s, x -> c.pattern().get().matcher(x).find()))));
         add.accept(fn(CATEGORY, "full_match", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
             "Whether the pattern (RE2 syntax) matches the whole string. Null when the pattern is invalid.",
             "full_match(\"v1.2.3\", r\"v[0-9]+(\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", r\"v[0-9.]+\")",
-            a -> withCompiled(a[0], a[1], (s, c) -> c.matched().answer(s, x -> c.pattern().get().matches(x)))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && c.matched().answer(s, x -> c.pattern().get().matches(x)))));
         add.accept(fn(CATEGORY, "find", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.STRING,
             "The first part of the string the pattern matches, or null when it matches nowhere or is invalid.",
             "find(\"ghcr.io/org/app:2.4.1\", r\"[0-9]+\\.[0-9]+\") == \"2.4\"",
