@@ -183,6 +183,10 @@ final class CheckCommand implements Callable<Integer> {
         if (verbose) {
             scan.skipped().forEach(s -> err.println("policy: skipped " + s + ": not a known kind of input"));
             scan.excluded().forEach(s -> err.println("policy: excluded " + s));
+            if (scan.secondPass()) {
+                err.println("policy: cross-document rules ran in a second pass over the files (the documents waiting for them"
+                    + " passed the memory budget)");
+            }
         }
 
         List<Diagnostic> diagnostics = new ArrayList<>(setup);
@@ -196,7 +200,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         Report scanned = scan.report();
         Report report = new Report(scanned.findings(), diagnostics, scanned.sources(), scanned.filesScanned(), scanned.documentsChecked());
-        Results results = Triage.triage(report, scan.documents(), engine.rules(),
+        Results results = Triage.triage(report, scan.ignoreAnnotations(), engine.rules(),
             new Triage.Options(cfg, accepted, LocalDate.now(), failOn, softFail));
 
         int failedWrites = 0;

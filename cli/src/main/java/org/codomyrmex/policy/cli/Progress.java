@@ -29,8 +29,8 @@ final class Progress {
         return wanted && tty ? new Progress(err, 1_000_000_000L) : OFF;
     }
 
-    void start(int totalDocuments) {
-        total = totalDocuments;
+    void start(int totalFiles) {
+        total = totalFiles;
         started = System.nanoTime();
         done.set(0);
     }
@@ -46,7 +46,7 @@ final class Progress {
             drawn = true;
             int width = 30;
             int filled = total == 0 ? width : (int) ((long) n * width / total);
-            err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + n + "/" + total + " documents");
+            err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + n + "/" + total + " files");
             err.flush();
         }
     }

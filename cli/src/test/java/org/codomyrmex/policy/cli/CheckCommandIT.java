@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.codomyrmex.policy.cli.PolicyCommandIT.PRIVILEGED;
@@ -269,6 +271,93 @@ class CheckCommandIT {
         assertTrue(r.err().contains("slowest files"), r.err());
         assertTrue(r.err().contains("examples/kubernetes/"), "files are named: " + r.err());
         assertTrue(r.out().contains("ESC-001"), "findings still go to standard output: " + r.out());
+    }
+
+    /**
+     * A scan too big for its heap's budget of waiting documents runs the cross-document rules in a second pass
+     * over the files, and finds exactly what a roomy heap finds in one.
+     */
+    @Test
+    void aSecondPassUnderASmallHeapFindsWhatOnePassFinds(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 400; i++) {
+            String ns = "team-" + (i % 40);
+            Files.writeString(dir.resolve("app-" + i + ".yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: app-%d
+                  namespace: %s
+                  labels: {app: app-%d}
+                spec:
+                  selector:
+                    matchLabels: {app: app-%d}
+                  template:
+                    metadata:
+                      labels: {app: app-%d}
+                    spec:
+                      serviceAccountName: app-%d
+                      automountServiceAccountToken: false
+                      containers:
+                        - name: app
+                          image: registry.example.com/app@sha256:%s
+                          securityContext:
+                            runAsNonRoot: true
+                            allowPrivilegeEscalation: false
+                            readOnlyRootFilesystem: true
+                            capabilities: {drop: [ALL]}
+                          resources:
+                            limits: {cpu: 100m, memory: 64Mi}
+                            requests: {cpu: 100m, memory: 64Mi}
+                """.formatted(i, ns, i, i, i, i, "0".repeat(63) + (i % 10)));
+            if (i % 80 == 0) {
+                Files.writeString(dir.resolve("deny-" + i + ".yaml"), """
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: default-deny, namespace: %s}
+                    spec:
+                      podSelector: {}
+                      policyTypes: [Ingress, Egress]
+                    """.formatted(ns));
+            }
+        }
+        PolicyCommandIT.Run small = runWithHeap("96m", "check", dir.toString(), "--no-config", "--format", "json", "--verbose");
+        PolicyCommandIT.Run roomy = runWithHeap("1g", "check", dir.toString(), "--no-config", "--format", "json", "--verbose");
+        assertTrue(small.err().contains("second pass"), small.err());
+        assertFalse(roomy.err().contains("second pass"), roomy.err());
+        assertEquals(roomy.exit(), small.exit(), small.err());
+        List<String> a = findingKeys(small.out()), b = findingKeys(roomy.out());
+        assertFalse(b.isEmpty());
+        assertTrue(b.stream().anyMatch(k -> k.startsWith("NET-")), "cross-document network rules found something: " + b);
+        assertEquals(b, a);
+    }
+
+    private static List<String> findingKeys(String json) throws IOException {
+        List<String> keys = new ArrayList<>();
+        for (JsonNode f : JSON.readTree(json).get("findings")) {
+            keys.add(f.get("rule").asText() + " " + f.get("location").get("file").asText() + ":" + f.get("location").get("line").asInt()
+                + ":" + f.get("location").get("column").asInt() + " " + f.get("message").asText());
+        }
+        java.util.Collections.sort(keys);
+        return keys;
+    }
+
+    private static PolicyCommandIT.Run runWithHeap(String heap, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        errReader.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "policy did not finish");
+        errReader.join();
+        return new PolicyCommandIT.Run(p.exitValue(), out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

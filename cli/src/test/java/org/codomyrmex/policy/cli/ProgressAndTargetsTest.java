@@ -22,7 +22,7 @@ class ProgressAndTargetsTest {
         p.start(4);
         for (int i = 0; i < 4; i++) p.advance();
         p.finish();
-        assertTrue(text.toString().contains("4/4 documents"), text.toString());
+        assertTrue(text.toString().contains("4/4 files"), text.toString());
         assertTrue(text.toString().endsWith("\r\u001b[2K"), text.toString());
 
         StringWriter quiet = new StringWriter();

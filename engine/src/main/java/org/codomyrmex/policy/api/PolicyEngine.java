@@ -237,7 +237,7 @@ public final class PolicyEngine {
      * views takes about a hundred times its text (measured on the benchmark corpus: ~200 KB for a 2 KB
      * workload), so this keeps waiting documents within about a quarter of the heap.
      */
-    static long retainedTextBudget() {
+    public static long retainedTextBudget() {
         return Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 400);
     }
 
@@ -246,7 +246,7 @@ public final class PolicyEngine {
      * the report reads it again when it shows an excerpt ({@link Report#source}); text from stdin or from
      * strings is always kept, having nowhere else to come from.
      */
-    static long keptTextBudget() {
+    public static long keptTextBudget() {
         return Math.max(1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
     }
 

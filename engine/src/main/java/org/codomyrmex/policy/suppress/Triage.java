@@ -39,10 +39,18 @@ public final class Triage {
     }
 
     public static Results triage(Report report, List<Document> documents, List<RuleInfo> rules, Options o) {
+        Map<Resource, Value.Str> annotations = new HashMap<>();
+        for (Document d : documents) ignoreAnnotation(d).ifPresent(a -> annotations.putIfAbsent(d.resource(), a));
+        return triage(report, annotations, rules, o);
+    }
+
+    /**
+     * As above, with the documents' ignore annotations gathered while they were checked ({@link
+     * #ignoreAnnotation}), so a streaming scan need not keep its documents.
+     */
+    public static Results triage(Report report, Map<Resource, Value.Str> ignoreAnnotations, List<RuleInfo> rules, Options o) {
         Map<String, RuleInfo> byId = new LinkedHashMap<>();
         rules.forEach(r -> byId.putIfAbsent(r.id(), r));
-        Map<Resource, Document> byResource = new HashMap<>();
-        documents.forEach(d -> byResource.putIfAbsent(d.resource(), d));
 
         List<Finding> kept = new ArrayList<>();
         for (Finding f : report.findings()) {
@@ -63,7 +71,7 @@ public final class Triage {
             String fp = fingerprints.get(i);
             List<String> notes = new ArrayList<>();
             Optional<Suppression> why = sources.apply(f.location().file()).flatMap(src -> InlineSuppressions.find(f, src));
-            if (why.isEmpty()) why = annotation(f, byResource.get(f.resource()));
+            if (why.isEmpty()) why = annotation(f, ignoreAnnotations.get(f.resource()));
             if (why.isEmpty()) {
                 for (Exemption e : o.config().exceptions()) {
                     if (!e.matches(f)) continue;
@@ -93,12 +101,17 @@ public final class Triage {
         return sb.toString();
     }
 
-    private static Optional<Suppression> annotation(Finding f, Document doc) {
-        if (doc == null) return Optional.empty();
+    /** The value of a document's {@value #ANNOTATION} annotation, when it has one. */
+    public static Optional<Value.Str> ignoreAnnotation(Document doc) {
         Value root = doc.root();
         if (!(root instanceof Value.MapV m) || !(m.entries().get("metadata") instanceof Value.MapV meta)) return Optional.empty();
         if (!(meta.entries().get("annotations") instanceof Value.MapV annotations)) return Optional.empty();
         if (!(annotations.entries().get(ANNOTATION) instanceof Value.Str value)) return Optional.empty();
+        return Optional.of(value);
+    }
+
+    private static Optional<Suppression> annotation(Finding f, Value.Str value) {
+        if (value == null) return Optional.empty();
         return InlineSuppressions.annotationCovers(value.value(), f.ruleId())
             .map(why -> new Suppression(Suppression.Kind.ANNOTATION, why, value.span()));
     }

@@ -50,8 +50,18 @@ final class RequiredLiteral {
     }
 
     private Optional<List<String>> scan() throws Unsupported {
+        List<String> branches = topLevelBranches();
+        if (branches.size() > 1) {
+            // A match is a match of one branch: the union of the branches' requirements, if each has one.
+            List<String> union = new ArrayList<>();
+            for (String branch : branches) {
+                Optional<List<String>> r = new RequiredLiteral(branch).scan();
+                if (r.isEmpty()) return Optional.empty();
+                union.addAll(r.get());
+            }
+            return Optional.of(List.copyOf(union));
+        }
         int n = re.length();
-        if (hasTopLevelAlternation()) return Optional.empty();
         int i = 0;
         while (i < n) {
             char c = re.charAt(i);
@@ -195,16 +205,22 @@ final class RequiredLiteral {
         return next;
     }
 
-    private boolean hasTopLevelAlternation() throws Unsupported {
-        int depth = 0;
+    /** The pattern split at its top-level {@code |}: one branch when there is none. */
+    private List<String> topLevelBranches() throws Unsupported {
+        List<String> branches = new ArrayList<>();
+        int depth = 0, start = 0;
         for (int k = 0; k < re.length(); k++) {
             char ch = re.charAt(k);
             if (ch == '\\') k++;
             else if (ch == '[') k = classEnd(k);
             else if (ch == '(') depth++;
             else if (ch == ')') depth--;
-            else if (ch == '|' && depth == 0) return true;
+            else if (ch == '|' && depth == 0) {
+                branches.add(re.substring(start, k));
+                start = k + 1;
+            }
         }
-        return false;
+        branches.add(re.substring(start));
+        return branches;
     }
 }

@@ -22,13 +22,15 @@ class RequiredLiteralTest {
             "hex escapes are not literal digits (no run \"22type\"); the longest run wins");
         assertEquals(Optional.of(List.of("://")), RequiredLiteral.of("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@'\\x22]+:[^/\\s@]+@[^\\s/@]+"));
         assertEquals(Optional.of(List.of("colo")), RequiredLiteral.of("colou?r"), "an optional character ends the run");
+        assertEquals(Optional.of(List.of("password", "secret", "pass", "pwd")), RequiredLiteral.of("(password|secret)|(^|_)(pass|pwd)(_|$)"),
+            "a top-level alternation requires one of its branches' requirements");
         assertEquals(Optional.of(List.of("T3BlbkFJ")), RequiredLiteral.of("\\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"));
     }
 
     @Test
     void whatIsNotUnderstoodGivesNoRequirement() {
         assertEquals(Optional.empty(), RequiredLiteral.of("(?i)AccountKey=[A-Za-z0-9+/]{86}=="), "flags change case");
-        assertEquals(Optional.empty(), RequiredLiteral.of("password|token"), "a top-level alternation");
+        assertEquals(Optional.empty(), RequiredLiteral.of("password|[a-z]+"), "a branch without a requirement");
         assertEquals(Optional.empty(), RequiredLiteral.of("ab{0,2}"), "nothing of length two is required");
         assertEquals(Optional.empty(), RequiredLiteral.of("[a-z]+"));
         assertEquals(Optional.empty(), RequiredLiteral.of("\\Qa.b\\E"));
@@ -49,6 +51,7 @@ class RequiredLiteralTest {
             "\\beyJ[A-Za-z0-9_-]{1,}\\.eyJ[A-Za-z0-9_-]{1,}\\.[A-Za-z0-9_-]{1,}", "\\bSG\\.[a-z]{2}\\.[a-z]{2}\\b",
             "-----BEGIN ((RSA|EC) )?PRIVATE KEY( BLOCK)?-----", "\\x22type\\x22\\s*:\\s*\\x22sa\\x22",
             "https://hooks\\.slack\\.com/services/T[A-Z0-9]+/B[A-Z0-9]+", "\\bsk-(proj-)?[a-z]{2,}T3Bl[a-z]{2,}",
+            "(password|secret)|(^|_)(pass|pwd)(_|$)", "ab|cd", "x(y|z)w|^tok[0-9]",
             "\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@'\\x22]+:[^/\\s@'\\x22$%{<*]+@[^\\s/@]+");
         SplittableRandom random = new SplittableRandom(7);
         int checked = 0, matched = 0;
