@@ -36,6 +36,7 @@ public final class ScanIndex {
     private final List<Value> bindings = new ArrayList<>();
     private final Map<String, List<Value>> bindingsBySubject = new LinkedHashMap<>();
     private final List<Value> workloads = new ArrayList<>();
+    private final Map<String, List<Value>> workloadsByNamespace = new LinkedHashMap<>();
     private final Map<String, Value> dockerfiles = new LinkedHashMap<>();
     private final Map<String, Value> images = new LinkedHashMap<>();
 
@@ -92,6 +93,9 @@ public final class ScanIndex {
         bindingsBySubject.forEach((k, v) -> bs.put(k, Values.list(v)));
         m.put("bindingsBySubject", Values.map(bs));
         m.put("workloads", Values.list(workloads));
+        Map<String, Value> wn = new LinkedHashMap<>();
+        workloadsByNamespace.forEach((k, v) -> wn.put(k, Values.list(v)));
+        m.put("workloadsByNamespace", Values.map(wn));
         m.put("dockerfiles", Values.map(dockerfiles));
         m.put("images", Values.map(images));
         return Values.map(m);
@@ -177,7 +181,9 @@ public final class ScanIndex {
             for (Value c : cs.items()) if (field(c, "image") instanceof Value.Str s) imgs.add(s);
         }
         o.put("images", Values.list(imgs));
-        workloads.add(new Value.MapV(o, Map.of(), d.resource().span()));
+        Value workload = new Value.MapV(o, Map.of(), d.resource().span());
+        workloads.add(workload);
+        workloadsByNamespace.computeIfAbsent(str(o.get("namespace")), k -> new ArrayList<>()).add(workload);
     }
 
     private void dockerfile(Document d) {
