@@ -37,6 +37,7 @@ public final class ScanIndex {
     private final Map<String, List<Value>> bindingsBySubject = new LinkedHashMap<>();
     private final List<Value> workloads = new ArrayList<>();
     private final Map<String, List<Value>> workloadsByNamespace = new LinkedHashMap<>();
+    private final Map<String, List<Value>> workloadsByLabel = new LinkedHashMap<>();
     private final Map<String, Value> dockerfiles = new LinkedHashMap<>();
     private final Map<String, Value> images = new LinkedHashMap<>();
 
@@ -96,6 +97,9 @@ public final class ScanIndex {
         Map<String, Value> wn = new LinkedHashMap<>();
         workloadsByNamespace.forEach((k, v) -> wn.put(k, Values.list(v)));
         m.put("workloadsByNamespace", Values.map(wn));
+        Map<String, Value> wl = new LinkedHashMap<>();
+        workloadsByLabel.forEach((k, v) -> wl.put(k, Values.list(v)));
+        m.put("workloadsByLabel", Values.map(wl));
         m.put("dockerfiles", Values.map(dockerfiles));
         m.put("images", Values.map(images));
         return Values.map(m);
@@ -183,7 +187,15 @@ public final class ScanIndex {
         o.put("images", Values.list(imgs));
         Value workload = new Value.MapV(o, Map.of(), d.resource().span());
         workloads.add(workload);
-        workloadsByNamespace.computeIfAbsent(str(o.get("namespace")), k -> new ArrayList<>()).add(workload);
+        String namespace = str(o.get("namespace"));
+        workloadsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(workload);
+        if (o.get("podLabels") instanceof Value.MapV labels) {
+            labels.entries().forEach((key, value) -> {
+                if (value instanceof Value.Str v) {
+                    workloadsByLabel.computeIfAbsent(namespace + "/" + key + "=" + v.value(), k -> new ArrayList<>()).add(workload);
+                }
+            });
+        }
     }
 
     private void dockerfile(Document d) {
