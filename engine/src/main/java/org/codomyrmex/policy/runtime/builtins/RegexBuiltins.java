@@ -63,14 +63,37 @@ public final class RegexBuiltins {
      * matching costs more than a lookup, so {@code matches} and {@code full_match} remember recent answers.
      * The result of a match depends only on the pattern and the string, so this changes no answer.
      */
-    private record Compiled(Optional<Pattern> pattern, Optional<List<String>> required, Memo found, Memo matched) {
+    private record Compiled(Optional<Pattern> pattern, Optional<RequiredLiteral.Requirement> required, Memo found, Memo matched,
+                            ReplaceMemo replaced) {
         Compiled(Optional<Pattern> pattern, String regex) {
-            this(pattern, pattern.isPresent() ? RequiredLiteral.of(regex) : Optional.empty(), new Memo(), new Memo());
+            this(pattern, pattern.isPresent() ? RequiredLiteral.requirement(regex) : Optional.empty(), new Memo(), new Memo(),
+                new ReplaceMemo());
         }
 
         /** False when the string lacks text every match contains: no automaton needs to run. */
         boolean mayMatch(String s) {
-            return required.isEmpty() || RequiredLiteral.present(required.get(), s);
+            return required.isEmpty() || required.get().presentIn(s);
+        }
+    }
+
+    /**
+     * Remembered results of {@code regex_replace} per pattern, as {@link Memo} does for matches: the standard
+     * library turns every variable name into snake case with two replacements, and names repeat across files.
+     */
+    private static final class ReplaceMemo {
+        private record Entry(String text, String replacement, String result) {
+        }
+
+        private final Entry[] slots = new Entry[MEMO_SLOTS];
+
+        String answer(String text, String replacement, java.util.function.UnaryOperator<String> compute) {
+            if (text.length() > MEMO_MAX_LENGTH) return compute.apply(text);
+            int i = (text.hashCode() * 31 + replacement.hashCode()) & (MEMO_SLOTS - 1);
+            Entry e = slots[i];
+            if (e != null && e.text.equals(text) && e.replacement.equals(replacement)) return e.result;
+            String r = compute.apply(text);
+            if (r != null) slots[i] = new Entry(text, replacement, r);
+            return r;
         }
     }
 
@@ -166,15 +189,19 @@ public final class RegexBuiltins {
                 + "pattern lacks).",
             "regex_replace(\"v1.25.3\", r\"v([0-9]+)\\.([0-9]+).*\", \"$1.$2\") == \"1.25\"",
             a -> {
-                String replacement = str(a[2]);
-                if (replacement == null) return Values.NULL;
-                return withPattern(a[0], a[1], (s, re) -> {
+                String replacement = str(a[2]), s = str(a[0]), regex = str(a[1]);
+                if (replacement == null || s == null || regex == null) return Values.NULL;
+                Compiled c = compiled(regex);
+                if (c.pattern().isEmpty()) return Values.NULL;
+                if (!c.mayMatch(s)) return Values.string(s);
+                String out = c.replaced().answer(s, replacement, x -> {
                     try {
-                        return Values.string(re.matcher(s).replaceAll(replacement));
+                        return c.pattern().get().matcher(x).replaceAll(replacement);
                     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                        return Values.NULL;
+                        return null;
                     }
                 });
+                return out == null ? Values.NULL : Values.string(out);
             }));
         add.accept(fn(CATEGORY, "regex_split", List.of(p("s", Type.STRING), p("pattern", Type.STRING)),
             Type.list(Type.STRING),

@@ -35,6 +35,42 @@ final class RequiredLiteral {
         }
     }
 
+    /**
+     * What every match contains: {@link #of} for a case-sensitive pattern; for one that starts with
+     * {@code (?i)}, the same alternatives compared ignoring ASCII case.
+     */
+    record Requirement(List<String> alternatives, boolean ignoreCase) {
+        /**
+         * Whether the text contains an alternative. Ignoring case, only ASCII text is judged: RE2's case folding
+         * makes some non-ASCII letters equal to ASCII ones (the Kelvin sign K and k), so any other text may match.
+         */
+        boolean presentIn(String text) {
+            if (!ignoreCase) return present(alternatives, text);
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) > 0x7f) return true;
+            }
+            for (String a : alternatives) {
+                if (containsIgnoreAsciiCase(text, a)) return true;
+            }
+            return false;
+        }
+
+        private static boolean containsIgnoreAsciiCase(String text, String part) {
+            for (int from = 0; from + part.length() <= text.length(); from++) {
+                if (text.regionMatches(true, from, part, 0, part.length())) return true;
+            }
+            return false;
+        }
+    }
+
+    /** The requirement of a pattern, or empty when none can be told. */
+    static Optional<Requirement> requirement(String regex) {
+        boolean ignoreCase = regex.startsWith("(?i)");
+        String rest = ignoreCase ? regex.substring(4) : regex;
+        if (ignoreCase && !rest.chars().allMatch(ch -> ch < 0x80)) return Optional.empty(); // folding of non-ASCII literals
+        return of(rest).map(alternatives -> new Requirement(alternatives, ignoreCase));
+    }
+
     /** Whether {@code text} contains one of the alternatives. */
     static boolean present(List<String> alternatives, String text) {
         for (String a : alternatives) {

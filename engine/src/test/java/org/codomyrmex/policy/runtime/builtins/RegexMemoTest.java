@@ -55,6 +55,23 @@ class RegexMemoTest {
         }
     }
 
+    /** {@code regex_replace} remembers too: per text and replacement, always what RE2J's replaceAll gives. */
+    @Test
+    void rememberedReplacementsAreRe2jReplacements() {
+        String[] replacements = {"$1_$2", "-", ""};
+        for (String pattern : new String[] {"([a-z0-9])([A-Z])", "[-. ]", "(?i)(pass)(word)"}) {
+            Pattern p = Pattern.compile(pattern);
+            for (String text : inputs(pattern.hashCode() + 1, 3000)) {
+                for (String replacement : replacements) {
+                    if (pattern.equals("[-. ]") && replacement.contains("$")) continue; // no groups to name
+                    Value v = call("regex_replace", s(text), s(pattern), s(replacement));
+                    assertEquals(p.matcher(text).replaceAll(replacement), ((Value.Str) v).value(),
+                        "regex_replace(" + text + ", " + pattern + ", " + replacement + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void answersStayRightUnderConcurrentUse() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);

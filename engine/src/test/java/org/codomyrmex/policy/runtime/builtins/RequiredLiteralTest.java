@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,6 +26,19 @@ class RequiredLiteralTest {
         assertEquals(Optional.of(List.of("password", "secret", "pass", "pwd")), RequiredLiteral.of("(password|secret)|(^|_)(pass|pwd)(_|$)"),
             "a top-level alternation requires one of its branches' requirements");
         assertEquals(Optional.of(List.of("T3BlbkFJ")), RequiredLiteral.of("\\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"));
+    }
+
+    @Test
+    void caseInsensitivePatternsCompareAsciiIgnoringCaseAndLetOtherTextThrough() {
+        RequiredLiteral.Requirement r = RequiredLiteral.requirement("(?i)aws_?secret_?(access_?)?key\\s*[=:]").orElseThrow();
+        assertTrue(r.ignoreCase());
+        assertEquals(List.of("secret"), r.alternatives());
+        assertTrue(r.presentIn("AWS_SECRET_ACCESS_KEY="));
+        assertFalse(r.presentIn("aws_token_key="));
+        assertTrue(r.presentIn("aws_\u017Fecret_key="), "RE2 folds the long s into s: non-ASCII text is never ruled out");
+        assertTrue(Pattern.compile("(?i)aws_?secret_?(access_?)?key\\s*[=:]").matcher("aws_\u017Fecret_key=").find());
+        assertEquals(Optional.empty(), RequiredLiteral.requirement("(?i)\u212Aey"), "a non-ASCII literal folds in ways not modelled");
+        assertFalse(RequiredLiteral.requirement("hvs\\.x").orElseThrow().ignoreCase());
     }
 
     @Test
@@ -51,12 +65,13 @@ class RequiredLiteralTest {
             "\\beyJ[A-Za-z0-9_-]{1,}\\.eyJ[A-Za-z0-9_-]{1,}\\.[A-Za-z0-9_-]{1,}", "\\bSG\\.[a-z]{2}\\.[a-z]{2}\\b",
             "-----BEGIN ((RSA|EC) )?PRIVATE KEY( BLOCK)?-----", "\\x22type\\x22\\s*:\\s*\\x22sa\\x22",
             "https://hooks\\.slack\\.com/services/T[A-Z0-9]+/B[A-Z0-9]+", "\\bsk-(proj-)?[a-z]{2,}T3Bl[a-z]{2,}",
-            "(password|secret)|(^|_)(pass|pwd)(_|$)", "ab|cd", "x(y|z)w|^tok[0-9]",
+            "(password|secret)|(^|_)(pass|pwd)(_|$)", "ab|cd", "x(y|z)w|^tok[0-9]", "(?i)aws_?secret_?(access_?)?key\\s*[=:]",
+            "(?i)AccountKey=[a-z]{2}==", "(?i)(password|token)|bearer ",
             "\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@'\\x22]+:[^/\\s@'\\x22$%{<*]+@[^\\s/@]+");
         SplittableRandom random = new SplittableRandom(7);
         int checked = 0, matched = 0;
         for (String regex : patterns) {
-            Optional<List<String>> required = RequiredLiteral.of(regex);
+            Optional<RequiredLiteral.Requirement> required = RequiredLiteral.requirement(regex);
             if (required.isEmpty()) continue;
             Pattern re;
             try {
@@ -80,11 +95,18 @@ class RequiredLiteralTest {
                         if (roll >= 96) sb.append(skeleton.charAt(k));
                     }
                 }
+                // Any case, and now and then a letter RE2 folds into an ASCII one (long s, Kelvin sign).
+                for (int k = 0; k < sb.length(); k++) {
+                    int roll = random.nextInt(100);
+                    if (roll < 25) sb.setCharAt(k, Character.toUpperCase(sb.charAt(k)));
+                    else if (roll < 27 && sb.charAt(k) == 's') sb.setCharAt(k, '\u017F');
+                    else if (roll < 29 && sb.charAt(k) == 'K') sb.setCharAt(k, '\u212A');
+                }
                 String s = sb.toString();
                 boolean found = re.matcher(s).find();
                 checked++;
                 if (found) matched++;
-                if (found && !RequiredLiteral.present(required.get(), s)) {
+                if (found && !required.get().presentIn(s)) {
                     fail("'" + regex + "' matches '" + s + "' without any of " + required.get());
                 }
             }
