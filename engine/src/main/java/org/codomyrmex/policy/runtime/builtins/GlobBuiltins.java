@@ -44,9 +44,55 @@ final class GlobBuiltins {
             a -> {
                 String s = str(a[0]), pattern = str(a[1]);
                 if (s == null || pattern == null) return Values.NULL;
-                Optional<Pattern> re = compile(pattern);
-                return re.isPresent() ? Values.bool(re.get().matches(s)) : Values.NULL;
+                Optional<Matcher> m = matcher(pattern);
+                return m.isPresent() ? Values.bool(m.get().matches(s)) : Values.NULL;
             }));
+    }
+
+    /**
+     * A glob ready to match. The common shapes are plain string tests: no wildcard ({@code registry.k8s.io}), one
+     * leading {@code *} ({@code *.gcr.io}), one trailing {@code *} ({@code localhost:*}); the others are RE2
+     * patterns. Translating a glob costs more than matching it, so matchers are cached by glob.
+     */
+    record Matcher(Shape shape, String literal, Optional<Pattern> pattern) {
+        enum Shape { EXACT, SUFFIX, PREFIX, PATTERN }
+
+        boolean matches(String s) {
+            return switch (shape) {
+                case EXACT -> s.equals(literal);
+                // '*' stops at '/': what it stands for must hold none.
+                case SUFFIX -> s.endsWith(literal) && s.lastIndexOf('/', s.length() - literal.length() - 1) < 0;
+                case PREFIX -> s.startsWith(literal) && s.indexOf('/', literal.length()) < 0;
+                case PATTERN -> pattern.orElseThrow().matches(s);
+            };
+        }
+    }
+
+    private static final int CACHE_SIZE = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<Matcher>> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The matcher of a glob, empty when the glob is invalid. Thread-safe. */
+    static Optional<Matcher> matcher(String glob) {
+        Optional<Matcher> cached = MATCHERS.get(glob);
+        if (cached != null) return cached;
+        if (MATCHERS.size() >= CACHE_SIZE) MATCHERS.clear(); // bounded: globs come from policies and configs
+        Optional<Matcher> made = make(glob);
+        MATCHERS.put(glob, made);
+        return made;
+    }
+
+    private static Optional<Matcher> make(String glob) {
+        String rest = glob.length() > 1 && glob.startsWith("*") ? glob.substring(1)
+            : glob.length() > 1 && glob.endsWith("*") ? glob.substring(0, glob.length() - 1) : glob;
+        boolean plain = rest.chars().noneMatch(ch -> ch == '*' || ch == '?' || ch == '[' || ch == '\\');
+        if (plain && rest.equals(glob)) return Optional.of(new Matcher(Matcher.Shape.EXACT, glob, Optional.empty()));
+        if (plain && rest.indexOf('/') < 0 && glob.startsWith("*")) {
+            return Optional.of(new Matcher(Matcher.Shape.SUFFIX, rest, Optional.empty()));
+        }
+        if (plain && !rest.endsWith("/") && glob.endsWith("*")) {
+            return Optional.of(new Matcher(Matcher.Shape.PREFIX, rest, Optional.empty()));
+        }
+        return compile(glob).map(p -> new Matcher(Matcher.Shape.PATTERN, "", Optional.of(p)));
     }
 
     /** The compiled form of a glob, empty when the glob is invalid. */

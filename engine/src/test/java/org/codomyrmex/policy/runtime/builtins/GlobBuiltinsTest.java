@@ -2,6 +2,9 @@ package org.codomyrmex.policy.runtime.builtins;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.codomyrmex.policy.runtime.builtins.Calls.NULL;
 import static org.codomyrmex.policy.runtime.builtins.Calls.assertNull;
 import static org.codomyrmex.policy.runtime.builtins.Calls.assertValue;
@@ -75,5 +78,23 @@ class GlobBuiltinsTest {
         assertNull(call("glob", s("a"), s("[z-a]")));
         assertNull(call("glob", NULL, s("*")));
         assertNull(call("glob", s("a"), i(1)));
+    }
+
+    /** The plain-string shapes answer what the RE2 translation answers, on strings made to be near misses. */
+    @Test
+    void plainShapesAgreeWithTheTranslatedPattern() {
+        List<String> globs = List.of("registry.k8s.io", "*.gcr.io", "localhost:*", "*-docker.pkg.dev", "a/*", "*/b", "*",
+            "x*", "*x", "ghcr.io/org/*", "*.dkr.ecr.*.amazonaws.com");
+        List<String> texts = List.of("", "registry.k8s.io", "registry.k8s.iox", "eu.gcr.io", ".gcr.io", "a/eu.gcr.io", "gcr.io",
+            "localhost:", "localhost:5000", "localhost:5000/x", "localhost", "my-docker.pkg.dev", "a/b", "a/b/c", "a/", "/b",
+            "x/b", "x", "xx", "x\nx", "ghcr.io/org/app", "ghcr.io/org/app/sub", "1.dkr.ecr.eu.amazonaws.com");
+        for (String g : globs) {
+            com.google.re2j.Pattern re = com.google.re2j.Pattern.compile(GlobBuiltins.toRegex(g));
+            GlobBuiltins.Matcher m = GlobBuiltins.matcher(g).orElseThrow();
+            for (String t : texts) assertEquals(re.matches(t), m.matches(t), "glob(" + t + ", " + g + ") as " + m.shape());
+        }
+        assertEquals(GlobBuiltins.Matcher.Shape.SUFFIX, GlobBuiltins.matcher("*.gcr.io").orElseThrow().shape());
+        assertEquals(GlobBuiltins.Matcher.Shape.PREFIX, GlobBuiltins.matcher("localhost:*").orElseThrow().shape());
+        assertEquals(GlobBuiltins.Matcher.Shape.EXACT, GlobBuiltins.matcher("registry.k8s.io").orElseThrow().shape());
     }
 }
