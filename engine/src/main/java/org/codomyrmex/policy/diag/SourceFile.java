@@ -11,11 +11,9 @@ public final class SourceFile {
         this.text = text;
         int[] starts = new int[16];
         int count = 1; // starts[0] = 0
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                if (count == starts.length) starts = java.util.Arrays.copyOf(starts, count * 2);
-                starts[count++] = i + 1;
-            }
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            if (count == starts.length) starts = java.util.Arrays.copyOf(starts, count * 2);
+            starts[count++] = i + 1;
         }
         this.lineStarts = java.util.Arrays.copyOf(starts, count);
     }

@@ -2,7 +2,6 @@ package org.codomyrmex.policy.model;
 
 import org.codomyrmex.policy.diag.Span;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +60,7 @@ public sealed interface Value
      */
     record MapV(Map<String, Value> entries, Map<String, Span> keySpans, Span span) implements Value {
         public MapV {
-            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            entries = FrozenEntries.of(entries);
             keySpans = Map.copyOf(keySpans);
         }
         public String typeName() { return "map"; }
