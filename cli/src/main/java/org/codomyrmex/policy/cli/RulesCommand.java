@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
@@ -43,6 +44,9 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "Only rules with this tag.")
     String tag;
 
+    @Option(names = "--enabled", description = "Only the rules the config leaves on.")
+    boolean enabledOnly;
+
     @CommandLine.Mixin
     PolicySetOptions policySet = new PolicySetOptions();
 
@@ -51,9 +55,11 @@ final class RulesCommand implements Callable<Integer> {
         Optional<PolicyEngine> built = policySet.build(spec.commandLine().getErr());
         if (built.isEmpty()) return 2;
         PolicyEngine engine = built.get();
+        PolicyConfig config = policySet.config();
         List<RuleInfo> rules = new ArrayList<>(engine.rules().stream()
+            .filter(r -> !enabledOnly || config.enabled(r))
             .filter(r -> threat == null || r.threat().id().equals(threat))
-            .filter(r -> severity == null || r.severity().atLeast(severity))
+            .filter(r -> severity == null || config.severityOf(r.id(), r.severity()).atLeast(severity))
             .filter(r -> input == null || r.formats().contains(input))
             .filter(r -> tag == null || r.tags().contains(tag))
             .toList());
@@ -66,7 +72,11 @@ final class RulesCommand implements Callable<Integer> {
                 ObjectNode o = list.addObject();
                 o.put("id", r.id());
                 o.put("title", r.title());
-                o.put("severity", r.severity().id());
+                Severity effective = config.severityOf(r.id(), r.severity());
+                o.put("severity", effective.id());
+                if (effective != r.severity()) o.put("declaredSeverity", r.severity().id());
+                o.put("enabled", config.enabled(r));
+                o.put("enforcement", config.enforcementOf(r.id()).id());
                 o.put("threat", r.threat().id());
                 ArrayNode formats = o.putArray("formats");
                 for (InputKind k : InputKind.values()) if (r.formats().contains(k)) formats.add(k.id());
@@ -82,8 +92,8 @@ final class RulesCommand implements Callable<Integer> {
             for (RuleInfo r : rules) {
                 List<String> formats = new ArrayList<>();
                 for (InputKind k : InputKind.values()) if (r.formats().contains(k)) formats.add(k.id());
-                spec.commandLine().getOut().printf("%-14s %-8s %-19s %-32s %s%n", r.id(), r.severity().id(), r.threat().id(),
-                    String.join(",", formats), r.title());
+                spec.commandLine().getOut().printf("%-14s %-8s %-19s %-32s %s%s%n", r.id(), config.severityOf(r.id(), r.severity()).id(),
+                    r.threat().id(), String.join(",", formats), r.title(), config.enabled(r) ? "" : "  (off in the config)");
             }
         } else {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown format '" + format + "'; use text or json");

@@ -331,6 +331,65 @@ class CheckCommandIT {
         assertEquals(b, a);
     }
 
+    /** {@code policy rules} and {@code policy explain} read the config as {@code policy check} does. */
+    @Test
+    void rulesAndExplainFollowTheConfig(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("team"));
+        Files.writeString(dir.resolve("team/team.policy"), """
+            package team
+
+            rule TEAM-001 "Sidecars are named" {
+              severity medium
+              threat kubernetes-security
+              for c in containers
+              where c.name == ""
+              report "a container has no name" at c.name
+            }
+            """);
+        Files.writeString(dir.resolve(".policy.yaml"), """
+            rules:
+              disable: [ESC-001]
+            severity:
+              ESC-002: low
+            policies: [team]
+            """);
+        PolicyCommandIT.Run all = runIn(dir, "rules", "--format", "json");
+        assertEquals(0, all.exit(), all.err());
+        JsonNode rules = JSON.readTree(all.out()).get("rules");
+        JsonNode esc001 = null, esc002 = null, team = null;
+        for (JsonNode r : rules) {
+            switch (r.get("id").asText()) {
+                case "ESC-001" -> esc001 = r;
+                case "ESC-002" -> esc002 = r;
+                case "TEAM-001" -> team = r;
+                default -> { }
+            }
+        }
+        assertTrue(team != null, "the config's policy folder is loaded");
+        assertFalse(esc001.get("enabled").asBoolean());
+        assertEquals("low", esc002.get("severity").asText());
+        assertEquals("high", esc002.get("declaredSeverity").asText());
+        PolicyCommandIT.Run on = runIn(dir, "rules", "--enabled");
+        assertFalse(on.out().contains("ESC-001 "), on.out());
+        assertTrue(on.out().contains("TEAM-001"), on.out());
+        PolicyCommandIT.Run text = runIn(dir, "rules");
+        assertTrue(text.out().matches("(?s).*ESC-001 .*\\(off in the config\\).*"), text.out());
+        PolicyCommandIT.Run without = runIn(dir, "rules", "--no-config", "--format", "json");
+        assertFalse(without.out().contains("TEAM-001"), "--no-config loads no config policies");
+        PolicyCommandIT.Run explain = runIn(dir, "explain", "TEAM-001");
+        assertEquals(0, explain.exit(), explain.err());
+        Files.writeString(dir.resolve(".policy.yaml"), "rules: {disable: [ESC-001]}\nseverty: {}\n");
+        PolicyCommandIT.Run broken = runIn(dir, "rules");
+        assertEquals(2, broken.exit());
+        assertTrue(broken.err().contains(".policy.yaml:2:1"), broken.err());
+    }
+
+    private static PolicyCommandIT.Run runIn(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return execute(new ProcessBuilder(cmd).directory(dir.toFile()));
+    }
+
     private static List<String> findingKeys(String json) throws IOException {
         List<String> keys = new ArrayList<>();
         for (JsonNode f : JSON.readTree(json).get("findings")) {
@@ -344,7 +403,11 @@ class CheckCommandIT {
     private static PolicyCommandIT.Run runWithHeap(String heap, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return execute(new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile()));
+    }
+
+    private static PolicyCommandIT.Run execute(ProcessBuilder pb) throws Exception {
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         Thread errReader = new Thread(() -> {
             try {
