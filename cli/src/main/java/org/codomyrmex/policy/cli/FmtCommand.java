@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.cli;
 
+import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.diag.SourceFile;
@@ -47,7 +48,13 @@ final class FmtCommand implements Callable<Integer> {
         int unformatted = 0;
         for (String p : paths) {
             if (p.equals("-")) {
-                String text = new String(PolicyCommand.Stdin.get().readAllBytes(), StandardCharsets.UTF_8);
+                byte[] bytes = PolicyCommand.Stdin.get().readNBytes(PolicyEngine.MAX_POLICY_FILE_BYTES + 1);
+                if (bytes.length > PolicyEngine.MAX_POLICY_FILE_BYTES) {
+                    err.println("policy: -: standard input is larger than " + PolicyEngine.MAX_POLICY_FILE_BYTES + " bytes; not a policy file");
+                    errors++;
+                    continue;
+                }
+                String text = new String(bytes, StandardCharsets.UTF_8);
                 Optional<String> formatted = formatOne("-", text, err);
                 if (formatted.isEmpty()) {
                     errors++;
@@ -69,6 +76,11 @@ final class FmtCommand implements Callable<Integer> {
             for (Path file : files(Path.of(p), err)) {
                 String text;
                 try {
+                    if (Files.size(file) > PolicyEngine.MAX_POLICY_FILE_BYTES) {
+                        err.println("policy: " + file + ": larger than " + PolicyEngine.MAX_POLICY_FILE_BYTES + " bytes; not formatted");
+                        errors++;
+                        continue;
+                    }
                     text = Files.readString(file, StandardCharsets.UTF_8);
                 } catch (IOException | java.io.UncheckedIOException e) {
                     err.println("policy: cannot read " + file + ": " + e.getMessage());

@@ -151,6 +151,27 @@ class HostileInputsIT {
     }
 
     @Test
+    void policyFilesOverTheLimitAreRefusedUnread(@TempDir Path tmp) throws Exception {
+        byte[] flood = new byte[6 * 1024 * 1024];
+        java.util.Arrays.fill(flood, (byte) ' ');
+        Run fmt = run(flood, "fmt", "-");
+        assertEquals(2, fmt.exit(), fmt.err());
+        assertTrue(fmt.err().contains("standard input is larger than"), fmt.err());
+        assertNoStackTrace(fmt);
+        Path big = tmp.resolve("big.policy");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(6L * 1024 * 1024);
+        }
+        Run check = run(null, "check", "--no-progress", "--no-config", "--policy", big.toString(), "examples/kubernetes");
+        assertEquals(2, check.exit(), check.err());
+        assertTrue(check.err().contains("big.policy:1:1: error[P0003]: policy file too large"), check.err());
+        assertNoStackTrace(check);
+        Run fmtFile = run(null, "fmt", "--check", big.toString());
+        assertEquals(2, fmtFile.exit(), fmtFile.err());
+        assertTrue(fmtFile.err().contains("not formatted"), fmtFile.err());
+    }
+
+    @Test
     void anEightMegabyteLineIsReadInBoundedMemory(@TempDir Path tmp) throws Exception {
         Path docker = Files.createDirectories(tmp.resolve("long")).resolve("Dockerfile");
         Files.writeString(docker, "FROM alpine:3.20\nRUN echo " + "a".repeat(8_000_000) + "\nUSER app\n");

@@ -225,6 +225,9 @@ public final class PolicyEngine {
         return check(sources, kind, profile, RETAINED_DOCUMENTS);
     }
 
+    /** The largest policy file read (the standard library's largest is under 100 KB): larger is error P0003. */
+    public static final int MAX_POLICY_FILE_BYTES = 4 * 1024 * 1024;
+
     /**
      * How many documents waiting for the scan rules are kept in memory at most; past this (or past
      * {@link #retainedTextBudget()}), they are dropped and read again for a second pass instead, so memory stays
@@ -455,6 +458,12 @@ public final class PolicyEngine {
 
         private void addPolicyFile(Path file) {
             try {
+                long size = Files.size(file);
+                if (size > MAX_POLICY_FILE_BYTES) {
+                    readErrors.add(Diagnostic.error("P0003", "policy file too large: " + size + " bytes (at most "
+                        + MAX_POLICY_FILE_BYTES + ")", Span.of(file.toString(), 1, 1), "split it into several files"));
+                    return;
+                }
                 sources.add(new SourceFile(file.toString(), decode(Files.readAllBytes(file))));
             } catch (CharacterCodingException e) {
                 readErrors.add(Diagnostic.error("P0002", "policy file is not valid UTF-8", Span.of(file.toString(), 1, 1)));
