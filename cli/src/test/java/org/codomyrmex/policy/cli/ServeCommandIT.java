@@ -1,0 +1,96 @@
+package org.codomyrmex.policy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code policy serve} as it is deployed: the jar in its own process, a real AdmissionReview over HTTP. */
+class ServeCommandIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
+
+    private static final String PRIVILEGED_POD_REVIEW = """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+         "request": {"uid": "7f0b2c1e-0000-4000-8000-000000000001", "operation": "CREATE",
+           "kind": {"group": "", "version": "v1", "kind": "Pod"}, "namespace": "shop",
+           "userInfo": {"username": "dev", "groups": ["system:authenticated"]},
+           "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop"},
+             "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+               "securityContext": {"privileged": true}}]}}}}
+        """;
+
+    @Test
+    @Timeout(120)
+    void servesAdmissionReviewsAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+        // The output goes to files: reading a pipe while the process exits can lose its last lines.
+        Path err = dir.resolve("stderr"), out = dir.resolve("stdout");
+        Process p = start(err, out, "serve", "--port", "0", "--reload-interval", "0");
+        try {
+            URI base = null;
+            for (long end = System.currentTimeMillis() + 60_000; base == null && System.currentTimeMillis() < end && p.isAlive(); ) {
+                Matcher m = LISTENING.matcher(Files.readString(err));
+                if (m.find()) base = URI.create(m.group(1));
+                else Thread.sleep(50);
+            }
+            assertTrue(base != null, "no listening line in " + Files.readString(err));
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            HttpResponse<String> admit = client.send(HttpRequest.newBuilder(base.resolve("/v1/admit"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PRIVILEGED_POD_REVIEW)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, admit.statusCode(), admit.body());
+            JsonNode response = JSON.readTree(admit.body()).get("response");
+            assertEquals("7f0b2c1e-0000-4000-8000-000000000001", response.get("uid").asText());
+            assertFalse(response.get("allowed").asBoolean(), admit.body());
+            assertTrue(response.at("/status/message").asText().contains("ESC-001"), admit.body());
+
+            p.destroy(); // SIGTERM: the shutdown hook stops the server
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "policy serve did not stop");
+            assertTrue(Files.readString(err).contains("policy serve: stopping"), Files.readString(err));
+            assertTrue(Files.readString(out).contains("ESC-001"), "one audit line per request with findings: " + Files.readString(out));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void brokenSettingsStopItFromStarting(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("webhook.yaml"), "enforce: hgih\n");
+        Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), "serve", "--port", "0", "--config", config.toString());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with broken settings");
+        String err = Files.readString(dir.resolve("stderr"));
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains("webhook.yaml:1:10"), err);
+        assertTrue(err.contains("not started"), err);
+    }
+
+    private static Process start(Path err, Path out, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+    }
+}
