@@ -1,6 +1,5 @@
 package org.codomyrmex.policy.server;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -40,25 +38,17 @@ public final class Pem {
 
     /** An SSL context serving {@code certificate} (leaf first, then intermediates) with {@code key}. */
     public static SSLContext sslContext(Path certificate, Path key) throws PemException {
-        List<Certificate> chain = certificates(certificate);
-        PrivateKey privateKey = privateKey(key);
-        if (!belongTogether(privateKey, chain.get(0).getPublicKey())) {
-            // Caught here, or every TLS handshake would fail later with an obscure error.
-            throw new PemException("cannot use " + key + " with " + certificate + ": the key does not belong to the first certificate");
-        }
+        return sslContext(new ReloadingKeyManager(certificate, key));
+    }
+
+    /** An SSL context serving what {@code keys} holds, a new pair from the handshake after it changes. */
+    static SSLContext sslContext(ReloadingKeyManager keys) throws PemException {
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = new char[0];
-            store.setKeyEntry("webhook", privateKey, password, chain.toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
+            context.init(new javax.net.ssl.KeyManager[] {keys}, null, null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new PemException("cannot use " + key + " with " + certificate + ": " + e.getMessage()
-                + " (does the key belong to the certificate?)");
+        } catch (GeneralSecurityException e) {
+            throw new PemException("cannot set up TLS: " + e.getMessage());
         }
     }
 

@@ -59,18 +59,20 @@ public final class WebhookServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final Admission admission;
     private volatile boolean stopping;
+    private final Optional<ReloadingKeyManager> keys;
 
     private WebhookServer(ServerOptions options, PolicyStore store, PrintStream log, Consumer<String> auditLog,
-                          Optional<SSLContext> tls) throws IOException {
+                          Optional<ReloadingKeyManager> tls, Optional<SSLContext> context) throws IOException {
         this.options = options;
         this.store = store;
         this.log = log;
         this.admission = new Admission(metrics, auditLog, options.failOpen());
+        this.keys = tls;
         limitRequestTimes(options);
         InetSocketAddress address = new InetSocketAddress(options.address(), options.port());
         if (tls.isPresent()) {
             HttpsServer https = HttpsServer.create(address, 128);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
+            https.setHttpsConfigurator(new HttpsConfigurator(context.orElseThrow()));
             http = https;
         } else {
             http = HttpServer.create(address, 128);
@@ -102,10 +104,11 @@ public final class WebhookServer implements AutoCloseable {
     public static WebhookServer start(ServerOptions options, PolicyStore store, PrintStream log, Consumer<String> auditLog)
         throws IOException, Pem.PemException {
         if (store.current().isEmpty()) throw new IllegalStateException("load the policies before starting the server");
-        Optional<SSLContext> tls = options.tls()
-            ? Optional.of(Pem.sslContext(options.tlsCertificate().get(), options.tlsKey().get()))
+        Optional<ReloadingKeyManager> tls = options.tls()
+            ? Optional.of(new ReloadingKeyManager(options.tlsCertificate().get(), options.tlsKey().get()))
             : Optional.empty();
-        WebhookServer server = new WebhookServer(options, store, log, auditLog, tls);
+        Optional<SSLContext> context = tls.isPresent() ? Optional.of(Pem.sslContext(tls.get())) : Optional.empty();
+        WebhookServer server = new WebhookServer(options, store, log, auditLog, tls, context);
         server.http.start();
         PolicyStore.Loaded loaded = store.current().get();
         log.println("policy serve: listening on " + server.baseUri() + " with " + loaded.engine().rules().size()
@@ -171,7 +174,24 @@ public final class WebhookServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.println("policy serve: reload failed: " + e);
         }
+        reloadCertificate();
     }
+
+    /** Serves the certificate and key files again when they changed; a pair that cannot be used is logged and skipped. */
+    private void reloadCertificate() {
+        if (keys.isEmpty()) return;
+        try {
+            if (keys.get().reloadIfChanged()) {
+                java.security.cert.X509Certificate leaf = keys.get().leaf();
+                log.println("policy serve: serving a new TLS certificate: " + leaf.getSubjectX500Principal().getName()
+                    + ", valid until " + leaf.getNotAfter().toInstant());
+            }
+        } catch (Pem.PemException e) {
+            log.println("policy serve: the TLS certificate files changed but cannot be used, still serving the old pair: " + e.getMessage());
+            metrics.error("certificate_reload_failed");
+        }
+    }
+
 
     private PolicyStore.Outcome reload(String why) {
         PolicyStore.Outcome outcome = store.reload();
@@ -232,6 +252,7 @@ public final class WebhookServer implements AutoCloseable {
                 return send(exchange, Admission.error(403, "reload is allowed from loopback only"));
             }
             PolicyStore.Outcome outcome = reload("POST /v1/reload");
+            reloadCertificate();
             ObjectNode body = Admission.MAPPER.createObjectNode();
             body.put("reloaded", outcome.ok());
             body.put("generation", store.current().map(PolicyStore.Loaded::generation).orElse(0L));

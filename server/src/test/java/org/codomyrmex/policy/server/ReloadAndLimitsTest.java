@@ -221,4 +221,61 @@ class ReloadAndLimitsTest {
         assertThrows(Pem.PemException.class, () -> Pem.sslContext(another.certificate(), ec.key()));
         Pem.sslContext(ec.certificate(), ec.key());
     }
+
+    /**
+     * A rotated certificate (cert-manager writes new files in place) is served from the next connection on; a
+     * pair that does not match is refused and the old one stays.
+     */
+    @Test
+    void aRotatedCertificateIsServedWithoutARestart(@TempDir Path dir) throws Exception {
+        TestCerts first = TestCerts.generate(dir, "EC");
+        TestCerts second = TestCerts.generate(Files.createDirectories(dir.resolve("next")), "EC");
+        TestCerts third = TestCerts.generate(Files.createDirectories(dir.resolve("other")), "EC");
+        ServerOptions options = ServerOptions.builder().address("127.0.0.1").port(0).tls(first.certificate(), first.key())
+            .reloadInterval(Duration.ofMillis(100)).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(log, true, StandardCharsets.UTF_8), s -> { })) {
+            assertEquals(serial(first), servedSerial(server));
+            assertFalse(serial(first).equals(serial(second)), "two certificates, two serial numbers");
+            // A key that belongs to another certificate: refused, the first pair is still served.
+            Files.copy(third.key(), first.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(first.key(), FileTime.from(Instant.now().plusSeconds(5)));
+            awaitLog(log, "cannot be used, still serving the old pair");
+            assertEquals(serial(first), servedSerial(server));
+            // The rotated pair: served from the next handshake on.
+            Files.copy(second.certificate(), first.certificate(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(second.key(), first.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(first.certificate(), FileTime.from(Instant.now().plusSeconds(10)));
+            Files.setLastModifiedTime(first.key(), FileTime.from(Instant.now().plusSeconds(10)));
+            awaitLog(log, "serving a new TLS certificate");
+            assertEquals(serial(second), servedSerial(server));
+        }
+    }
+
+    private static java.math.BigInteger serial(TestCerts certs) throws Exception {
+        return ((java.security.cert.X509Certificate) Pem.certificates(certs.certificate()).get(0)).getSerialNumber();
+    }
+
+    /** The serial number of the certificate a new TLS connection to the server is given. */
+    private static java.math.BigInteger servedSerial(WebhookServer server) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    private static void awaitLog(ByteArrayOutputStream log, String text) throws InterruptedException {
+        for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
+            if (log.toString(StandardCharsets.UTF_8).contains(text)) return;
+        }
+        throw new AssertionError("the log never said \"" + text + "\": " + log.toString(StandardCharsets.UTF_8));
+    }
 }
