@@ -131,6 +131,12 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-depth", paramLabel = "N", description = "Nesting depth of YAML and JSON (default: ${DEFAULT-VALUE}).")
     int maxDepth = LoadOptions.defaults().maxDepth();
 
+    @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "A value for a Dockerfile ARG, as docker build takes it; repeatable.")
+    java.util.Map<String, String> buildArgs = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--target", paramLabel = "STAGE", description = "The Dockerfile stage to judge as the image built (default: the last), as docker build --target.")
+    String target;
+
     @Option(names = "--profile", description = "Print to standard error the time spent per rule and per file (slowest first).")
     boolean profile;
 
@@ -166,7 +172,8 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib).stepLimit(maxSteps)
-            .loadOptions(new LoadOptions(maxFileBytes, maxDocuments, maxDepth, System.getenv()));
+            .loadOptions(new LoadOptions(maxFileBytes, maxDocuments, maxDepth, System.getenv())
+                .withBuild(buildArgs, Optional.ofNullable(target)));
         cfg.policies().forEach(builder::addPolicyPath);
         policies.forEach(builder::addPolicyPath);
         cfg.parameters().forEach(builder::parameter);

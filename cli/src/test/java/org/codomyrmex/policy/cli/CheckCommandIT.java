@@ -384,6 +384,30 @@ class CheckCommandIT {
         assertTrue(broken.err().contains(".policy.yaml:2:1"), broken.err());
     }
 
+    /** {@code --build-arg} and {@code --target} read a Dockerfile as {@code docker build} with them would build it. */
+    @Test
+    void buildArgsAndTargetChooseWhatTheDockerfileBuilds(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Dockerfile"), """
+            ARG BASE=alpine:latest
+            FROM $BASE AS build
+            RUN echo build
+            FROM alpine:3.20
+            RUN adduser -D app
+            USER app
+            HEALTHCHECK CMD ["true"]
+            """);
+        PolicyCommandIT.Run plain = runIn(dir, "check", "Dockerfile", "--no-config");
+        assertTrue(plain.out().contains("Dockerfile:2:6 medium IMG-001 FROM image alpine:latest"), plain.out());
+        assertFalse(plain.out().contains("ESC-044"), "the last stage sets a USER: " + plain.out());
+        PolicyCommandIT.Run pinned = runIn(dir, "check", "Dockerfile", "--no-config", "--build-arg", "BASE=alpine:3.20");
+        assertFalse(pinned.out().contains("IMG-001"), "the ARG's value replaces its default: " + pinned.out());
+        PolicyCommandIT.Run target = runIn(dir, "check", "Dockerfile", "--no-config", "--target", "build");
+        assertTrue(target.out().contains("Dockerfile:2:1 medium ESC-044 the image built by stage build sets no USER"), target.out());
+        PolicyCommandIT.Run missing = runIn(dir, "check", "Dockerfile", "--no-config", "--target", "nope");
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("error[I2012]: target stage 'nope' could not be found"), missing.err());
+    }
+
     private static PolicyCommandIT.Run runIn(Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));

@@ -62,7 +62,7 @@ public final class DockerfileLoader implements InputLoader {
             DockerfileParser.Result parsed = DockerfileParser.parse(file);
             diagnostics.addAll(parsed.diagnostics());
             if (parsed.dockerfile().instructions().isEmpty()) return new LoadResult(List.of(), diagnostics);
-            StageGraph.Result graph = StageGraph.build(parsed.dockerfile(), Map.of(), Optional.empty());
+            StageGraph.Result graph = StageGraph.build(parsed.dockerfile(), options.buildArgs(), options.buildTarget());
             diagnostics.addAll(graph.diagnostics());
             return new LoadResult(List.of(document(file, parsed.dockerfile(), graph)), diagnostics);
         } catch (RuntimeException e) {
