@@ -89,10 +89,7 @@ final class ComposeModel {
 
     private void build() {
         for (String key : root.entries().keySet()) {
-            if (key.equals("include")) {
-                diagnostics.add(Diagnostic.warning("I3015", "include is not supported: the included compose files are not read",
-                    root.keySpan(key), "pass them as more compose files instead"));
-            } else if (!TOP_LEVEL_KEYS.contains(key) && !key.startsWith("x-")) {
+            if (!TOP_LEVEL_KEYS.contains(key) && !key.startsWith("x-")) {
                 diagnostics.add(Diagnostic.warning("I3016", "unknown top-level field '" + key + "'", root.keySpan(key),
                     Suggestions.hint(key, TOP_LEVEL_KEYS)));
             }

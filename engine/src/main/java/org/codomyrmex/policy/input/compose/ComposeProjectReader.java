@@ -83,7 +83,9 @@ final class ComposeProjectReader {
             Optional<Value.MapV> root = parse(source.get());
             if (root.isEmpty()) continue;
             Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
-            Value.MapV resolved = resolveExtends(interpolated, file.name(), directoryOf(file));
+            Path start = directoryOf(file).resolve(Path.of(file.name()).getFileName().toString()).normalize();
+            Value.MapV included = withIncludes(interpolated, file.name(), directoryOf(file), new ArrayList<>(List.of(start)));
+            Value.MapV resolved = resolveExtends(included, file.name(), directoryOf(file));
             merged = merged == null ? resolved : merge.mergeFiles(merged, resolved);
         }
         if (merged == null || firstSource == null) return new LoadResult(List.of(), diagnostics);
@@ -330,6 +332,88 @@ final class ComposeProjectReader {
             chain.pop();
             file.resolved().put(name, result);
         }
+    }
+
+    private static final int MAX_INCLUDE_DEPTH = 16;
+    private static final List<String> INCLUDED_RESOURCES = List.of("services", "networks", "volumes", "secrets", "configs");
+
+    /**
+     * The file with the compose files its {@code include} names added (the Compose Specification's include:
+     * each included file is read with its own directory for relative paths, its own includes and extends, and
+     * its services, networks, volumes, secrets and configs join the including file's; a name defined in both is
+     * an error). Included files are read only inside the project, like every file a compose file names.
+     *
+     * @param chain the files from the scanned one down to this one, to refuse an include cycle
+     */
+    private Value.MapV withIncludes(Value.MapV root, String fileName, Path directory, List<Path> chain) {
+        Value include = root.get("include");
+        if (include instanceof Value.Null) return root;
+        Map<String, Value> entries = new LinkedHashMap<>(root.entries());
+        Map<String, Span> keySpans = new LinkedHashMap<>(root.keySpans());
+        entries.remove("include");
+        keySpans.remove("include");
+        List<Value> items = include instanceof Value.ListV list ? list.items() : List.of(include);
+        for (Value item : items) {
+            List<Value> paths = new ArrayList<>();
+            if (item instanceof Value.Str) {
+                paths.add(item);
+            } else if (item instanceof Value.MapV m) {
+                if (m.get("path") instanceof Value.ListV pl) paths.addAll(pl.items()); else paths.add(m.get("path"));
+                for (String unsupported : List.of("project_directory", "env_file")) {
+                    if (!(m.get(unsupported) instanceof Value.Null)) {
+                        diagnostics.add(Diagnostic.warning("I3017", "include's " + unsupported + " is not supported: the included file"
+                            + " is read from its own directory with this project's variables", m.keySpan(unsupported)));
+                    }
+                }
+            } else {
+                diagnostics.add(Diagnostic.error("I3018", "an include entry is a path or a mapping with path", item.span()));
+                continue;
+            }
+            for (Value p : paths) {
+                if (!(p instanceof Value.Str path) || path.value().isBlank()) {
+                    diagnostics.add(Diagnostic.error("I3018", "include path must be a file path", p.span()));
+                    continue;
+                }
+                Path file = directory.resolve(path.value()).toAbsolutePath().normalize();
+                String name = Path.of(fileName).resolveSibling(path.value()).normalize().toString();
+                if (chain.contains(file) || chain.size() > MAX_INCLUDE_DEPTH) {
+                    diagnostics.add(Diagnostic.error("I3019", "include cycle: " + name + " includes itself through "
+                        + chain.get(chain.size() - 1).getFileName(), path.span()));
+                    continue;
+                }
+                if (!Files.isRegularFile(file)) {
+                    diagnostics.add(Diagnostic.error("I3019", "included file " + name + " does not exist", path.span()));
+                    continue;
+                }
+                Optional<Value.MapV> parsed = readReferenced(name, file, path.span()).flatMap(this::parse);
+                if (parsed.isEmpty()) continue;
+                Path dir = file.getParent();
+                directories.put(name, dir);
+                List<Path> deeper = new ArrayList<>(chain);
+                deeper.add(file);
+                Value.MapV inner = withIncludes((Value.MapV) interpolation.apply(parsed.get()), name, dir, deeper);
+                inner = resolveExtends(inner, name, dir);
+                for (String kind : INCLUDED_RESOURCES) {
+                    if (!(inner.get(kind) instanceof Value.MapV added)) continue;
+                    Value.MapV existing = entries.get(kind) instanceof Value.MapV m ? m : new Value.MapV(Map.of(), Map.of(), added.span());
+                    Map<String, Value> combined = new LinkedHashMap<>(existing.entries());
+                    Map<String, Span> combinedSpans = new LinkedHashMap<>(existing.keySpans());
+                    for (Map.Entry<String, Value> e : added.entries().entrySet()) {
+                        if (combined.containsKey(e.getKey())) {
+                            diagnostics.add(Diagnostic.error("I3020", kind.substring(0, kind.length() - 1) + " '" + e.getKey()
+                                + "' is defined both here and in the included " + name, existing.keySpan(e.getKey()),
+                                "rename one of them; Compose refuses the project as it is"));
+                            continue;
+                        }
+                        combined.put(e.getKey(), e.getValue());
+                        combinedSpans.put(e.getKey(), added.keySpan(e.getKey()));
+                    }
+                    entries.put(kind, new Value.MapV(combined, combinedSpans, existing.span()));
+                    keySpans.putIfAbsent(kind, inner.keySpan(kind));
+                }
+            }
+        }
+        return new Value.MapV(entries, keySpans, root.span());
     }
 
     private Optional<FileServices> extendedFile(Path path, String name, Span from) {

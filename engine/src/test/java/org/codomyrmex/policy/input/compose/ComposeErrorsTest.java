@@ -215,11 +215,13 @@ class ComposeErrorsTest {
     }
 
     @Test
-    void unknownTopLevelFieldsAndIncludeAreReported() {
+    void unknownTopLevelFieldsAndMissingIncludesAreReported() {
         LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("top.yaml",
-            "include: [other.yaml]\nservice:\n  web: {}\nx-anchors: {}\nservices:\n  web:\n    image: nginx\n")),
+            "include: [no-such-file.yaml]\nservice:\n  web: {}\nx-anchors: {}\nservices:\n  web:\n    image: nginx\n")),
             ComposeFixtures.options(Map.of()));
-        assertEquals(new Span("top.yaml", 1, 1, 1, 7), only(r, "I3015").span());
+        Diagnostic missing = only(r, "I3019");
+        assertEquals(new Span("top.yaml", 1, 11, 1, 27), missing.span());
+        assertTrue(missing.message().contains("no-such-file.yaml does not exist"), missing.message());
         Diagnostic typo = only(r, "I3016");
         assertEquals(2, typo.span().line());
         assertEquals(Optional.of("did you mean 'services'?"), typo.hint());
