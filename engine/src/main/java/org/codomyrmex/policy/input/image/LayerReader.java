@@ -108,9 +108,13 @@ final class LayerReader {
                 decompressed = GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
             } else if (magic.length == 4 && (magic[0] & 0xFF) == 0x28 && (magic[1] & 0xFF) == 0xB5
                 && (magic[2] & 0xFF) == 0x2F && (magic[3] & 0xFF) == 0xFD) {
-                diagnostics.add(Diagnostic.warning("I4020", where + ": zstd layer not read (no zstd decoder is "
-                    + "available); its files are missing from the file views", at));
-                return new Layer(entries, false, Optional.empty(), Optional.empty(), "zstd", 0);
+                compression = "zstd";
+                decompressed = zstd(raw);
+                if (decompressed == null) {
+                    diagnostics.add(Diagnostic.warning("I4020", where + ": zstd layer not read (the zstd decoder cannot "
+                        + "load on this platform); its files are missing from the file views", at));
+                    return new Layer(entries, false, Optional.empty(), Optional.empty(), "zstd", 0);
+                }
             } else {
                 decompressed = raw;
             }
@@ -133,11 +137,23 @@ final class LayerReader {
             diagnostics.add(Diagnostic.error("I4022", where + ": " + limit.getMessage() + "; reading stopped", at,
                 "a layer that expands this much is treated as a decompression bomb"));
         } catch (IOException | RuntimeException broken) {
-            String what = compression.equals("gzip") ? "gzip layer" : "layer tar";
+            String what = compression.equals("none") ? "layer tar" : compression + " layer";
             diagnostics.add(Diagnostic.error("I4023", where + ": " + what + " is corrupt or truncated ("
                 + message(broken) + "); " + entries.size() + " entries read", at));
         }
         return finish(entries, complete, tarBytes, raw, compression, blobSha, tarSha);
+    }
+
+    /**
+     * A zstd decoder over {@code in} (zstd-jni, through commons-compress), or null when its native library
+     * cannot load here: the layer is then reported as not read rather than failing the image.
+     */
+    private static InputStream zstd(InputStream in) throws IOException {
+        try {
+            return new org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream(in);
+        } catch (LinkageError unavailable) {
+            return null;
+        }
     }
 
     private Layer finish(List<Entry> entries, boolean complete, Counting tarBytes, Counting raw, String compression,

@@ -304,10 +304,10 @@ class ImageLoaderErrorsTest {
     }
 
     @Test
-    void zstdLayerIsNotRead() throws IOException {
+    void aCorruptZstdLayerIsALocatedError() throws IOException {
         byte[] zstdMagic = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0, 0, 0, 0};
         LoadResult r = load(layoutRaw(zstdMagic, "application/vnd.oci.image.layer.v1.tar+zstd"));
-        assertTrue(only(r, "I4020").message().contains("zstd layer not read"));
+        assertTrue(only(r, "I4023").message().contains("zstd layer is corrupt or truncated"), r.diagnostics().toString());
     }
 
     @Test

@@ -159,6 +159,28 @@ class ImageLoaderTest {
         assertTrue(layer0.span().file().endsWith(MANIFEST.substring(7)), layer0.span().toString());
     }
 
+    /** The same image with zstd layers (skopeo copy --dest-compress-format zstd): the same files, digests checked. */
+    @Test
+    void readsZstdLayers() {
+        LoadResult zstd = load(fixture("app-zstd"));
+        assertEquals(List.of(), zstd.diagnostics());
+        Document z = only(zstd);
+        assertBuiltImage(z);
+        List<Value> layers = ((Value.ListV) z.view("layers")).items();
+        assertEquals(2, layers.size());
+        for (Value layer : layers) {
+            assertEquals("application/vnd.oci.image.layer.v1.tar+zstd", str(at(layer, "mediaType")), layer.toString());
+            assertEquals(true, ((Value.Bool) at(layer, "complete")).value(), "every entry read, digests checked: " + layer);
+        }
+        Document gzip = only(load(fixture("app-oci")));
+        assertEquals(paths(gzip), paths(z));
+        assertTrue(paths(z).contains("/usr/local/bin/suidtool"), paths(z).toString());
+    }
+
+    private static List<String> paths(Document d) {
+        return ((Value.ListV) d.view("files")).items().stream().map(f -> str(at(f, "path"))).sorted().toList();
+    }
+
     @Test
     void readsADockerSaveTarballMadeBySkopeo() {
         LoadResult r = load(fixture("app-docker.tar"));
