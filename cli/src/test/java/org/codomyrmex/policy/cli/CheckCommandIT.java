@@ -454,8 +454,10 @@ class CheckCommandIT {
         assertTrue(r.out().contains("= because c.privileged == true is true"), r.out());
         JsonNode json = JSON.readTree(run(PRIVILEGED, own(dir, "check", "-", "--explain", "--no-config", "--format", "json")).out());
         JsonNode explain = json.get("findings").get(0).get("explain");
-        assertEquals("c.privileged", explain.get(1).get("expression").asText());
-        assertEquals("true", explain.get(1).get("value").asText());
+        assertEquals("c", explain.get(0).get("expression").asText(), "first the element the for bound, and where it is");
+        assertTrue(explain.get(0).get("value").asText().startsWith("the element at -:"), explain.toString());
+        assertEquals("c.privileged", explain.get(2).get("expression").asText());
+        assertEquals("true", explain.get(2).get("value").asText());
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class Compiler {
         List<CompiledRule.Step> steps = new ArrayList<>();
         for (Decl.Clause c : r.decl().clauses()) {
             if (c instanceof Decl.ForClause f) {
-                steps.add(new CompiledRule.ForStep(slotOf(f.variableSpan()), expr(f.source())));
+                steps.add(new CompiledRule.ForStep(slotOf(f.variableSpan()), expr(f.source()), f.variableSpan()));
             } else if (c instanceof Decl.LetClause l) {
                 steps.add(new CompiledRule.LetStep(slotOf(l.variableSpan()), expr(l.value())));
             } else {

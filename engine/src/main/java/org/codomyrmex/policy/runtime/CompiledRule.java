@@ -25,7 +25,8 @@ public final class CompiledRule {
     public sealed interface Step permits ForStep, LetStep, WhereStep {
     }
 
-    public record ForStep(int slot, Node source) implements Step {
+    /** @param variable where the bound name is written, so an explanation can name it */
+    public record ForStep(int slot, Node source, Span variable) implements Step {
     }
 
     public record LetStep(int slot, Node value) implements Step {
@@ -80,8 +81,9 @@ public final class CompiledRule {
     }
 
     /**
-     * With {@code explain}, each finding carries a trace: the value of every {@code let} and of every operand of
-     * the {@code where} conditions that held (re-evaluated once per finding, so nothing is paid when off).
+     * With {@code explain}, each finding carries a trace: the element each {@code for} bound (with where it is in
+     * the input), the value of every {@code let} and of every operand of the {@code where} conditions that held
+     * (re-evaluated once per finding, so nothing is paid when off).
      */
     public void evaluate(Document doc, Budget budget, java.util.function.Supplier<Value> scan, Consumer<Finding> sink,
                          boolean explain) {
@@ -127,7 +129,13 @@ public final class CompiledRule {
     private List<Finding.TraceEntry> trace(Frame frame) {
         List<Finding.TraceEntry> out = new java.util.ArrayList<>();
         for (Step step : steps) {
-            if (step instanceof LetStep l) {
+            if (step instanceof ForStep f) {
+                Value item = frame.slots[f.slot()];
+                // The place first: long values are shortened at the end.
+                String where = item.span().isKnown() ? "the element at " + item.span().file() + ":" + item.span().line() + ":"
+                    + item.span().column() + ": " : "";
+                out.add(new Finding.TraceEntry("", where + Values.literal(item), f.variable()));
+            } else if (step instanceof LetStep l) {
                 out.add(new Finding.TraceEntry("", Values.literal(frame.slots[l.slot()]), l.value().span));
             } else if (step instanceof WhereStep w) {
                 traceNode(w.condition(), frame, out);
