@@ -355,7 +355,8 @@ final class ComposeModel {
             for (Map.Entry<String, Value> e : m.entries().entrySet()) {
                 Value raw = e.getValue();
                 Value value = raw instanceof Value.Null ? fromEnvironment(e.getKey(), raw.span()) : str(raw, "environment." + e.getKey());
-                putVar(vars, e.getKey(), m.keySpan(e.getKey()), value);
+                putVar(vars, e.getKey(), m.keySpan(e.getKey()), value,
+                    raw instanceof Value.Null ? value instanceof Value.Str : reader.fromVariable(raw.span()));
             }
         } else if (env instanceof Value.ListV l) {
             for (Value item : l.items()) {
@@ -367,7 +368,7 @@ final class ComposeModel {
                 int eq = text.indexOf('=');
                 String name = eq < 0 ? text : text.substring(0, eq);
                 Value value = eq < 0 ? fromEnvironment(name, item.span()) : new Value.Str(text.substring(eq + 1), item.span());
-                putVar(vars, name, item.span(), value);
+                putVar(vars, name, item.span(), value, eq < 0 ? value instanceof Value.Str : reader.fromVariable(item.span()));
             }
         } else if (!(env instanceof Value.Null)) {
             diagnostics.add(Diagnostic.warning("I3044", "environment must be a mapping or a list, not a " + env.typeName(), env.span()));
@@ -380,10 +381,12 @@ final class ComposeModel {
         return v != null ? new Value.Str(v, at) : new Value.Null(at);
     }
 
-    private static void putVar(Map<String, Value> vars, String name, Span nameSpan, Value value) {
+    /** @param fromVariable the value came from the environment or .env, not from what the file says */
+    private static void putVar(Map<String, Value> vars, String name, Span nameSpan, Value value, boolean fromVariable) {
         vars.remove(name);
         vars.put(name, new Obj().put("name", new Value.Str(name, nameSpan)).put("value", value)
-            .put("fromSecret", new Value.Bool(false, Span.NONE)).build(nameSpan.to(value == null ? Span.NONE : value.span())));
+            .put("fromSecret", new Value.Bool(false, Span.NONE)).put("fromVariable", new Value.Bool(fromVariable, Span.NONE))
+            .build(nameSpan.to(value == null ? Span.NONE : value.span())));
     }
 
     private void envFile(Value item, List<Value> envFiles, Map<String, Value> vars) {
@@ -411,7 +414,7 @@ final class ComposeModel {
                 if (text.isPresent()) {
                     found = true;
                     for (EnvFile.Entry e : EnvFile.parse(text.get(), environment, diagnostics).values()) {
-                        putVar(vars, e.name(), e.span(), new Value.Str(e.value(), e.span()));
+                        putVar(vars, e.name(), e.span(), new Value.Str(e.value(), e.span()), false);
                     }
                 }
             } else if (required) {

@@ -99,6 +99,11 @@ final class ComposeProjectReader {
         return new LoadResult(List.of(document), diagnostics);
     }
 
+    /** Whether the string at {@code span} took a variable's value when it was interpolated. */
+    boolean fromVariable(Span span) {
+        return interpolation != null && interpolation.fromVariable(span);
+    }
+
     /** A variable's value: the environment first, then the .env file; null when unset. */
     private String lookup(String name) {
         String v = options.environment().get(name);

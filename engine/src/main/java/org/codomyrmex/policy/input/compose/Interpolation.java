@@ -23,6 +23,8 @@ final class Interpolation {
 
     private final Function<String, String> lookup;
     private final List<Diagnostic> diagnostics;
+    /** Where a string took a set variable's value: what is there was not written in the file. */
+    private final java.util.Set<Span> fromVariables = new java.util.HashSet<>();
 
     /** @param lookup the value of a variable, or null when it is unset */
     Interpolation(Function<String, String> lookup, List<Diagnostic> diagnostics) {
@@ -34,7 +36,10 @@ final class Interpolation {
     Value apply(Value v) {
         if (v instanceof Value.Str s) {
             if (s.value().indexOf('$') < 0) return s;
-            return new Value.Str(interpolate(s.value(), s.span()), s.span());
+            Parser parser = new Parser(s.value(), s.span());
+            String out = interpolate(parser);
+            if (parser.usedVariable) fromVariables.add(s.span());
+            return new Value.Str(out, s.span());
         }
         if (v instanceof Value.ListV l) {
             List<Value> items = new ArrayList<>(l.items().size());
@@ -54,12 +59,21 @@ final class Interpolation {
      * diagnostic is reported and the text is returned as written, so the rest of the file can still be read.
      */
     String interpolate(String text, Span at) {
+        return interpolate(new Parser(text, at));
+    }
+
+    private String interpolate(Parser parser) {
         try {
-            return new Parser(text, at).expand(0, text.length());
+            return parser.expand(0, parser.text.length());
         } catch (InterpolationError e) {
-            diagnostics.add(Diagnostic.error(e.code, e.getMessage(), at, e.hint));
-            return text;
+            diagnostics.add(Diagnostic.error(e.code, e.getMessage(), parser.at, e.hint));
+            return parser.text;
         }
+    }
+
+    /** Whether the string at {@code span} holds a value taken from a set variable (not only a default). */
+    boolean fromVariable(Span span) {
+        return fromVariables.contains(span);
     }
 
     private static boolean nameStart(char c) {
@@ -74,6 +88,8 @@ final class Interpolation {
         private final String text;
         private final Span at;
         private int nesting;
+        /** Set when a variable's value went into the result (a default or an alternative written here does not count). */
+        private boolean usedVariable;
 
         Parser(String text, Span at) {
             this.text = text;
@@ -154,13 +170,17 @@ final class Interpolation {
             try {
                 switch (op) {
                     case '-' -> {
+                        if (present) usedVariable = true;
                         return present ? value : expand(wordStart, close);
                     }
                     case '+' -> {
                         return present ? expand(wordStart, close) : "";
                     }
                     case '?' -> {
-                        if (present) return value;
+                        if (present) {
+                            usedVariable = true;
+                            return value;
+                        }
                         String message = expand(wordStart, close);
                         String why = colon && set ? "is empty" : "is not set";
                         throw new InterpolationError("I3002", "required variable " + name + " " + why
@@ -181,6 +201,7 @@ final class Interpolation {
                     at, "set " + name + " in the environment or in .env, or give a default: ${" + name + ":-default}"));
                 return "";
             }
+            usedVariable = true;
             return value;
         }
 

@@ -1,0 +1,58 @@
+package org.codomyrmex.policy.stdlib;
+
+import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.input.InputSource;
+import org.codomyrmex.policy.input.LoadOptions;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.InputKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A compose value that comes from the environment is not written in the file: secret rules must not report it
+ * (and must not print it, masked or not, into a CI log), while a secret written in the file, as a value or as a
+ * default, is still found.
+ */
+class ComposeVariablesTest {
+    private static final String COMPOSE = """
+        services:
+          app:
+            image: registry.example.com/app:1.0
+            environment:
+              DB_PASSWORD: ${DB_PASSWORD}
+              API_TOKEN: ${API_TOKEN:-hunter2-is-not-a-secret-store}
+              AWS_KEY: ${AWS_KEY}
+              SIGNING_SECRET:
+              SESSION_SECRET: written-in-the-file-4711
+        """;
+
+    private static List<String> secretFindings(Map<String, String> environment) {
+        LoadOptions d = LoadOptions.defaults();
+        PolicyEngine engine = PolicyEngine.builder()
+            .loadOptions(new LoadOptions(d.maxFileBytes(), d.maxDocuments(), d.maxDepth(), environment)).build();
+        Report r = engine.check(List.of(InputSource.ofText("compose.yaml", COMPOSE)), Optional.of(InputKind.COMPOSE));
+        return r.findings().stream().filter(f -> f.ruleId().startsWith("SEC-"))
+            .map(f -> f.ruleId() + "@" + f.location().line()).sorted().toList();
+    }
+
+    @Test
+    void valuesFromTheEnvironmentAreNotSecretsOfTheFile() {
+        Map<String, String> ci = Map.of("DB_PASSWORD", "s3cr3t-from-the-ci-vault", "AWS_KEY", "AKIAIOSFODNN7EXAMPLE",
+            "SIGNING_SECRET", "another-value-from-the-vault");
+        List<String> withVariables = secretFindings(ci);
+        // Only what the file itself says: the default of API_TOKEN (line 6) and SESSION_SECRET (line 9).
+        assertEquals(List.of("SEC-002@6", "SEC-002@9"), withVariables);
+    }
+
+    @Test
+    void theSameFileWithoutTheVariablesFindsTheSame() {
+        List<String> bare = secretFindings(Map.of());
+        assertEquals(List.of("SEC-002@6", "SEC-002@9"), bare);
+    }
+}
