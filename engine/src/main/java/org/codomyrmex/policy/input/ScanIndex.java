@@ -32,6 +32,8 @@ public final class ScanIndex {
     private final Set<String> namespaces = new TreeSet<>();
     private final Map<String, Value> namespaceObjects = new LinkedHashMap<>();
     private final Map<String, List<Value>> networkPolicies = new LinkedHashMap<>();
+    private final Map<String, List<Value>> resourceQuotas = new LinkedHashMap<>();
+    private final Map<String, List<Value>> limitRanges = new LinkedHashMap<>();
     private final Map<String, Value> roles = new LinkedHashMap<>();
     private final List<Value> bindings = new ArrayList<>();
     private final Map<String, List<Value>> bindingsBySubject = new LinkedHashMap<>();
@@ -88,6 +90,8 @@ public final class ScanIndex {
         Map<String, Value> np = new LinkedHashMap<>();
         networkPolicies.forEach((k, v) -> np.put(k, Values.list(v)));
         m.put("networkPolicies", Values.map(np));
+        m.put("resourceQuotas", byNamespace(resourceQuotas));
+        m.put("limitRanges", byNamespace(limitRanges));
         m.put("roles", Values.map(roles));
         m.put("bindings", Values.list(bindings));
         Map<String, Value> bs = new LinkedHashMap<>();
@@ -103,6 +107,12 @@ public final class ScanIndex {
         m.put("dockerfiles", Values.map(dockerfiles));
         m.put("images", Values.map(images));
         return Values.map(m);
+    }
+
+    private static Value byNamespace(Map<String, List<Value>> objects) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        objects.forEach((k, v) -> out.put(k, Values.list(v)));
+        return Values.map(out);
     }
 
     private static String str(Value v) {
@@ -142,6 +152,8 @@ public final class ScanIndex {
                 o.put("spec", d.view("networkPolicy"));
                 networkPolicies.computeIfAbsent(namespace, k -> new ArrayList<>()).add(new Value.MapV(o, Map.of(), d.resource().span()));
             }
+            case "ResourceQuota" -> resourceQuotas.computeIfAbsent(namespace, k -> new ArrayList<>()).add(self);
+            case "LimitRange" -> limitRanges.computeIfAbsent(namespace, k -> new ArrayList<>()).add(self);
             case "Role", "ClusterRole" -> {
                 o.put("rules", d.view("rbacRules"));
                 String key = kind.equals("Role") ? "Role:" + namespace + "/" + name : "ClusterRole:" + name;
