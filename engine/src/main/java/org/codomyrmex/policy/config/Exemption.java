@@ -13,7 +13,7 @@ import java.util.Optional;
  * globs, a file glob), why, who owns the decision and until when. After {@code expires} the exception no longer
  * hides anything; the finding comes back with a note that says so.
  *
- * @param rules    rule ids, or {@code *} for every rule
+ * @param rules    rule ids or globs of them ({@code SEC-*}); {@code *} for every rule
  * @param kind     resource kind glob ({@code Deployment}, {@code service}, {@code stage}); empty: any
  * @param baseDir  the folder the config lives in; file globs are relative to it
  */
@@ -24,7 +24,7 @@ public record Exemption(List<String> rules, String kind, String namespace, Strin
     }
 
     public boolean matches(Finding f) {
-        if (!rules.contains("*") && !rules.contains(f.ruleId())) return false;
+        if (rules.stream().noneMatch(r -> glob(r, f.ruleId()))) return false;
         if (!file.isEmpty() && !fileMatches(f.location().file())) return false;
         Resource r = f.resource();
         Optional<Resource> part = f.part();

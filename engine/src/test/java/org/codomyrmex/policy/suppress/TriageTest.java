@@ -133,6 +133,18 @@ class TriageTest {
     }
 
     @Test
+    void ruleIdsInAnExceptionAreGlobs() {
+        var checked = Scans.check(InputKind.KUBERNETES, "k8s/pod.yaml", POD);
+        var family = Scans.config("exceptions:\n  - {rules: ['T-*'], justification: test fixtures}\n");
+        assertTrue(only(Scans.triage(checked, family, Optional.empty(), LocalDate.of(2026, 1, 1), false)).suppressed());
+        var other = Scans.config("exceptions:\n  - {rules: ['SEC-*', 'T-PRIX', 'T-PRI'], justification: x}\n");
+        assertFalse(only(Scans.triage(checked, other, Optional.empty(), LocalDate.of(2026, 1, 1), false)).suppressed(),
+            "a glob matches the whole id");
+        var oneChar = Scans.config("exceptions:\n  - {rule: 'T-PRI?', justification: x}\n");
+        assertTrue(only(Scans.triage(checked, oneChar, Optional.empty(), LocalDate.of(2026, 1, 1), false)).suppressed());
+    }
+
+    @Test
     void baselineHidesOldFindingsAfterLinesMoveAndFailsOnANewOne() {
         Results before = Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", POD));
         Baseline baseline = new Baseline(Set.of(before.results().get(0).fingerprint()));
