@@ -49,6 +49,9 @@ import java.util.function.Consumer;
  * "busy" beyond it. Start with {@link #start}; {@link #close()} stops accepting and lets requests finish.
  */
 public final class WebhookServer implements AutoCloseable {
+    /** The paths the webhook serves; any other path is answered 404 (and counted as "other"). */
+    private static final java.util.Set<String> ENDPOINTS =
+        java.util.Set.of("/v1/admit", "/v1/check", "/v1/reload", "/healthz", "/readyz", "/metrics");
     private final ServerOptions options;
     private final PolicyStore store;
     private final PrintStream log;
@@ -123,7 +126,7 @@ public final class WebhookServer implements AutoCloseable {
      * {@code /v1/admit}, so both are measured through the same HTTP stack.
      */
     public void addEndpoint(String path, com.sun.net.httpserver.HttpHandler handler) {
-        if (path.equals("/") || List.of("/healthz", "/readyz", "/metrics", "/v1/admit", "/v1/check", "/v1/reload").contains(path)) {
+        if (path.equals("/") || ENDPOINTS.contains(path)) {
             throw new IllegalArgumentException(path + " is served by the webhook");
         }
         http.createContext(path, handler);
@@ -209,10 +212,7 @@ public final class WebhookServer implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         long started = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
-        String route = switch (path) {
-            case "/v1/admit", "/v1/check", "/v1/reload", "/healthz", "/readyz", "/metrics" -> path;
-            default -> "other";
-        };
+        String route = ENDPOINTS.contains(path) ? path : "other";
         int status = 500;
         try {
             status = route(exchange, route);
