@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +46,11 @@ public final class SarifReport {
         driver.put("version", toolVersion);
         if (toolVersion.matches("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?")) driver.put("semanticVersion", toolVersion);
 
-        List<RuleInfo> rules = new ArrayList<>(results.rules().values());
-        for (Results.Result r : results.results()) {
-            if (!results.rules().containsKey(r.finding().ruleId())) rules.add(stub(r.finding()));
-        }
-        rules.sort(Comparator.comparing(RuleInfo::id));
+        Map<String, RuleInfo> known = new java.util.TreeMap<>(results.rules());
+        for (Results.Result r : results.results()) known.computeIfAbsent(r.finding().ruleId(), id -> fromFinding(r.finding()));
         Map<String, Integer> index = new HashMap<>();
         ArrayNode ruleNodes = driver.putArray("rules");
-        for (RuleInfo rule : rules) {
-            if (index.containsKey(rule.id())) continue;
+        for (RuleInfo rule : known.values()) {
             index.put(rule.id(), index.size());
             ruleNodes.add(rule(rule));
         }
@@ -180,7 +175,8 @@ public final class SarifReport {
         return sb.toString();
     }
 
-    private static RuleInfo stub(Finding f) {
+    /** A rule the report has no metadata for (a finding from elsewhere), described by what its finding says. */
+    private static RuleInfo fromFinding(Finding f) {
         return new RuleInfo(f.ruleId(), f.title(), f.severity(), f.threat(), java.util.Set.of(), List.of(), List.of(), "", "",
             List.of(), "", Span.NONE);
     }

@@ -102,6 +102,23 @@ class SarifReportTest {
         assertEquals("I0005", invocation.get("toolExecutionNotifications").get(0).get("descriptor").get("id").asText());
     }
 
+    /** Findings of a rule the report has no metadata for describe it once, however many there are. */
+    @Test
+    void aRuleWithoutMetadataIsDescribedOnce() throws Exception {
+        var checked = Scans.check(InputKind.KUBERNETES, "pod.yaml", POD);
+        List<org.codomyrmex.policy.model.RuleInfo> withoutPriv = Scans.ENGINE.rules().stream().filter(r -> !r.id().equals("T-PRIV")).toList();
+        Results results = org.codomyrmex.policy.suppress.Triage.triage(checked.report(), checked.documents(), withoutPriv,
+            new org.codomyrmex.policy.suppress.Triage.Options(org.codomyrmex.policy.config.PolicyConfig.defaults(Path.of(".")),
+                java.util.Optional.empty(), java.time.LocalDate.of(2026, 6, 1), org.codomyrmex.policy.model.Severity.LOW, false));
+        String sarif = SarifReport.render(results, "dev", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+        JsonNode rules = new ObjectMapper().readTree(sarif).get("runs").get(0).get("tool").get("driver").get("rules");
+        List<String> ids = new ArrayList<>();
+        rules.forEach(r -> ids.add(r.get("id").asText()));
+        assertEquals(1, ids.stream().filter("T-PRIV"::equals).count(), ids.toString());
+        assertEquals(ids.stream().sorted().toList(), ids, "rules stay in id order");
+    }
+
     @Test
     void anEmptyRunValidatesToo() {
         var checked = Scans.check(InputKind.KUBERNETES, "ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n");
