@@ -67,22 +67,12 @@ final class ImageBuiltins {
             }));
     }
 
-    /**
-     * Recent answers of {@code image()}: a container's reference is parsed by a dozen rules, and the answer
-     * depends on the string alone (its values carry no span). Direct-mapped; a lost race only recomputes.
-     */
-    private record Parsed(String ref, Value value) {
-    }
-
-    private static final Parsed[] RECENT = new Parsed[512];
+    /** A container's reference is parsed by a dozen rules; the answer depends on the string alone (no spans). */
+    private static final RecentAnswers<String, Value> PARSED = new RecentAnswers<>(512);
 
     private static Value parsed(String ref) {
-        int slot = ref.hashCode() & (RECENT.length - 1);
-        Parsed p = RECENT[slot];
-        if (p != null && p.ref().equals(ref)) return p.value();
-        Value v = parse(ref).map(ImageRef::toValue).orElse(Values.NULL);
-        if (ref.length() <= 512) RECENT[slot] = new Parsed(ref, v);
-        return v;
+        java.util.function.Function<String, Value> parse = r -> parse(r).map(ImageRef::toValue).orElse(Values.NULL);
+        return ref.length() > 512 ? parse.apply(ref) : PARSED.answer(ref, parse);
     }
 
     /** A parsed, normalized reference. {@code tag} and {@code digest} are null when absent. */

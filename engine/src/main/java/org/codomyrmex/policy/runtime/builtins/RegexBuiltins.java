@@ -63,11 +63,12 @@ public final class RegexBuiltins {
      * matching costs more than a lookup, so {@code matches} and {@code full_match} remember recent answers.
      * The result of a match depends only on the pattern and the string, so this changes no answer.
      */
-    private record Compiled(Optional<Pattern> pattern, Optional<RequiredLiteral.Requirement> required, Memo found, Memo matched,
-                            ReplaceMemo replaced) {
+    private record Compiled(Optional<Pattern> pattern, Optional<RequiredLiteral.Requirement> required,
+                            RecentAnswers<String, Boolean> found, RecentAnswers<String, Boolean> matched,
+                            RecentAnswers<Replacement, String> replaced) {
         Compiled(Optional<Pattern> pattern, String regex) {
-            this(pattern, pattern.isPresent() ? RequiredLiteral.requirement(regex) : Optional.empty(), new Memo(), new Memo(),
-                new ReplaceMemo());
+            this(pattern, pattern.isPresent() ? RequiredLiteral.requirement(regex) : Optional.empty(),
+                new RecentAnswers<>(MEMO_SLOTS), new RecentAnswers<>(MEMO_SLOTS), new RecentAnswers<>(MEMO_SLOTS));
         }
 
         /** False when the string lacks text every match contains: no automaton needs to run. */
@@ -76,43 +77,13 @@ public final class RegexBuiltins {
         }
     }
 
-    /**
-     * Remembered results of {@code regex_replace} per pattern, as {@link Memo} does for matches: the standard
-     * library turns every variable name into snake case with two replacements, and names repeat across files.
-     */
-    private static final class ReplaceMemo {
-        private record Entry(String text, String replacement, String result) {
-        }
-
-        private final Entry[] slots = new Entry[MEMO_SLOTS];
-
-        String answer(String text, String replacement, java.util.function.UnaryOperator<String> compute) {
-            if (text.length() > MEMO_MAX_LENGTH) return compute.apply(text);
-            int i = (text.hashCode() * 31 + replacement.hashCode()) & (MEMO_SLOTS - 1);
-            Entry e = slots[i];
-            if (e != null && e.text.equals(text) && e.replacement.equals(replacement)) return e.result;
-            String r = compute.apply(text);
-            if (r != null) slots[i] = new Entry(text, replacement, r);
-            return r;
-        }
+    /** One {@code regex_replace} question: the same text with another replacement has another answer. */
+    private record Replacement(String text, String replacement) {
     }
 
-    /** Remembered answers; lock-free: slots hold immutable entries, and a lost write only costs a recomputation. */
-    private static final class Memo {
-        private record Entry(String text, boolean result) {
-        }
-
-        private final Entry[] slots = new Entry[MEMO_SLOTS];
-
-        boolean answer(String text, java.util.function.Predicate<String> compute) {
-            if (text.length() > MEMO_MAX_LENGTH) return compute.test(text);
-            int i = text.hashCode() & (MEMO_SLOTS - 1);
-            Entry e = slots[i];
-            if (e != null && e.text.equals(text)) return e.result;
-            boolean r = compute.test(text);
-            slots[i] = new Entry(text, r);
-            return r;
-        }
+    /** The remembered answer for short texts; a long text is answered afresh rather than kept. */
+    private static <K, V> V remembered(RecentAnswers<K, V> memo, String text, K key, java.util.function.Function<K, V> compute) {
+        return text.length() > MEMO_MAX_LENGTH ? compute.apply(key) : memo.answer(key, compute);
     }
 
     private RegexBuiltins() {
@@ -158,11 +129,11 @@ public final class RegexBuiltins {
             "Whether the pattern (RE2 syntax) matches anywhere in the string; anchor it with `^...$` or use "
                 + "`full_match` to test the whole string. Null when the pattern is invalid.",
             "matches(\"nginx:1.25-alpine\", \"alpine\")",
-            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && c.found().answer(s, x -> c.pattern().get().matcher(x).find()))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && remembered(c.found(), s, s, x -> c.pattern().get().matcher(x).find()))));
         add.accept(fn(CATEGORY, "full_match", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.BOOL,
             "Whether the pattern (RE2 syntax) matches the whole string. Null when the pattern is invalid.",
             "full_match(\"v1.2.3\", r\"v[0-9]+(\\.[0-9]+)*\") and not full_match(\"v1.2.3-rc\", r\"v[0-9.]+\")",
-            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && c.matched().answer(s, x -> c.pattern().get().matches(x)))));
+            a -> withCompiled(a[0], a[1], (s, c) -> c.mayMatch(s) && remembered(c.matched(), s, s, x -> c.pattern().get().matches(x)))));
         add.accept(fn(CATEGORY, "find", List.of(p("s", Type.STRING), p("pattern", Type.STRING)), Type.STRING,
             "The first part of the string the pattern matches, or null when it matches nowhere or is invalid.",
             "find(\"ghcr.io/org/app:2.4.1\", r\"[0-9]+\\.[0-9]+\") == \"2.4\"",
@@ -194,9 +165,9 @@ public final class RegexBuiltins {
                 Compiled c = compiled(regex);
                 if (c.pattern().isEmpty()) return Values.NULL;
                 if (!c.mayMatch(s)) return Values.string(s);
-                String out = c.replaced().answer(s, replacement, x -> {
+                String out = remembered(c.replaced(), s, new Replacement(s, replacement), q -> {
                     try {
-                        return c.pattern().get().matcher(x).replaceAll(replacement);
+                        return c.pattern().get().matcher(q.text()).replaceAll(q.replacement());
                     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
                         return null;
                     }
