@@ -156,28 +156,14 @@ final class CheckCommand implements Callable<Integer> {
         };
 
         List<Diagnostic> setup = new ArrayList<>();
-        Path workingDir = Path.of("").toAbsolutePath();
-        PolicyConfig cfg = PolicyConfig.defaults(workingDir);
-        Optional<Path> configFile = noConfig ? Optional.empty()
-            : config != null ? Optional.of(config) : PolicyConfig.find(paths, workingDir);
-        if (configFile.isPresent()) {
-            if (config != null && !Files.isRegularFile(config)) {
-                setup.add(Diagnostic.error("K0001", "no such config file", org.codomyrmex.policy.diag.Span.of(config.toString(), 0, 0)));
-            } else {
-                PolicyConfig.Loaded loaded = PolicyConfig.load(configFile.get());
-                cfg = loaded.config();
-                setup.addAll(loaded.diagnostics());
-                if (verbose) err.println("policy: using config " + configFile.get());
-            }
-        }
+        PolicySetOptions.ChosenConfig chosen = PolicySetOptions.readConfig(noConfig, config, paths, setup);
+        PolicyConfig cfg = chosen.config();
+        if (verbose) chosen.file().ifPresent(f -> err.println("policy: using config " + f));
 
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib).stepLimit(maxSteps)
+        PolicyEngine engine = PolicySetOptions.builder(cfg, noStdlib, policies).stepLimit(maxSteps)
             .loadOptions(new LoadOptions(maxFileBytes, maxDocuments, maxDepth, System.getenv())
-                .withBuild(buildArgs, Optional.ofNullable(target)));
-        cfg.policies().forEach(builder::addPolicyPath);
-        policies.forEach(builder::addPolicyPath);
-        cfg.parameters().forEach(builder::parameter);
-        PolicyEngine engine = builder.build();
+                .withBuild(buildArgs, Optional.ofNullable(target)))
+            .build();
 
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
@@ -210,6 +196,7 @@ final class CheckCommand implements Callable<Integer> {
         Results results = Triage.triage(report, scan.ignoreAnnotations(), engine.rules(),
             new Triage.Options(cfg, accepted, LocalDate.now(), failOn, softFail));
 
+        Path workingDir = Path.of("").toAbsolutePath(); // SARIF locations are relative to it
         int failedWrites = 0;
         if (writeBaseline != null && !write(writeBaseline, Baseline.render(results), err)) failedWrites++;
         for (OutputTarget t : targets) {

@@ -39,34 +39,54 @@ final class PolicySetOptions {
 
     /** The engine, or empty after printing the config's or the policies' errors (with excerpts) to {@code err}. */
     Optional<PolicyEngine> build(PrintWriter err) {
-        Path workingDir = Path.of("").toAbsolutePath();
-        Optional<Path> file = noConfig ? Optional.empty() : config != null ? Optional.of(config) : PolicyConfig.find(List.of(), workingDir);
-        if (file.isPresent()) {
-            if (!Files.isRegularFile(file.get())) {
-                err.println("policy: no such config file: " + file.get());
-                err.flush();
-                return Optional.empty();
-            }
-            PolicyConfig.Loaded read = PolicyConfig.load(file.get());
-            List<Diagnostic> errors = read.diagnostics().stream().filter(Diagnostic::isError).toList();
-            if (!errors.isEmpty()) {
-                DiagnosticRenderer r = new DiagnosticRenderer(n -> readable(n));
-                errors.forEach(d -> err.print(r.render(d)));
-                err.flush();
-                return Optional.empty();
-            }
-            loaded = read.config();
+        List<Diagnostic> problems = new ArrayList<>();
+        ChosenConfig chosen = readConfig(noConfig, config, List.of(), problems);
+        List<Diagnostic> errors = problems.stream().filter(Diagnostic::isError).toList();
+        if (!errors.isEmpty()) {
+            DiagnosticRenderer r = new DiagnosticRenderer(PolicySetOptions::readable);
+            errors.forEach(d -> err.print(r.render(d)));
+            err.flush();
+            return Optional.empty();
         }
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
-        loaded.policies().forEach(builder::addPolicyPath);
-        policies.forEach(builder::addPolicyPath);
-        loaded.parameters().forEach(builder::parameter);
-        PolicyEngine engine = builder.build();
+        loaded = chosen.config();
+        PolicyEngine engine = builder(loaded, noStdlib, policies).build();
         if (!engine.hasPolicyErrors()) return Optional.of(engine);
         DiagnosticRenderer r = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));
         engine.policyDiagnostics().stream().filter(Diagnostic::isError).forEach(d -> err.print(r.render(d)));
         err.flush();
         return Optional.empty();
+    }
+
+    /** The config in effect and the file it came from (none: the defaults). */
+    record ChosenConfig(PolicyConfig config, Optional<Path> file) {
+    }
+
+    /**
+     * The config as {@code policy check} and the commands that share its policy set choose it: none with
+     * {@code --no-config}, the file given with {@code --config}, else the first {@code .policy.yaml} found from
+     * the first scanned path (or the working folder) upward. Its problems, and a missing {@code --config} file,
+     * go to {@code problems}.
+     */
+    static ChosenConfig readConfig(boolean noConfig, Path given, List<String> scanned, List<Diagnostic> problems) {
+        Path workingDir = Path.of("").toAbsolutePath();
+        Optional<Path> file = noConfig ? Optional.empty() : given != null ? Optional.of(given) : PolicyConfig.find(scanned, workingDir);
+        if (file.isEmpty()) return new ChosenConfig(PolicyConfig.defaults(workingDir), Optional.empty());
+        if (given != null && !Files.isRegularFile(given)) {
+            problems.add(Diagnostic.error("K0001", "no such config file", org.codomyrmex.policy.diag.Span.of(given.toString(), 0, 0)));
+            return new ChosenConfig(PolicyConfig.defaults(workingDir), Optional.empty());
+        }
+        PolicyConfig.Loaded read = PolicyConfig.load(file.get());
+        problems.addAll(read.diagnostics());
+        return new ChosenConfig(read.config(), file);
+    }
+
+    /** A builder with the standard library (unless turned off), the config's policy folders and parameters, and {@code policies}. */
+    static PolicyEngine.Builder builder(PolicyConfig config, boolean noStdlib, List<Path> policies) {
+        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
+        config.policies().forEach(builder::addPolicyPath);
+        policies.forEach(builder::addPolicyPath);
+        config.parameters().forEach(builder::parameter);
+        return builder;
     }
 
     private static Optional<org.codomyrmex.policy.diag.SourceFile> readable(String name) {
