@@ -409,9 +409,7 @@ class CheckCommandIT {
     }
 
     private static PolicyCommandIT.Run runIn(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        return execute(new ProcessBuilder(cmd).directory(dir.toFile()));
+        return PolicyCommandIT.run(dir, List.of(), null, args);
     }
 
     private static List<String> findingKeys(String json) throws IOException {
@@ -425,26 +423,7 @@ class CheckCommandIT {
     }
 
     private static PolicyCommandIT.Run runWithHeap(String heap, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap, "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        return execute(new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile()));
-    }
-
-    private static PolicyCommandIT.Run execute(ProcessBuilder pb) throws Exception {
-        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        Thread errReader = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        errReader.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "policy did not finish");
-        errReader.join();
-        return new PolicyCommandIT.Run(p.exitValue(), out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        return PolicyCommandIT.run(PolicyCommandIT.ROOT, List.of("-Xmx" + heap), null, args);
     }
 
     @Test

@@ -27,9 +27,16 @@ class PolicyCommandIT {
     }
 
     static Run run(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString()));
+        return run(ROOT, List.of(), stdin, args);
+    }
+
+    /** Runs the jar in {@code dir} with more JVM options ({@code -Xmx96m}); {@code stdin} may be null. */
+    static Run run(Path dir, List<String> jvmOptions, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).start();
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
         if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
