@@ -87,29 +87,22 @@ public final class ScanIndex {
         Map<String, Value> m = new LinkedHashMap<>();
         m.put("namespaces", Values.list(namespaces.stream().map(Values::string).toList()));
         m.put("namespaceObjects", Values.map(namespaceObjects));
-        Map<String, Value> np = new LinkedHashMap<>();
-        networkPolicies.forEach((k, v) -> np.put(k, Values.list(v)));
-        m.put("networkPolicies", Values.map(np));
-        m.put("resourceQuotas", byNamespace(resourceQuotas));
-        m.put("limitRanges", byNamespace(limitRanges));
+        m.put("networkPolicies", lists(networkPolicies));
+        m.put("resourceQuotas", lists(resourceQuotas));
+        m.put("limitRanges", lists(limitRanges));
         m.put("roles", Values.map(roles));
         m.put("bindings", Values.list(bindings));
-        Map<String, Value> bs = new LinkedHashMap<>();
-        bindingsBySubject.forEach((k, v) -> bs.put(k, Values.list(v)));
-        m.put("bindingsBySubject", Values.map(bs));
+        m.put("bindingsBySubject", lists(bindingsBySubject));
         m.put("workloads", Values.list(workloads));
-        Map<String, Value> wn = new LinkedHashMap<>();
-        workloadsByNamespace.forEach((k, v) -> wn.put(k, Values.list(v)));
-        m.put("workloadsByNamespace", Values.map(wn));
-        Map<String, Value> wl = new LinkedHashMap<>();
-        workloadsByLabel.forEach((k, v) -> wl.put(k, Values.list(v)));
-        m.put("workloadsByLabel", Values.map(wl));
+        m.put("workloadsByNamespace", lists(workloadsByNamespace));
+        m.put("workloadsByLabel", lists(workloadsByLabel));
         m.put("dockerfiles", Values.map(dockerfiles));
         m.put("images", Values.map(images));
         return Values.map(m);
     }
 
-    private static Value byNamespace(Map<String, List<Value>> objects) {
+    /** An index of lists as a map value of list values. */
+    private static Value lists(Map<String, List<Value>> objects) {
         Map<String, Value> out = new LinkedHashMap<>();
         objects.forEach((k, v) -> out.put(k, Values.list(v)));
         return Values.map(out);
