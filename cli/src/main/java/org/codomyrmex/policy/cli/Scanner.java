@@ -166,18 +166,9 @@ final class Scanner {
         /** Keeps a source's text for excerpts, within the budget; past it, files on disk are read again. */
         private void keep(SourceFile source) {
             if (texts.containsKey(source.name())) return;
-            if (keptText + source.text().length() > PolicyEngine.keptTextBudget()
-                && java.nio.file.Files.isRegularFile(safePath(source.name()))) return;
+            if (!PolicyEngine.keepsText(source, keptText)) return;
             texts.put(source.name(), source);
             keptText += source.text().length();
-        }
-
-        private static Path safePath(String name) {
-            try {
-                return Path.of(name);
-            } catch (RuntimeException e) {
-                return Path.of("");
-            }
         }
     }
 

@@ -244,13 +244,19 @@ public final class PolicyEngine {
         return Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 400);
     }
 
-    /**
-     * Characters of source text the report keeps for excerpts. Past this, a file read from disk is not kept:
-     * the report reads it again when it shows an excerpt ({@link Report#source}); text from stdin or from
-     * strings is always kept, having nowhere else to come from.
-     */
-    public static long keptTextBudget() {
+    /** Characters of source text a report keeps for excerpts before it keeps only what it could not read again. */
+    private static long keptTextBudget() {
         return Math.max(1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
+    }
+
+    /**
+     * Whether a report keeps this source's text for excerpts, when it already keeps {@code alreadyKept}
+     * characters: always within a sixteenth of the heap; past it, a file on disk is not kept (the report reads
+     * it again when it shows an excerpt, {@link Report#source}), while text from stdin or from strings is, having
+     * nowhere else to come from.
+     */
+    public static boolean keepsText(SourceFile source, long alreadyKept) {
+        return alreadyKept + source.text().length() <= keptTextBudget() || !isRegularFile(source.name());
     }
 
     /** One document waiting for the scan rules, with what its other rules gave. */
@@ -328,7 +334,7 @@ public final class PolicyEngine {
         if (kept.isEmpty() && problems.isEmpty() && !loadProblems) return;
         SourceFile source = doc.source();
         if (texts.containsKey(source.name())) return;
-        if (keptText[0] + source.text().length() > keptTextBudget() && isRegularFile(source.name())) return; // read again for excerpts
+        if (!keepsText(source, keptText[0])) return;
         texts.put(source.name(), source);
         keptText[0] += source.text().length();
     }
