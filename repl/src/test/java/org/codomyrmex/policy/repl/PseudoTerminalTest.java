@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class PseudoTerminalTest {
     private static final long STEP_MILLIS = 20_000;
+    /** Written by the shell around the REPL, in the session's folder, when the REPL ends (whole, by a rename). */
+    private static final String EXIT_STATUS = "exit-status";
 
     /** A terminal program running the REPL. */
     interface Pty extends AutoCloseable {
@@ -84,13 +87,20 @@ class PseudoTerminalTest {
             await(pty, "\n42");
             awaitFreshPrompt(pty);
             // A Ctrl-D that arrives while the REPL still prints (the tty back in line mode between two reads)
-            // is an end-of-file the next raw-mode read never sees: on a loaded machine, press it again.
-            for (int attempt = 1; ; attempt++) {
-                pty.key("C-d");
-                if (attempt == 3) break;
-                if (shows(pty, "EXIT:0", STEP_MILLIS / 4)) break;
+            // is an end-of-file the next raw-mode read never sees: on a loaded machine, press it again. The exit
+            // status is read from a file, not the screen: `script` may end before it copies the last output.
+            Path status = dir.resolve(EXIT_STATUS);
+            for (int attempt = 1; attempt <= 3 && !Files.exists(status); attempt++) {
+                try {
+                    pty.key("C-d");
+                } catch (IOException processEnded) {
+                    break; // the session is over already: the status file says how
+                }
+                awaitFile(status, STEP_MILLIS / 4);
             }
-            await(pty, "EXIT:0");
+            awaitFile(status, STEP_MILLIS);
+            assertEquals("0", Files.exists(status) ? Files.readString(status).strip() : "no exit status",
+                () -> "the REPL's exit status; the terminal shows:\n" + screenOf(pty));
         }
         String saved = Files.readString(history);
         assertTrue(saved.contains("c.securityContext.privileged"), saved);
@@ -138,13 +148,17 @@ class PseudoTerminalTest {
         Thread.sleep(300);
     }
 
-    private static boolean shows(Pty pty, String text, long millis) throws Exception {
+    private static void awaitFile(Path file, long millis) throws InterruptedException {
         long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (pty.screen().replace("\r", "").contains(text)) return true;
-            Thread.sleep(50);
+        while (!Files.exists(file) && System.currentTimeMillis() < end) Thread.sleep(50);
+    }
+
+    private static String screenOf(Pty pty) {
+        try {
+            return pty.screen();
+        } catch (Exception e) {
+            return "(unreadable: " + e + ")";
         }
-        return false;
     }
 
     private static int count(String text, String part) {
@@ -161,7 +175,7 @@ class PseudoTerminalTest {
         // A pseudo-terminal made by `script` from a pipe starts with no size: give it one.
         StringBuilder sb = new StringBuilder("stty cols 200 rows 50 2>/dev/null; TERM=" + term + " " + Repl.HISTORY_ENV + "=" + shellQuote(history.toString()) + " ");
         for (String part : command) sb.append(shellQuote(part)).append(' ');
-        return sb.append("; echo EXIT:$?").toString();
+        return sb.append("; s=$?; echo $s > " + EXIT_STATUS + ".new; mv " + EXIT_STATUS + ".new " + EXIT_STATUS + "; echo EXIT:$s").toString();
     }
 
     /** {@code script -qfc CMD /dev/null}: keys go to the pseudo-terminal's input, its output is collected. */
