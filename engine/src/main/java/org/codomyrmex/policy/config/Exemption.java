@@ -13,18 +13,21 @@ import java.util.Optional;
  * globs, a file glob), why, who owns the decision and until when. After {@code expires} the exception no longer
  * hides anything; the finding comes back with a note that says so.
  *
- * @param rules    rule ids or globs of them ({@code SEC-*}); {@code *} for every rule
- * @param kind     resource kind glob ({@code Deployment}, {@code service}, {@code stage}); empty: any
- * @param baseDir  the folder the config lives in; file globs are relative to it
+ * @param rules     rule ids or patterns of them ({@code SEC-*}); {@code *} for every rule
+ * @param kind      resource kind pattern ({@code Deployment}, {@code service}, {@code stage}); empty: any
+ * @param namespace namespace pattern ({@code team-*}); empty: any
+ * @param name      resource name pattern ({@code ingress-[ab]}); empty: any
+ * @param file      path glob, as in {@code .gitignore}; empty: any file
+ * @param baseDir   the folder the config lives in; file globs are relative to it
  */
-public record Exemption(List<String> rules, String kind, String namespace, String name, String file,
+public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern namespace, NamePattern name, String file,
                         String justification, String owner, Optional<LocalDate> expires, String baseDir, Span span) {
     public Exemption {
         rules = List.copyOf(rules);
     }
 
     public boolean matches(Finding f) {
-        if (rules.stream().noneMatch(r -> glob(r, f.ruleId()))) return false;
+        if (rules.stream().noneMatch(r -> r.matches(f.ruleId()))) return false;
         if (!file.isEmpty() && !fileMatches(f.location().file())) return false;
         Resource r = f.resource();
         Optional<Resource> part = f.part();
@@ -32,7 +35,7 @@ public record Exemption(List<String> rules, String kind, String namespace, Strin
     }
 
     private boolean resourceMatches(Resource r) {
-        return glob(kind, r.kind()) && glob(namespace, r.namespace()) && glob(name, r.name());
+        return kind.matches(r.kind()) && namespace.matches(r.namespace()) && name.matches(r.name());
     }
 
     private boolean fileMatches(String path) {
@@ -49,23 +52,17 @@ public record Exemption(List<String> rules, String kind, String namespace, Strin
         return Glob.of(file).matches(relative, false);
     }
 
-    private static boolean glob(String pattern, String value) {
-        if (pattern.isEmpty()) return true;
-        String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
-        return value.matches(regex);
-    }
-
     public boolean expiredOn(LocalDate today) {
         return expires.isPresent() && today.isAfter(expires.get());
     }
 
     /** {@code Deployment/prod/web}-like description of what it selects, for notes. */
     public String selector() {
-        StringBuilder sb = new StringBuilder(String.join(",", rules));
-        if (!kind.isEmpty() || !namespace.isEmpty() || !name.isEmpty()) {
-            sb.append(" on ").append(kind.isEmpty() ? "*" : kind);
-            if (!namespace.isEmpty()) sb.append('/').append(namespace);
-            sb.append('/').append(name.isEmpty() ? "*" : name);
+        StringBuilder sb = new StringBuilder(String.join(",", rules.stream().map(NamePattern::toString).toList()));
+        if (!kind.isAny() || !namespace.isAny() || !name.isAny()) {
+            sb.append(" on ").append(kind.isAny() ? "*" : kind);
+            if (!namespace.isAny()) sb.append('/').append(namespace);
+            sb.append('/').append(name.isAny() ? "*" : name);
         }
         if (!file.isEmpty()) sb.append(" in ").append(file);
         return sb.toString();

@@ -310,7 +310,8 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
                     error("K0019", "expires is a date like 2026-12-31, not '" + date + "'", e.span());
                 }
             }
-            return Optional.of(new Exemption(rules, kind, namespace, name, text(m, "file"), justification, owner, expires,
+            return Optional.of(new Exemption(rules.stream().map(NamePattern::of).toList(), NamePattern.of(kind),
+                NamePattern.of(namespace), NamePattern.of(name), text(m, "file"), justification, owner, expires,
                 baseDir.toString(), item.span()));
         }
 

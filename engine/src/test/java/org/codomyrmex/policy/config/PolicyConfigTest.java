@@ -59,10 +59,10 @@ class PolicyConfigTest {
         assertEquals(List.of(Path.of("/repo/policies/team")), c.policies());
         assertFalse(c.gitignore());
         Exemption e = c.exceptions().get(0);
-        assertEquals(List.of("ESC-001", "ESC-004"), e.rules());
-        assertEquals("Deployment", e.kind());
-        assertEquals("prod", e.namespace());
-        assertEquals("web", e.name());
+        assertEquals(List.of("ESC-001", "ESC-004"), e.rules().stream().map(NamePattern::toString).toList());
+        assertEquals("Deployment", e.kind().toString());
+        assertEquals("prod", e.namespace().toString());
+        assertEquals("web", e.name().toString());
         assertEquals(Optional.of(LocalDate.of(2026, 12, 31)), e.expires());
         assertTrue(c.excludes(Path.of("/repo/vendor/chart/deploy.yaml")));
         assertTrue(c.excludes(Path.of("/repo/k8s/app.generated.yaml")));

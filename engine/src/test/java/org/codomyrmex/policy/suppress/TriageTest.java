@@ -145,6 +145,15 @@ class TriageTest {
     }
 
     @Test
+    void resourceSelectorsTakeCharacterSets() {
+        var checked = Scans.check(InputKind.KUBERNETES, "k8s/pod.yaml", POD);
+        var set = Scans.config("exceptions:\n  - {rule: T-PRIV, kind: '[CP]od', name: 'a[!x]ent', justification: x}\n");
+        assertTrue(only(Scans.triage(checked, set, Optional.empty(), LocalDate.of(2026, 1, 1), false)).suppressed());
+        var excluded = Scans.config("exceptions:\n  - {rule: T-PRIV, name: 'a[!g]ent', justification: x}\n");
+        assertFalse(only(Scans.triage(checked, excluded, Optional.empty(), LocalDate.of(2026, 1, 1), false)).suppressed());
+    }
+
+    @Test
     void baselineHidesOldFindingsAfterLinesMoveAndFailsOnANewOne() {
         Results before = Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", POD));
         Baseline baseline = new Baseline(Set.of(before.results().get(0).fingerprint()));

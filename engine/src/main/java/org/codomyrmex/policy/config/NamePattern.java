@@ -1,0 +1,81 @@
+package org.codomyrmex.policy.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * A shell-style pattern on a name (a rule id, a kind, a namespace, a resource name), compiled once: {@code *} is
+ * any run of characters, {@code ?} one character, {@code [abc]}, {@code [a-z]} and {@code [!abc]} one character
+ * of (or not of) a set; everything else stands for itself. Unlike {@link Glob}, {@code *} crosses {@code /},
+ * because names such as image references contain slashes that are not folders. The empty pattern matches
+ * anything: it is what an exception that does not select on a field holds.
+ */
+public final class NamePattern {
+    private static final NamePattern ANY = new NamePattern("", null);
+
+    private final String text;
+    private final Pattern regex; // null for the empty pattern, which matches everything
+
+    private NamePattern(String text, Pattern regex) {
+        this.text = text;
+        this.regex = regex;
+    }
+
+    public static NamePattern of(String text) {
+        if (text.isEmpty()) return ANY;
+        StringBuilder sb = new StringBuilder();
+        boolean wild = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int close = c == '[' ? text.indexOf(']', i + 2) : -1;
+            if (c == '*') {
+                sb.append(".*");
+                wild = true;
+            } else if (c == '?') {
+                sb.append('.');
+                wild = true;
+            } else if (close > 0) {
+                String set = text.substring(i + 1, close);
+                boolean negated = set.startsWith("!") && set.length() > 1;
+                if (negated) set = set.substring(1);
+                sb.append(negated ? "[^" : "[");
+                for (char s : set.toCharArray()) {
+                    // A range's dash stays a range; anything else a regex would read specially is quoted.
+                    sb.append(s == '-' || Character.isLetterOrDigit(s) ? String.valueOf(s) : "\\" + s);
+                }
+                sb.append(']');
+                i = close;
+                wild = true;
+            } else {
+                sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        // A pattern without wildcards is compared as a string: most exceptions name one rule and one resource.
+        return new NamePattern(text, wild ? Pattern.compile(sb.toString()) : null);
+    }
+
+    public boolean matches(String name) {
+        if (regex != null) return regex.matcher(name).matches();
+        return text.isEmpty() || text.equals(name);
+    }
+
+    /** Whether this pattern selects nothing in particular (the field was not given). */
+    public boolean isAny() {
+        return text.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NamePattern p && p.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    /** The pattern as written. */
+    @Override
+    public String toString() {
+        return text;
+    }
+}
