@@ -167,7 +167,7 @@ final class CheckCommand implements Callable<Integer> {
 
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
-            cfg.gitignore() && !noGitignore, exclude, jobs, maxSteps, explain,
+            cfg.gitignore() && !noGitignore, exclude, jobs, explain,
             noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get(), timings);
         if (timings != null) {
             err.println("profile: " + engine.buildTimes().render());

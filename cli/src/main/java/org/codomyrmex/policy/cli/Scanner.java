@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.cli;
 
+import org.codomyrmex.policy.api.CheckOptions;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.config.GitIgnore;
@@ -10,31 +11,26 @@ import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.input.FileCollector;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
-import org.codomyrmex.policy.input.LoadResult;
-import org.codomyrmex.policy.input.ScanIndex;
 import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Resource;
 import org.codomyrmex.policy.model.Value;
-import org.codomyrmex.policy.runtime.CompiledPolicy;
+import org.codomyrmex.policy.suppress.Triage;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
  * The scan behind {@code policy check}: collects the files (recursively, minus config excludes and, for files
- * found by walking a folder, what {@code .gitignore} ignores), loads and checks them on several threads, and
- * puts the results back in a fixed order so the output does not depend on scheduling.
+ * found by walking a folder, what {@code .gitignore} ignores) and has the engine check them, streaming, on
+ * {@code --jobs} threads ({@link PolicyEngine#check(List, CheckOptions)}); gathers on the way what the triage
+ * needs besides the findings (the documents' ignore annotations).
  */
 final class Scanner {
     /** What a scan found: the report, the documents' ignore annotations, and the files left out. */
@@ -42,143 +38,8 @@ final class Scanner {
                 boolean secondPass) {
     }
 
-    /** Files loaded and checked together: enough to keep both threads busy, few enough to bound memory. */
-    static final int BATCH_FILES = 64;
-
-    /**
-     * The scan proper, streaming: files are loaded and checked a batch at a time (each batch on all threads,
-     * results put back in order), and a document is dropped once checked. Rules that read the {@code scan} view
-     * need every document indexed first: the documents they apply to wait in memory within
-     * {@link PolicyEngine#retainedTextBudget()}, and past it those rules run in a second pass that reads the
-     * files again. So memory holds a batch, the waiting documents, the scan index and the findings.
-     */
-    private static final class Streaming {
-        private final PolicyEngine engine;
-        private final Options o;
-        private final org.codomyrmex.policy.api.CheckProfile profile;
-        private final ForkJoinPool pool;
-        private final CompiledPolicy policy;
-        private final ScanIndex.Builder index;
-        private final List<Finding> findings = new ArrayList<>();
-        private final Map<String, SourceFile> texts;
-        private final Map<Resource, Value.Str> annotations = new java.util.HashMap<>();
-        private final List<Document> waiting = new ArrayList<>();
-        private long waitingText;
-        private long keptText;
-        private boolean secondPass;
-        private int documents;
-
-        Streaming(PolicyEngine engine, Options o, org.codomyrmex.policy.api.CheckProfile profile, ForkJoinPool pool) {
-            this.engine = engine;
-            this.o = o;
-            this.profile = profile;
-            this.pool = pool;
-            this.policy = engine.compiledPolicy();
-            this.index = policy.readsScan() ? new ScanIndex.Builder(engine.loadOptions()) : null;
-            this.texts = new LinkedHashMap<>(engine.policySources());
-        }
-
-        Scan run(List<InputSource> sources, List<Diagnostic> diagnostics, List<String> skipped, List<String> excluded)
-            throws InterruptedException, ExecutionException {
-            List<List<InputSource>> groups = groups(sources);
-            o.progress().start(groups.size());
-            CompiledPolicy.Pass first = index == null ? CompiledPolicy.Pass.ALL : CompiledPolicy.Pass.WITHOUT_SCAN;
-            for (int from = 0; from < groups.size(); from += BATCH_FILES) {
-                List<List<LoadResult>> loaded = load(groups.subList(from, Math.min(groups.size(), from + BATCH_FILES)), true);
-                List<Document> batch = new ArrayList<>();
-                List<Long> textShare = new ArrayList<>(); // each document's part of its file's text
-                for (List<LoadResult> results : loaded) {
-                    for (LoadResult r : results) {
-                        diagnostics.addAll(r.diagnostics());
-                        for (Document d : r.documents()) {
-                            batch.add(d);
-                            textShare.add((long) d.source().text().length() / r.documents().size());
-                            if (!r.diagnostics().isEmpty()) keep(d.source());
-                        }
-                    }
-                }
-                CompiledPolicy.Outcome[] outcomes = evaluate(batch, first);
-                for (int i = 0; i < batch.size(); i++) {
-                    Document d = batch.get(i);
-                    documents++;
-                    org.codomyrmex.policy.suppress.Triage.ignoreAnnotation(d).ifPresent(a -> annotations.putIfAbsent(d.resource(), a));
-                    collect(d, outcomes[i], diagnostics);
-                    if (index == null) continue;
-                    index.add(d);
-                    if (!policy.readsScanFor(d) || secondPass) continue;
-                    waiting.add(d);
-                    waitingText += textShare.get(i);
-                    if (waitingText > PolicyEngine.retainedTextBudget()) {
-                        waiting.clear();
-                        secondPass = true;
-                    }
-                }
-            }
-            if (index != null) {
-                Supplier<Value> scan = memoize(index::build);
-                if (!secondPass) {
-                    CompiledPolicy.Outcome[] outcomes = evaluate(waiting, CompiledPolicy.Pass.SCAN_ONLY, scan);
-                    for (int i = 0; i < waiting.size(); i++) collect(waiting.get(i), outcomes[i], diagnostics);
-                } else {
-                    // The files are read again; their load problems were reported the first time.
-                    for (int from = 0; from < groups.size(); from += BATCH_FILES) {
-                        List<Document> batch = new ArrayList<>();
-                        for (List<LoadResult> results : load(groups.subList(from, Math.min(groups.size(), from + BATCH_FILES)), false)) {
-                            for (LoadResult r : results) r.documents().stream().filter(policy::readsScanFor).forEach(batch::add);
-                        }
-                        CompiledPolicy.Outcome[] outcomes = evaluate(batch, CompiledPolicy.Pass.SCAN_ONLY, scan);
-                        for (int i = 0; i < batch.size(); i++) collect(batch.get(i), outcomes[i], diagnostics);
-                    }
-                }
-            }
-            o.progress().finish();
-            return new Scan(new Report(findings, diagnostics, texts, sources.size(), documents), annotations, skipped, excluded, secondPass);
-        }
-
-        /** Loads groups of files on all threads, in order; {@code firstPass} counts them for the progress bar. */
-        private List<List<LoadResult>> load(List<List<InputSource>> groups, boolean firstPass) throws InterruptedException, ExecutionException {
-            return pool.submit(() -> groups.parallelStream().map(g -> {
-                long start = System.nanoTime();
-                List<LoadResult> r = Inputs.loadAll(g, o.kind(), engine.loadOptions());
-                if (profile != null && firstPass) profile.loaded(r, System.nanoTime() - start);
-                if (firstPass) o.progress().advance();
-                return r;
-            }).toList()).get();
-        }
-
-        private CompiledPolicy.Outcome[] evaluate(List<Document> docs, CompiledPolicy.Pass pass) throws InterruptedException, ExecutionException {
-            return evaluate(docs, pass, NO_SCAN);
-        }
-
-        private CompiledPolicy.Outcome[] evaluate(List<Document> docs, CompiledPolicy.Pass pass, Supplier<Value> scan)
-            throws InterruptedException, ExecutionException {
-            return pool.submit(() -> IntStream.range(0, docs.size()).parallel()
-                .mapToObj(i -> policy.evaluate(docs.get(i), o.maxSteps(), scan, o.explain(), pass, profile))
-                .toList()).get().toArray(CompiledPolicy.Outcome[]::new);
-        }
-
-        private void collect(Document d, CompiledPolicy.Outcome outcome, List<Diagnostic> diagnostics) {
-            for (Finding f : outcome.findings()) findings.add(o.explain() ? withExpressions(f, engine.policySources()) : f);
-            diagnostics.addAll(outcome.diagnostics());
-            if (!outcome.findings().isEmpty() || !outcome.diagnostics().isEmpty()) keep(d.source());
-        }
-
-        /** Keeps a source's text for excerpts, within the budget; past it, files on disk are read again. */
-        private void keep(SourceFile source) {
-            if (texts.containsKey(source.name())) return;
-            if (!PolicyEngine.keepsText(source, keptText)) return;
-            texts.put(source.name(), source);
-            keptText += source.text().length();
-        }
-    }
-
-    /** Given to the first pass, whose rules do not read {@code scan}: reaching it is a bug, reported as a rule failure. */
-    private static final Supplier<Value> NO_SCAN = () -> {
-        throw new IllegalStateException("the scan view was read by a rule compiled as not reading it");
-    };
-
     record Options(List<String> paths, Optional<InputKind> kind, PolicyConfig config, boolean gitignore, List<String> exclude,
-                   int jobs, long maxSteps, boolean explain, Progress progress, boolean skipUnknown) {
+                   int jobs, boolean explain, Progress progress, boolean skipUnknown) {
     }
 
     private Scanner() {
@@ -212,34 +73,40 @@ final class Scanner {
             }
         }
 
-        ForkJoinPool pool = new ForkJoinPool(Math.max(1, o.jobs()));
-        try {
-            return new Streaming(engine, o, profile, pool).run(sources, diagnostics, skipped, excluded);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            diagnostics.add(Diagnostic.error("E0001", "the scan was interrupted", Span.NONE));
-        } catch (ExecutionException e) {
-            diagnostics.add(Diagnostic.error("E0002", "the scan failed: " + e.getCause(), Span.NONE));
-        } finally {
-            pool.shutdown();
-        }
-        return new Scan(new Report(List.of(), diagnostics, Map.of(), sources.size(), 0), Map.of(), skipped, excluded, false);
-    }
-
-    private static final java.util.regex.Pattern COMPOSE = java.util.regex.Pattern.compile("(docker-)?compose(\\.override)?\\.ya?ml");
-
-    /** Each source alone, except compose files of one folder, which stay together for their overrides. */
-    static List<List<InputSource>> groups(List<InputSource> sources) {
-        Map<Object, List<InputSource>> groups = new LinkedHashMap<>();
-        for (InputSource s : sources) {
-            Object key = s;
-            if (s.path().isPresent() && s.path().get().getFileName() != null
-                && COMPOSE.matcher(s.path().get().getFileName().toString()).matches()) {
-                key = s.path().get().toAbsolutePath().normalize().getParent();
+        Map<Resource, Value.Str> annotations = new HashMap<>();
+        boolean[] secondPass = {false};
+        CheckOptions.Listener listener = new CheckOptions.Listener() {
+            @Override
+            public void starting(int units) {
+                o.progress().start(units);
             }
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-        }
-        return new ArrayList<>(groups.values());
+
+            @Override
+            public void loaded() {
+                o.progress().advance();
+            }
+
+            @Override
+            public void document(Document d) {
+                Triage.ignoreAnnotation(d).ifPresent(a -> annotations.putIfAbsent(d.resource(), a));
+            }
+
+            @Override
+            public void secondPass() {
+                secondPass[0] = true;
+            }
+        };
+        Report checked = engine.check(sources, new CheckOptions(o.kind(), Math.max(1, o.jobs()), o.explain(),
+            Optional.ofNullable(profile), listener));
+        o.progress().finish();
+        // The policies' own errors are the command's to report (with its --verbose), not the scan's.
+        List<Diagnostic> policyErrors = engine.policyDiagnostics();
+        checked.diagnostics().stream().filter(d -> !policyErrors.contains(d)).forEach(diagnostics::add);
+        List<Finding> findings = o.explain()
+            ? checked.findings().stream().map(f -> withExpressions(f, engine.policySources())).toList()
+            : checked.findings();
+        Report report = new Report(findings, diagnostics, checked.sources(), checked.filesScanned(), checked.documentsChecked());
+        return new Scan(report, annotations, skipped, excluded, secondPass[0]);
     }
 
     /** Trace entries get the policy text of their span, shortened, and shortened values. */
@@ -268,17 +135,5 @@ final class Scanner {
 
     static String abbreviate(String s) {
         return s.length() <= 100 ? s : s.substring(0, 97) + "...";
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) value = supplier.get();
-                return value;
-            }
-        };
     }
 }

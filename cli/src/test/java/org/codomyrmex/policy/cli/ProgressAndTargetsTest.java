@@ -52,7 +52,7 @@ class ProgressAndTargetsTest {
             InputSource.ofPath("a/pod.yaml", Path.of("a/pod.yaml")),
             InputSource.ofPath("a/compose.override.yaml", Path.of("a/compose.override.yaml")),
             InputSource.ofText("-", "x"));
-        List<List<InputSource>> groups = Scanner.groups(sources);
+        List<List<InputSource>> groups = org.codomyrmex.policy.input.Inputs.units(sources);
         assertEquals(3, groups.size());
         assertEquals(List.of("a/compose.yaml", "a/compose.override.yaml"), groups.get(0).stream().map(InputSource::name).toList());
     }

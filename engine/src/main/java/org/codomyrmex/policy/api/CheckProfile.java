@@ -40,11 +40,6 @@ public final class CheckProfile implements CompiledPolicy.RuleTimer {
         add(evaluations, doc.source().name(), nanos, 0);
     }
 
-    /** A source was loaded in {@code nanos}, giving {@code documents} documents. */
-    void loaded(String file, long nanos, int documents) {
-        add(loads, file, nanos, documents);
-    }
-
     /**
      * Sources loaded together (a compose file and its override) in {@code nanos}: the time goes to the file of
      * their first document, the documents to each file they came from.

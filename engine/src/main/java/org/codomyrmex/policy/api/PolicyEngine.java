@@ -213,16 +213,23 @@ public final class PolicyEngine {
     }
 
     /**
-     * Loads and checks each source, streaming: each document meets the rules that do not read the {@code scan}
-     * view as soon as it is loaded, and is then dropped unless a rule that reads {@code scan} applies to it;
-     * those rules run at the end, over the scan view indexed on the way. So memory holds one source at a time,
-     * the scan index and the findings, not every document. The report keeps the text of each source that has a
-     * finding or a problem (for excerpts).
+     * Loads and checks each source, streaming ({@link #check(List, CheckOptions)}).
      *
      * @param profile null, or told the time of each rule and each source
      */
     public Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile) {
-        return check(sources, kind, profile, RETAINED_DOCUMENTS);
+        return check(sources, CheckOptions.defaults().withKind(kind).withProfile(Optional.ofNullable(profile)));
+    }
+
+    /**
+     * Loads and checks each source, streaming: each document meets the rules that do not read the {@code scan}
+     * view as soon as it is loaded, and is then dropped unless a rule that reads {@code scan} applies to it;
+     * those rules run at the end, over the scan view indexed on the way. So memory holds a batch of sources, the
+     * scan index and the findings, not every document. The report keeps the text of each source that has a
+     * finding or a problem (for excerpts), within a budget. The finding hook sees each document's findings once.
+     */
+    public Report check(List<InputSource> sources, CheckOptions options) {
+        return check(sources, options, RETAINED_DOCUMENTS);
     }
 
     /** The largest policy file read (the standard library's largest is under 100 KB): larger is error P0003. */
@@ -240,7 +247,7 @@ public final class PolicyEngine {
      * views takes about a hundred times its text (measured on the benchmark corpus: ~200 KB for a 2 KB
      * workload), so this keeps waiting documents within about a quarter of the heap.
      */
-    public static long retainedTextBudget() {
+    static long retainedTextBudget() {
         return Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 400);
     }
 
@@ -255,88 +262,13 @@ public final class PolicyEngine {
      * it again when it shows an excerpt, {@link Report#source}), while text from stdin or from strings is, having
      * nowhere else to come from.
      */
-    public static boolean keepsText(SourceFile source, long alreadyKept) {
+    static boolean keepsText(SourceFile source, long alreadyKept) {
         return alreadyKept + source.text().length() <= keptTextBudget() || !isRegularFile(source.name());
     }
 
-    /** One document waiting for the scan rules, with what its other rules gave. */
-    private record Waiting(Document document, CompiledPolicy.Outcome outcome, boolean loadProblems) {
-    }
-
-    Report check(List<InputSource> sources, Optional<InputKind> kind, CheckProfile profile, int retainLimit) {
-        List<Finding> findings = new ArrayList<>();
-        List<Diagnostic> diagnostics = new ArrayList<>(policyDiagnostics.stream().filter(Diagnostic::isError).toList());
-        Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
-        ScanIndex.Builder index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
-        // Documents a scan rule applies to: the finding hook sees all of a document's findings at once, after
-        // its scan rules ran. Past retainLimit they are not kept: every rule runs on them in a second pass.
-        List<Waiting> waiting = new ArrayList<>();
-        boolean[] secondPass = {false};
-        int[] documents = {0};
-        long[] waitingText = {0};
-        long textBudget = retainedTextBudget();
-        long[] keptText = {0};
-        long[] loadStart = {System.nanoTime()};
-        Inputs.loadEach(sources, kind, loadOptions, loaded -> {
-            if (profile != null && !loaded.documents().isEmpty()) {
-                profile.loaded(loaded.documents().get(0).source().name(), System.nanoTime() - loadStart[0], loaded.documents().size());
-            }
-            diagnostics.addAll(loaded.diagnostics());
-            long share = loaded.documents().isEmpty() ? 0 : loaded.documents().get(0).source().text().length() / loaded.documents().size();
-            for (Document doc : loaded.documents()) {
-                documents[0]++;
-                boolean waits = index != null && policy.readsScanFor(doc);
-                if (index != null) index.add(doc);
-                if (waits && secondPass[0]) continue;
-                CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, NO_SCAN, false, CompiledPolicy.Pass.WITHOUT_SCAN, profile);
-                if (waits) {
-                    waiting.add(new Waiting(doc, outcome, !loaded.diagnostics().isEmpty()));
-                    waitingText[0] += share;
-                    if (waiting.size() > retainLimit || waitingText[0] > textBudget) {
-                        waiting.clear();
-                        secondPass[0] = true;
-                    }
-                    continue;
-                }
-                finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts, keptText);
-            }
-            loadStart[0] = System.nanoTime();
-        });
-        if (index == null) return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
-        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(index::build);
-        for (Waiting w : waiting) {
-            CompiledPolicy.Outcome outcome = policy.evaluate(w.document(), stepLimit, scan, false, CompiledPolicy.Pass.SCAN_ONLY, profile);
-            List<Finding> all = new ArrayList<>(w.outcome().findings());
-            all.addAll(outcome.findings());
-            List<Diagnostic> problems = new ArrayList<>(w.outcome().diagnostics());
-            problems.addAll(outcome.diagnostics());
-            finish(w.document(), all, problems, w.loadProblems(), findings, diagnostics, texts, keptText);
-        }
-        if (secondPass[0]) {
-            // The same sources read again, in the same order; their load problems were reported the first time.
-            Inputs.loadEach(sources, kind, loadOptions, loaded -> {
-                for (Document doc : loaded.documents()) {
-                    if (!policy.readsScanFor(doc)) continue;
-                    CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.ALL, profile);
-                    finish(doc, outcome.findings(), outcome.diagnostics(), !loaded.diagnostics().isEmpty(), findings, diagnostics, texts, keptText);
-                }
-            });
-        }
-        return new Report(findings, diagnostics, texts, sources.size(), documents[0]);
-    }
-
-    /** A document's findings through the hook into the report; its text is kept when the report points into it. */
-    private void finish(Document doc, List<Finding> found, List<Diagnostic> problems, boolean loadProblems,
-                        List<Finding> findings, List<Diagnostic> diagnostics, Map<String, SourceFile> texts, long[] keptText) {
-        diagnostics.addAll(problems);
-        List<Finding> kept = applyHook(doc, found, diagnostics);
-        findings.addAll(kept);
-        if (kept.isEmpty() && problems.isEmpty() && !loadProblems) return;
-        SourceFile source = doc.source();
-        if (texts.containsKey(source.name())) return;
-        if (!keepsText(source, keptText[0])) return;
-        texts.put(source.name(), source);
-        keptText[0] += source.text().length();
+    Report check(List<InputSource> sources, CheckOptions options, int retainLimit) {
+        return new StreamingCheck(policy, loadOptions, stepLimit, policySources,
+            policyDiagnostics.stream().filter(Diagnostic::isError).toList(), options, findingHook, retainLimit).run(sources);
     }
 
     private static boolean isRegularFile(String name) {
@@ -349,11 +281,6 @@ public final class PolicyEngine {
 
 
 
-    /** Given to the rules that do not read {@code scan}: reaching it is a bug, reported as a rule failure. */
-    private static final java.util.function.Supplier<org.codomyrmex.policy.model.Value> NO_SCAN = () -> {
-        throw new IllegalStateException("the scan view was read by a rule compiled as not reading it");
-    };
-
     /**
      * Checks documents that are already loaded, together: cross-document rules see all of them through the
      * {@code scan} view, which is built once, on first use.
@@ -362,17 +289,18 @@ public final class PolicyEngine {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
-        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = memoize(() -> ScanIndex.build(documents, loadOptions));
+        java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = StreamingCheck.memoize(() -> ScanIndex.build(documents, loadOptions));
         for (Document doc : documents) {
             texts.putIfAbsent(doc.source().name(), doc.source());
             CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan);
-            findings.addAll(applyHook(doc, outcome.findings(), diagnostics));
+            findings.addAll(applyHook(findingHook, doc, outcome.findings(), diagnostics));
             diagnostics.addAll(outcome.diagnostics());
         }
         return new Report(findings, diagnostics, texts, 0, documents.size());
     }
 
-    private List<Finding> applyHook(Document doc, List<Finding> found, List<Diagnostic> diagnostics) {
+    /** The hook's findings for a document; when the hook fails, all of them and a diagnostic that says so. */
+    static List<Finding> applyHook(FindingHook findingHook, Document doc, List<Finding> found, List<Diagnostic> diagnostics) {
         try {
             return List.copyOf(findingHook.apply(doc, List.copyOf(found)));
         } catch (RuntimeException e) {
@@ -381,18 +309,6 @@ public final class PolicyEngine {
                 doc.resource().span().isKnown() ? doc.resource().span() : Span.of(doc.source().name(), 1, 1)));
             return found;
         }
-    }
-
-    private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> supplier) {
-        return new java.util.function.Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) value = supplier.get();
-                return value;
-            }
-        };
     }
 
     /** Builds an engine; policy errors do not stop the build, they are kept in {@link #policyDiagnostics()}. */

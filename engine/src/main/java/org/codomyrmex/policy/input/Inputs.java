@@ -73,6 +73,25 @@ public final class Inputs {
         return out;
     }
 
+    private static final java.util.regex.Pattern COMPOSE_FILE = java.util.regex.Pattern.compile("(docker-)?compose(\\.override)?\\.ya?ml");
+
+    /**
+     * The sources in units that load independently, in order: each source alone, except the compose files of one
+     * folder, which stay together for their overrides ({@link #loadAll} merges them within a unit).
+     */
+    public static java.util.List<java.util.List<InputSource>> units(java.util.List<InputSource> sources) {
+        java.util.Map<Object, java.util.List<InputSource>> units = new java.util.LinkedHashMap<>();
+        for (InputSource s : sources) {
+            Object key = s;
+            Path file = s.path().map(Path::getFileName).orElse(null);
+            if (file != null && COMPOSE_FILE.matcher(file.toString()).matches()) {
+                key = s.path().get().toAbsolutePath().normalize().getParent();
+            }
+            units.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(s);
+        }
+        return new java.util.ArrayList<>(units.values());
+    }
+
     /**
      * As {@link #loadAll}, but hands each result over as soon as it is loaded, so a caller that does not keep
      * them needs memory for one source at a time.

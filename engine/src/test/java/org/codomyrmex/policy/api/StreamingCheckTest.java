@@ -140,7 +140,7 @@ class StreamingCheckTest {
 
         assertEquals(messages(together), messages(streamed));
         // With room for one waiting document only, the scan rules run in a second pass over the files read again.
-        Report reread = engine.check(sources, Optional.empty(), null, 1);
+        Report reread = engine.check(sources, CheckOptions.defaults(), 1);
         assertEquals(messages(together), messages(reread));
         assertEquals(5, reread.documentsChecked());
         assertTrue(reread.diagnostics().isEmpty(), reread.diagnostics().toString());
