@@ -154,6 +154,53 @@ class StreamingCheckTest {
     }
 
     @Test
+    void severalThreadsGiveTheSameReportInTheSameOrderAndTellTheListener(@TempDir Path dir) throws Exception {
+        List<InputSource> sources = new ArrayList<>();
+        for (int i = 0; i < 150; i++) { // more than one batch
+            String text = switch (i % 3) {
+                case 0 -> NAMESPACES.replace("open", "open" + i).replace("closed", "closed" + i);
+                case 1 -> WORKLOADS.replace("open", "open" + (i - 1));
+                default -> POLICIES.replace("closed", "closed" + (i - 2));
+            };
+            Path f = dir.resolve(String.format("f%03d.yaml", i));
+            Files.writeString(f, text);
+            sources.add(InputSource.ofPath(f.toString(), f));
+        }
+        PolicyEngine engine = engine();
+        Report one = engine.check(sources, CheckOptions.defaults());
+        java.util.concurrent.atomic.AtomicInteger loaded = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> documents = new ArrayList<>();
+        int[] units = {0};
+        CheckOptions.Listener listener = new CheckOptions.Listener() {
+            @Override
+            public void starting(int n) {
+                units[0] = n;
+            }
+
+            @Override
+            public void loaded() {
+                loaded.incrementAndGet();
+            }
+
+            @Override
+            public void document(Document d) {
+                documents.add(d.resource().display());
+            }
+        };
+        Report two = engine.check(sources, CheckOptions.defaults().withJobs(2).withListener(listener));
+        assertEquals(messages(one), messages(two));
+        assertEquals(one.findings().stream().map(f -> f.location().toString()).toList(),
+            two.findings().stream().map(f -> f.location().toString()).toList());
+        assertEquals(250, two.documentsChecked());
+        assertEquals(150, units[0]);
+        assertEquals(150, loaded.get());
+        assertEquals(250, documents.size());
+        assertTrue(documents.get(0).contains("open0"), documents.get(0));
+        // Namespaces 0, 3, 6... each get their deny policy two files later: only workloads' namespaces are open.
+        assertEquals(50, messages(two).stream().filter(m -> m.contains("has no default-deny")).count());
+    }
+
+    @Test
     void profileCountsEachRuleAndFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("w.yaml"), WORKLOADS);
         CheckProfile profile = new CheckProfile();
