@@ -56,6 +56,41 @@ public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern n
         return expires.isPresent() && today.isAfter(expires.get());
     }
 
+    /**
+     * What a list of exceptions says about one finding on a day: the first exception that matches it and has not
+     * expired hides it; those that matched before it but expired are listed, so the finding can say why it is back.
+     */
+    public record Lookup(Optional<Exemption> hiding, List<Exemption> expired) {
+        public Lookup {
+            expired = List.copyOf(expired);
+        }
+    }
+
+    /** The exceptions (in the config's order) applied to a finding, as {@code policy check} applies them. */
+    public static Lookup lookup(List<Exemption> exceptions, Finding f, LocalDate today) {
+        List<Exemption> expired = new java.util.ArrayList<>();
+        for (Exemption e : exceptions) {
+            if (!e.matches(f)) continue;
+            if (!e.expiredOn(today)) return new Lookup(Optional.of(e), expired);
+            expired.add(e);
+        }
+        return new Lookup(Optional.empty(), expired);
+    }
+
+    /** Why a finding it hides is accepted: {@code justification (owner: o) until 2026-12-31}. */
+    public String reason() {
+        StringBuilder sb = new StringBuilder(justification);
+        if (!owner.isEmpty()) sb.append(" (owner: ").append(owner).append(')');
+        expires.ifPresent(d -> sb.append(" until ").append(d));
+        return sb.toString();
+    }
+
+    /** The note on a finding this exception no longer hides; call only when it has expired. */
+    public String expiryNote() {
+        return "exception for " + selector() + " expired on " + expires.orElseThrow()
+            + (owner.isEmpty() ? "" : " (owner: " + owner + ")") + ": " + justification;
+    }
+
     /** {@code Deployment/prod/web}-like description of what it selects, for notes. */
     public String selector() {
         StringBuilder sb = new StringBuilder(String.join(",", rules.stream().map(NamePattern::toString).toList()));

@@ -5,6 +5,7 @@ import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.diag.Suggestions;
 import org.codomyrmex.policy.input.yaml.YamlLoader;
+import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.model.Value;
@@ -54,7 +55,14 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             Enforcement.SOFT, Map.of(), Map.of(), List.of(), List.of(), List.of(), true);
     }
 
-    public record Loaded(PolicyConfig config, List<Diagnostic> diagnostics) {
+    /**
+     * A config as read: what could be used, every mistake located, and the text read (for excerpts in the
+     * diagnostics; empty when the file could not be read).
+     */
+    public record Loaded(PolicyConfig config, List<Diagnostic> diagnostics, Optional<SourceFile> source) {
+        public Loaded {
+            diagnostics = List.copyOf(diagnostics);
+        }
     }
 
     /** Whether the rule runs under this config. */
@@ -69,6 +77,23 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
 
     public Enforcement enforcementOf(String ruleId) {
         return enforcement.getOrDefault(ruleId, defaultEnforcement);
+    }
+
+    /**
+     * The finding as this config reports it: empty when the config turns its rule off, else at the config's
+     * severity for the rule. {@code rule} is the rule that produced it, when known; findings of unknown rules
+     * stay on.
+     */
+    public Optional<Finding> configured(Finding f, Optional<RuleInfo> rule) {
+        if (rule.isPresent() && !enabled(rule.get())) return Optional.empty();
+        Severity s = severityOf(f.ruleId(), f.severity());
+        return Optional.of(s == f.severity() ? f : new Finding(f.ruleId(), f.title(), s, f.threat(), f.message(),
+            f.location(), f.resource(), f.part(), f.trace()));
+    }
+
+    /** The exception that hides a finding on {@code today}, and those that matched it but expired. */
+    public Exemption.Lookup exceptionFor(Finding f, LocalDate today) {
+        return Exemption.lookup(exceptions, f, today);
     }
 
     /** Whether a scanned path (as given or found) is excluded by the config's globs. */
@@ -107,9 +132,12 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "no such config file",
+                Span.of(file.toString(), 0, 0))), Optional.empty());
         } catch (IOException | java.io.UncheckedIOException e) {
             return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "cannot read config: " + e.getMessage(),
-                Span.of(file.toString(), 0, 0))));
+                Span.of(file.toString(), 0, 0))), Optional.empty());
         }
         return parse(new SourceFile(file.toString(), text), file, base);
     }
@@ -119,14 +147,14 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Reader r = new Reader(source.name());
         r.diagnostics.addAll(yaml.diagnostics());
         PolicyConfig defaults = defaults(baseDir);
-        if (yaml.documents().isEmpty()) return new Loaded(withFile(defaults, file), r.diagnostics);
+        if (yaml.documents().isEmpty()) return new Loaded(withFile(defaults, file), r.diagnostics, Optional.of(source));
         if (yaml.documents().size() > 1) {
             r.error("K0002", "a config has one YAML document; the others are ignored", yaml.documents().get(1).span());
         }
         Value root = yaml.documents().get(0);
         if (!(root instanceof Value.MapV map)) {
             r.error("K0003", "a config is a map of settings (rules, severity, exceptions, ...)", root.span());
-            return new Loaded(withFile(defaults, file), r.diagnostics);
+            return new Loaded(withFile(defaults, file), r.diagnostics, Optional.of(source));
         }
         for (Map.Entry<String, Value> e : map.entries().entrySet()) {
             if (!KEYS.contains(e.getKey())) {
@@ -182,7 +210,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             r.error("K0009", "gitignore is true or false", gi.span());
         }
         return new Loaded(new PolicyConfig(Optional.of(file), baseDir, rules, threats, tags, severity, defaultEnforcement,
-            enforcement, parameters, exclude, policies, exceptions, gitignore), r.diagnostics);
+            enforcement, parameters, exclude, policies, exceptions, gitignore), r.diagnostics, Optional.of(source));
     }
 
     private static PolicyConfig withFile(PolicyConfig c, Path file) {

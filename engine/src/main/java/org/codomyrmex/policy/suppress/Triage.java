@@ -54,11 +54,7 @@ public final class Triage {
 
         List<Finding> kept = new ArrayList<>();
         for (Finding f : report.findings()) {
-            RuleInfo rule = byId.get(f.ruleId());
-            if (rule != null && !o.config().enabled(rule)) continue;
-            Severity s = o.config().severityOf(f.ruleId(), f.severity());
-            kept.add(s == f.severity() ? f : new Finding(f.ruleId(), f.title(), s, f.threat(), f.message(), f.location(),
-                f.resource(), f.part(), f.trace()));
+            o.config().configured(f, Optional.ofNullable(byId.get(f.ruleId()))).ifPresent(kept::add);
         }
         kept.sort(Report.ORDER);
         Map<String, Optional<SourceFile>> sourceCache = new HashMap<>();
@@ -73,16 +69,9 @@ public final class Triage {
             Optional<Suppression> why = sources.apply(f.location().file()).flatMap(src -> InlineSuppressions.find(f, src));
             if (why.isEmpty()) why = annotation(f, ignoreAnnotations.get(f.resource()));
             if (why.isEmpty()) {
-                for (Exemption e : o.config().exceptions()) {
-                    if (!e.matches(f)) continue;
-                    if (e.expiredOn(o.today())) {
-                        notes.add("exception for " + e.selector() + " expired on " + e.expires().orElseThrow()
-                            + (e.owner().isEmpty() ? "" : " (owner: " + e.owner() + ")") + ": " + e.justification());
-                        continue;
-                    }
-                    why = Optional.of(new Suppression(Suppression.Kind.EXCEPTION, describe(e), e.span()));
-                    break;
-                }
+                Exemption.Lookup exception = o.config().exceptionFor(f, o.today());
+                exception.expired().forEach(e -> notes.add(e.expiryNote()));
+                why = exception.hiding().map(e -> new Suppression(Suppression.Kind.EXCEPTION, e.reason(), e.span()));
             }
             if (why.isEmpty() && o.baseline().isPresent() && o.baseline().get().contains(fp)) {
                 why = Optional.of(new Suppression(Suppression.Kind.BASELINE, "in the baseline", org.codomyrmex.policy.diag.Span.NONE));
@@ -92,13 +81,6 @@ public final class Triage {
             results.add(new Results.Result(f, fp, why, notes, enforcement, failing));
         }
         return new Results(report, results, byId);
-    }
-
-    private static String describe(Exemption e) {
-        StringBuilder sb = new StringBuilder(e.justification());
-        if (!e.owner().isEmpty()) sb.append(" (owner: ").append(e.owner()).append(')');
-        e.expires().ifPresent(d -> sb.append(" until ").append(d));
-        return sb.toString();
     }
 
     /** The value of a document's {@value #ANNOTATION} annotation, when it has one. */

@@ -93,6 +93,37 @@ class PolicyConfigTest {
     }
 
     @Test
+    void aMissingFileIsSaidSo(@TempDir Path dir) {
+        PolicyConfig.Loaded loaded = PolicyConfig.load(dir.resolve(".policy.yaml"));
+        assertEquals(List.of("K0001 no such config file"), loaded.diagnostics().stream().map(d -> d.code() + " " + d.message()).toList());
+        assertEquals(Optional.empty(), loaded.source());
+        assertTrue(parse("rules: {}\n").source().isPresent(), "the text read is kept for excerpts");
+    }
+
+    @Test
+    void theFirstExceptionInForceHidesAndExpiredOnesBeforeItAreListed() {
+        PolicyConfig c = parse("""
+            exceptions:
+              - {rule: T-1, name: web, justification: old, owner: alice, expires: 2020-01-31}
+              - {rule: 'T-*', justification: current, expires: 2030-01-01}
+              - {rule: T-1, justification: never reached}
+            """).config();
+        org.codomyrmex.policy.model.Resource web = new org.codomyrmex.policy.model.Resource(org.codomyrmex.policy.model.InputKind.KUBERNETES, "Pod", "shop", "web",
+            org.codomyrmex.policy.diag.Span.NONE);
+        org.codomyrmex.policy.model.Finding f = new org.codomyrmex.policy.model.Finding("T-1", "t", Severity.HIGH,
+            org.codomyrmex.policy.model.Threat.CONTAINER_ESCAPE, "m", org.codomyrmex.policy.diag.Span.of("pod.yaml", 1, 1), web,
+            Optional.empty(), List.of());
+        Exemption.Lookup in2025 = c.exceptionFor(f, LocalDate.of(2025, 1, 1));
+        assertEquals("current", in2025.hiding().orElseThrow().justification());
+        assertEquals(List.of("exception for T-1 on */web expired on 2020-01-31 (owner: alice): old"),
+            in2025.expired().stream().map(Exemption::expiryNote).toList());
+        assertEquals("current until 2030-01-01", in2025.hiding().get().reason());
+        Exemption.Lookup in2031 = c.exceptionFor(f, LocalDate.of(2031, 1, 1));
+        assertEquals("never reached", in2031.hiding().orElseThrow().justification());
+        assertEquals(2, in2031.expired().size());
+    }
+
+    @Test
     void brokenYamlIsAnErrorNotACrash() {
         PolicyConfig.Loaded loaded = parse("rules: {disable: [ESC-001\n");
         assertFalse(loaded.diagnostics().isEmpty());
