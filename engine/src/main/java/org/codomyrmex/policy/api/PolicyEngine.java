@@ -97,6 +97,15 @@ public final class PolicyEngine {
         return buildTimes;
     }
 
+    /**
+     * The same compiled policies with another configuration hook, for a hook that depends on the rules (their
+     * threats and tags, as a config's rule selection does), which are known only once the engine is built.
+     * Nothing is compiled again; this engine is unchanged.
+     */
+    public PolicyEngine withFindingHook(FindingHook hook) {
+        return new PolicyEngine(program, policy, policyDiagnostics, policySources, stepLimit, loadOptions, hook, buildTimes);
+    }
+
     /** A builder with the standard library on and no policies of your own. */
     public static Builder builder() {
         return new Builder();

@@ -139,6 +139,14 @@ class PublicApiTest {
     }
 
     @Test
+    void withFindingHookSwapsTheHookAndLeavesTheEngineAsItWas() {
+        PolicyEngine off = ENGINE.withFindingHook(FindingHook.disableRules(Set.of("ESC-001")));
+        assertEquals(List.of(), off.check("pod.yaml", PRIVILEGED_POD).findings());
+        assertEquals(1, ENGINE.check("pod.yaml", PRIVILEGED_POD).findings().size(), "the original keeps its hook");
+        assertEquals(ENGINE.rules(), off.rules());
+    }
+
+    @Test
     void fingerprintsSurviveLinesMovingButNotOtherChanges() {
         Report before = ENGINE.check("pod.yaml", PRIVILEGED_POD);
         Report moved = ENGINE.check("pod.yaml", "# a comment\n\n" + PRIVILEGED_POD);
