@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.config.Exemption;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.model.Finding;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +24,10 @@ import java.util.stream.Collectors;
 /**
  * Kubernetes {@code AdmissionReview} v1 for a validating webhook: reads the review the API server sends, checks
  * the object, and writes the answer. Denies on findings at or above the enforcement threshold with a message
- * listing the rules; lower findings become warnings; audit mode never denies; exempt namespaces, users and
- * groups are allowed unchecked; on an internal error the answer follows the failure mode.
+ * listing the rules; lower findings, and those of rules the project config makes advisory, become warnings;
+ * findings the project config's exceptions hide neither deny nor warn (the audit log keeps them); audit mode
+ * never denies; exempt namespaces, users and groups are allowed unchecked; on an internal error the answer
+ * follows the failure mode.
  */
 public final class Admission {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -124,19 +128,28 @@ public final class Admission {
             Diagnostic first = report.errors().get(0);
             return failure(display, first.code() + " " + first.message() + " at " + first.span(), dryRun, "internal");
         }
-        List<Finding> denying = new ArrayList<>();
-        List<Finding> warning = new ArrayList<>();
+        LocalDate today = LocalDate.now();
+        List<Judged> judged = new ArrayList<>();
         for (Finding f : report.findings()) {
-            metrics.finding(f.ruleId(), f.severity().id());
-            (!settings.audit() && f.severity().atLeast(settings.enforce()) ? denying : warning).add(f);
+            Exemption.Lookup exception = loaded.exceptionFor(f, today);
+            // As policy check --fail-on <enforce> without --soft-fail: advisory rules warn, soft and hard ones deny.
+            boolean denies = exception.hiding().isEmpty() && f.severity().atLeast(settings.enforce())
+                && loaded.config().enforcementOf(f.ruleId()).fails(false);
+            judged.add(new Judged(f, exception, denies));
         }
+        List<Judged> shown = judged.stream().filter(j -> j.exception().hiding().isEmpty()).toList();
+        List<Judged> excepted = judged.stream().filter(j -> j.exception().hiding().isPresent()).toList();
+        shown.forEach(j -> metrics.finding(j.finding().ruleId(), j.finding().severity().id()));
+        List<Judged> wouldDeny = shown.stream().filter(Judged::denies).toList();
+        List<Judged> denying = settings.audit() ? List.of() : wouldDeny;
+        List<Judged> warning = new ArrayList<>(shown.stream().filter(j -> settings.audit() || !j.denies()).toList());
         ObjectNode annotations = MAPPER.createObjectNode();
-        if (!report.findings().isEmpty()) annotations.put("findings", ruleIds(report.findings()));
-        List<Finding> wouldDeny = report.findings().stream().filter(f -> f.severity().atLeast(settings.enforce())).toList();
+        if (!shown.isEmpty()) annotations.put("findings", ruleIds(shown));
+        if (!excepted.isEmpty()) annotations.put("excepted", ruleIds(excepted));
         if (settings.audit() && !wouldDeny.isEmpty()) annotations.put("would-deny", ruleIds(wouldDeny));
-        if (!dryRun && !report.findings().isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report);
+        if (!dryRun && !judged.isEmpty()) audit(request, display, denying.isEmpty(), settings.audit(), report, judged);
         // Most severe first: when there are more than fit, the ones left out are the least important.
-        warning.sort(java.util.Comparator.comparing(Finding::severity));
+        warning.sort(java.util.Comparator.comparing(j -> j.finding().severity()));
         List<String> warnings = warnings(warning);
         if (denying.isEmpty()) {
             metrics.decision("allowed", dryRun);
@@ -145,13 +158,30 @@ public final class Admission {
         metrics.decision("denied", dryRun);
         StringBuilder message = new StringBuilder(display).append(" is denied by policy: ");
         for (int i = 0; i < Math.min(denying.size(), MAX_LISTED); i++) {
-            Finding f = denying.get(i);
             if (i > 0) message.append("; ");
-            message.append('[').append(f.ruleId()).append(' ').append(f.severity().id()).append("] ").append(f.message())
-                .append(" (at ").append(f.location().line()).append(':').append(f.location().column()).append(')');
+            message.append(describe(denying.get(i)));
         }
         if (denying.size() > MAX_LISTED) message.append("; and ").append(denying.size() - MAX_LISTED).append(" more");
         return new Decision(false, 403, message.toString(), warnings, annotations);
+    }
+
+    /**
+     * A finding under admission: what the project config's exceptions say about it, and whether it denies the
+     * request (outside audit mode).
+     */
+    private record Judged(Finding finding, Exemption.Lookup exception, boolean denies) {
+    }
+
+    /**
+     * {@code [ESC-001 critical] message (at 32:24)}, with the note of each exception that expired, so whoever is
+     * denied learns why a finding that used to pass is back.
+     */
+    private static String describe(Judged j) {
+        Finding f = j.finding();
+        StringBuilder sb = new StringBuilder().append('[').append(f.ruleId()).append(' ').append(f.severity().id()).append("] ")
+            .append(f.message()).append(" (at ").append(f.location().line()).append(':').append(f.location().column());
+        j.exception().expired().forEach(e -> sb.append("; ").append(e.expiryNote()));
+        return sb.append(')').toString();
     }
 
     private Decision failure(String display, String reason, boolean dryRun, String kind) {
@@ -165,15 +195,14 @@ public final class Admission {
             + "); denied because the webhook fails closed", List.of(), MAPPER.createObjectNode());
     }
 
-    private static List<String> warnings(List<Finding> findings) {
+    private static List<String> warnings(List<Judged> findings) {
         List<String> out = new ArrayList<>();
-        for (Finding f : findings) {
+        for (Judged j : findings) {
             if (out.size() == MAX_WARNINGS - 1 && findings.size() > MAX_WARNINGS) {
                 out.add("policy: and " + (findings.size() - out.size()) + " more findings");
                 break;
             }
-            out.add(truncate("[" + f.ruleId() + " " + f.severity().id() + "] " + f.message()
-                + " (at " + f.location().line() + ":" + f.location().column() + ")"));
+            out.add(truncate(describe(j)));
         }
         return out;
     }
@@ -182,8 +211,8 @@ public final class Admission {
         return s.length() <= MAX_WARNING_CHARS ? s : s.substring(0, MAX_WARNING_CHARS - 3) + "...";
     }
 
-    private static String ruleIds(List<Finding> findings) {
-        return findings.stream().map(Finding::ruleId).distinct().sorted().collect(Collectors.joining(","));
+    private static String ruleIds(List<Judged> findings) {
+        return findings.stream().map(j -> j.finding().ruleId()).distinct().sorted().collect(Collectors.joining(","));
     }
 
     /** {@code Pod shop/web}: kind, namespace and name (or generateName) of the object under review. */
@@ -196,8 +225,8 @@ public final class Admission {
         return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
     }
 
-    private void audit(JsonNode request, String display, boolean allowed, boolean auditMode, Report report) {
-        List<Finding> findings = report.findings();
+    /** The audit log line; {@code judged} are the report's findings, in its order. */
+    private void audit(JsonNode request, String display, boolean allowed, boolean auditMode, Report report, List<Judged> judged) {
         List<String> fingerprints = report.fingerprints();
         ObjectNode line = MAPPER.createObjectNode();
         line.put("time", Instant.now().toString());
@@ -208,8 +237,8 @@ public final class Admission {
         line.put("allowed", allowed);
         line.put("audit", auditMode);
         ArrayNode list = line.putArray("findings");
-        for (int i = 0; i < findings.size(); i++) {
-            Finding f = findings.get(i);
+        for (int i = 0; i < judged.size(); i++) {
+            Finding f = judged.get(i).finding();
             ObjectNode o = list.addObject();
             o.put("rule", f.ruleId());
             o.put("severity", f.severity().id());
@@ -217,6 +246,12 @@ public final class Admission {
             o.put("line", f.location().line());
             o.put("column", f.location().column());
             o.put("fingerprint", fingerprints.get(i));
+            // Accepted risks stay on record: which exception hid the finding, or which ones expired.
+            judged.get(i).exception().hiding().ifPresent(e -> o.put("exception", e.reason()));
+            if (!judged.get(i).exception().expired().isEmpty()) {
+                ArrayNode notes = o.putArray("notes");
+                judged.get(i).exception().expired().forEach(e -> notes.add(e.expiryNote()));
+            }
         }
         auditLog.accept(line.toString());
     }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param policyPaths     {@code .policy} files or folders loaded next to (or instead of) the standard library
  * @param standardLibrary whether the standard library is loaded
  * @param config          the webhook settings file ({@link WebhookSettings})
+ * @param policyConfig    the project's {@code .policy.yaml}: rule selection, severities, parameters, policy folders
+ *                        and exceptions, as {@code policy check} applies them
  * @param audit           audit mode, whatever the settings file says
  * @param maxBodyBytes    larger request bodies are refused with 413
  * @param timeout         how long one check may take before the request fails (by the failure mode)
@@ -26,7 +28,8 @@ import java.util.Optional;
  * @param reloadInterval  how often policy and config files are looked at for changes; zero: never
  */
 public record ServerOptions(String address, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
-                            List<Path> policyPaths, boolean standardLibrary, Optional<Path> config, boolean audit,
+                            List<Path> policyPaths, boolean standardLibrary, Optional<Path> config,
+                            Optional<Path> policyConfig, boolean audit,
                             long maxBodyBytes, Duration timeout, int workers, int queue, boolean failOpen,
                             Duration reloadInterval) {
 
@@ -59,6 +62,7 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
         private final List<Path> policyPaths = new ArrayList<>();
         private boolean standardLibrary = true;
         private Optional<Path> config = Optional.empty();
+        private Optional<Path> policyConfig = Optional.empty();
         private boolean audit;
         private long maxBodyBytes = 3L * 1024 * 1024;
         private Duration timeout = Duration.ofSeconds(5);
@@ -92,6 +96,9 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
         /** The webhook settings file. */
         public Builder config(Path file) { this.config = Optional.of(file); return this; }
 
+        /** The project's {@code .policy.yaml}. */
+        public Builder policyConfig(Path file) { this.policyConfig = Optional.of(file); return this; }
+
         /** Default off. */
         public Builder audit(boolean on) { this.audit = on; return this; }
 
@@ -116,7 +123,7 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
         /** The options; throws {@link IllegalArgumentException} for inconsistent ones. */
         public ServerOptions build() {
             return new ServerOptions(address.orElse(certificate.isPresent() ? "0.0.0.0" : "127.0.0.1"), port, certificate,
-                key, policyPaths, standardLibrary, config, audit, maxBodyBytes, timeout, workers, queue, failOpen, reloadInterval);
+                key, policyPaths, standardLibrary, config, policyConfig, audit, maxBodyBytes, timeout, workers, queue, failOpen, reloadInterval);
         }
     }
 }

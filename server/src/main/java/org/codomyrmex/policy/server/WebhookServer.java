@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  *   <li>{@code POST /v1/admit}: Kubernetes AdmissionReview v1 (validating), see {@link Admission};</li>
  *   <li>{@code POST /v1/check}: {@code {"kind": "kubernetes", "documents": [{"name", "content"}]}} in, the JSON
  *       report out;</li>
- *   <li>{@code POST /v1/reload}: re-reads policies and settings (from loopback only);</li>
+ *   <li>{@code POST /v1/reload}: re-reads policies, settings and project config (from loopback only);</li>
  *   <li>{@code GET /healthz}, {@code /readyz}, {@code /metrics} (Prometheus text).</li>
  * </ul>
  *
@@ -116,7 +116,8 @@ public final class WebhookServer implements AutoCloseable {
         PolicyStore.Loaded loaded = store.current().get();
         log.println("policy serve: listening on " + server.baseUri() + " with " + loaded.engine().rules().size()
             + " rules; deny at " + loaded.settings().enforce().id() + " and above" + (loaded.settings().audit() ? " (audit mode: never denies)" : "")
-            + "; fail " + (options.failOpen() ? "open" : "closed"));
+            + "; fail " + (options.failOpen() ? "open" : "closed")
+            + loaded.config().file().map(f -> "; project config " + f + " with " + loaded.config().exceptions().size() + " exceptions").orElse(""));
         return server;
     }
 
@@ -202,6 +203,7 @@ public final class WebhookServer implements AutoCloseable {
         if (outcome.ok()) {
             log.println("policy serve: reloaded (" + why + "): generation " + outcome.loaded().get().generation() + ", "
                 + outcome.loaded().get().engine().rules().size() + " rules");
+            log.print(outcome.rendered()); // the warnings, if any
         } else {
             log.println("policy serve: reload (" + why + ") failed; still serving generation "
                 + store.current().map(PolicyStore.Loaded::generation).orElse(0L) + ":\n" + outcome.rendered());

@@ -3,11 +3,13 @@ package org.codomyrmex.policy.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.codomyrmex.policy.api.PolicyEngine;
+import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +48,16 @@ class AdmissionTest {
     final Metrics metrics = new Metrics();
     final List<String> audit = new ArrayList<>();
 
-    /** As {@link PolicyStore} loads them: rule switches and severity overrides act through the engine's hook. */
+    /**
+     * As {@link PolicyStore} loads them, without a project config: rule switches and severity overrides act
+     * through the engine's hook.
+     */
     static PolicyStore.Loaded loaded(WebhookSettings settings) {
-        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false).addPolicySource("t.policy", POLICY)
-            .findingHook(settings.findingHook()).build();
-        assertFalse(engine.hasPolicyErrors(), engine.policyDiagnostics().toString());
-        return new PolicyStore.Loaded(engine, settings, 1, Instant.now(), "");
+        PolicyConfig none = PolicyConfig.defaults(Path.of("").toAbsolutePath());
+        PolicyEngine built = PolicyEngine.builder().standardLibrary(false).addPolicySource("t.policy", POLICY).build();
+        assertFalse(built.hasPolicyErrors(), built.policyDiagnostics().toString());
+        PolicyEngine engine = built.withFindingHook(PolicyStore.findingHook(none, settings, built.rules()));
+        return new PolicyStore.Loaded(engine, settings, none, 1, Instant.now(), "");
     }
 
     static WebhookSettings settings(String yaml) {
