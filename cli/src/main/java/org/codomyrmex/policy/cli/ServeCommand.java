@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
     footerHeading = "%nExamples:%n",
     footer = {
         "  policy serve --tls-cert tls.crt --tls-key tls.key --config webhook.yaml",
+        "  policy serve --tls-cert tls.crt --tls-key tls.key --policy-config .policy.yaml",
         "  policy serve --port 8080 --audit             plain HTTP on 127.0.0.1",
         "  policy serve -p rules/ --reload-interval 10  re-read changed policies",
         "",
@@ -56,6 +57,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Webhook settings: enforce, audit, exemptions, disabledRules, severities, parameters.")
     Path config;
+
+    @Option(names = "--policy-config", paramLabel = "FILE", description = "The project's .policy.yaml, as policy check reads it: "
+        + "rule selection, severities, enforcement, parameters, policy folders and exceptions apply to admission too.")
+    Path policyConfig;
 
     @Option(names = "--audit", description = "Never deny; report what would be denied as warnings, audit annotations and log lines.")
     boolean audit;
@@ -97,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         if (address != null) b.address(address);
         if (tlsCert != null) b.tls(tlsCert, tlsKey);
         if (config != null) b.config(config);
+        if (policyConfig != null) b.policyConfig(policyConfig);
         if (workers != null) b.workers(workers);
         policies.forEach(b::policyPath);
         ServerOptions options;
@@ -114,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
             log.println("policy serve: not started: the policies or the config have errors");
             return 2;
         }
+        log.print(first.rendered()); // the warnings, if any
         WebhookServer server;
         try {
             server = WebhookServer.start(options, store, log, auditOut::println);

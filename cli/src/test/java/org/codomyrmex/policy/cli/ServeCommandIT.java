@@ -86,6 +86,69 @@ class ServeCommandIT {
         assertTrue(err.contains("not started"), err);
     }
 
+    /**
+     * The project's .policy.yaml: an exception for every rule on Pod shop/web lets it in; the same pod in another
+     * namespace is still denied, and the audit line says which exception hid the findings.
+     */
+    @Test
+    @Timeout(120)
+    void appliesTheProjectConfigsExceptions(@TempDir Path dir) throws Exception {
+        Path project = Files.writeString(dir.resolve(".policy.yaml"), """
+            exceptions:
+              - rule: "*"
+                resource: Pod/shop/web
+                justification: the web debug pod, reviewed in SEC-42
+                owner: platform-team
+                expires: 2999-12-31
+            """);
+        Path err = dir.resolve("stderr"), out = dir.resolve("stdout");
+        Process p = start(err, out, "serve", "--port", "0", "--policy-config", project.toString());
+        try {
+            URI base = awaitListening(p, err);
+            assertTrue(Files.readString(err).contains("project config " + project + " with 1 exceptions"), Files.readString(err));
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            JsonNode excepted = admit(client, base, PRIVILEGED_POD_REVIEW);
+            assertTrue(excepted.get("allowed").asBoolean(), excepted.toString());
+            assertTrue(excepted.at("/auditAnnotations/excepted").asText().contains("ESC-001"), excepted.toString());
+            JsonNode elsewhere = admit(client, base, PRIVILEGED_POD_REVIEW.replace("\"shop\"", "\"prod\""));
+            assertFalse(elsewhere.get("allowed").asBoolean(), elsewhere.toString());
+            assertTrue(elsewhere.at("/status/message").asText().contains("ESC-001"), elsewhere.toString());
+            String audit = Files.readString(out);
+            assertTrue(audit.contains("\"exception\":\"the web debug pod, reviewed in SEC-42 (owner: platform-team) until 2999-12-31\""), audit);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aBrokenProjectConfigStopsItFromStarting(@TempDir Path dir) throws Exception {
+        Path project = Files.writeString(dir.resolve(".policy.yaml"), "rules: {disable: [ESC-001]}\nseverity: {ESC-002: urgent}\n");
+        Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), "serve", "--port", "0", "--policy-config", project.toString());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with a broken project config");
+        String err = Files.readString(dir.resolve("stderr"));
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains(".policy.yaml:2:21"), err);
+        assertTrue(err.contains("'urgent' is not a severity"), err);
+        assertTrue(err.contains("not started"), err);
+    }
+
+    private static URI awaitListening(Process p, Path err) throws Exception {
+        for (long end = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < end && p.isAlive(); Thread.sleep(50)) {
+            Matcher m = LISTENING.matcher(Files.readString(err));
+            if (m.find()) return URI.create(m.group(1));
+        }
+        throw new AssertionError("no listening line in " + Files.readString(err));
+    }
+
+    private static JsonNode admit(HttpClient client, URI base, String review) throws Exception {
+        HttpResponse<String> admit = client.send(HttpRequest.newBuilder(base.resolve("/v1/admit"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, admit.statusCode(), admit.body());
+        return JSON.readTree(admit.body()).get("response");
+    }
+
     private static Process start(Path err, Path out, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
