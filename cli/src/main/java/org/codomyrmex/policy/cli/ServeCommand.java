@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-stdlib", description = "Do not load the standard library.")
     boolean noStdlib;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Webhook settings: enforce, audit, exemptions, disabledRules, severities, parameters.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Webhook settings: enforce, audit, exemptions, disabledRules, severities, parameters (these three win over --policy-config).")
     Path config;
 
     @Option(names = "--policy-config", paramLabel = "FILE", description = "The project's .policy.yaml, as policy check reads it: "

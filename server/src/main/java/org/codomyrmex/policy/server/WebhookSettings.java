@@ -29,6 +29,9 @@ import java.util.Set;
  * parameters: {trusted_registries: [registry.example.com/]}
  * </pre>
  *
+ * With a project config ({@link ServerOptions#policyConfig()}) too, these settings' {@code disabledRules},
+ * {@code severities} and {@code parameters} win over the config's (see {@link PolicyStore}).
+ *
  * @param enforce          findings at or above this severity deny a request
  * @param audit            never deny; report what would be denied
  * @param exemptNamespaces requests in these namespaces are allowed unchecked

@@ -304,6 +304,24 @@ class ProjectConfigTest {
     }
 
     @Test
+    void theCheckApiFollowsTheRuleSelectionButNotTheExceptions() throws Exception {
+        ServerOptions options = options("", "rules: {disable: [T-MED]}\n" + EXCEPTION).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            JsonNode object = JSON.readTree(WebhookServerTest.fixture("privileged-pod.json")).at("/request/object");
+            String request = JSON.writeValueAsString(JSON.createObjectNode().put("kind", "kubernetes").set("documents",
+                JSON.createArrayNode().add(JSON.createObjectNode().put("name", "pod.json").put("content", object.toString()))));
+            HttpResponse<String> r = post(client, server, "/v1/check", request);
+            assertEquals(200, r.statusCode(), r.body());
+            List<String> rules = new ArrayList<>();
+            JSON.readTree(r.body()).get("findings").forEach(f -> rules.add(f.get("rule").asText()));
+            assertEquals(List.of("T-CRIT"), rules, "T-MED is off; the exception for T-CRIT decides admission only: " + r.body());
+        }
+    }
+
+    @Test
     void theFileWatcherReloadsAnEditedConfig() throws Exception {
         ServerOptions options = options("", "rules: {}\n").reloadInterval(Duration.ofMillis(100)).build();
         PolicyStore store = new PolicyStore(options);
