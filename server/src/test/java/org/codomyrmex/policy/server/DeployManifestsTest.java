@@ -33,14 +33,30 @@ class DeployManifestsTest {
         // Nothing needs a suppression either.
         assertEquals(java.util.List.of(), results.suppressed().stream().map(r -> r.finding().ruleId()).toList());
 
-        // The settings shipped in the ConfigMap are valid webhook settings.
+        // The settings and the project config shipped in the ConfigMap are valid, and the server is given both.
         String manifest = Files.readString(deploy.resolve("webhook.yaml"), StandardCharsets.UTF_8);
-        int start = manifest.indexOf("  webhook.yaml: |\n") + "  webhook.yaml: |\n".length();
-        int end = manifest.indexOf("---", start);
-        String settings = manifest.substring(start, end).lines().map(l -> l.length() >= 4 ? l.substring(4) : l.strip())
-            .reduce("", (a, b) -> a + b + "\n");
+        String settings = configMapEntry(manifest, "webhook.yaml");
         WebhookSettings.Parsed parsed = WebhookSettings.parse("configmap", settings);
         assertTrue(parsed.ok(), parsed.diagnostics() + "\n" + settings);
         assertTrue(parsed.settings().exemptNamespaces().contains("policy-system"));
+        String project = configMapEntry(manifest, ".policy.yaml");
+        PolicyConfig.Loaded config = PolicyConfig.parse(new org.codomyrmex.policy.diag.SourceFile("configmap", project),
+            Path.of("/etc/policy/config/.policy.yaml"), Path.of("/etc/policy/config"));
+        assertEquals(java.util.List.of(), config.diagnostics(), project);
+        assertTrue(manifest.contains("- --config=/etc/policy/config/webhook.yaml\n"));
+        assertTrue(manifest.contains("- --policy-config=/etc/policy/config/.policy.yaml\n"));
+    }
+
+    /** The text of one key of the ConfigMap's data (a block scalar indented by four spaces). */
+    private static String configMapEntry(String manifest, String key) {
+        String header = "  " + key + ": |\n";
+        int start = manifest.indexOf(header);
+        assertTrue(start >= 0, "the ConfigMap has no " + key);
+        StringBuilder text = new StringBuilder();
+        for (String line : manifest.substring(start + header.length()).split("\n", -1)) {
+            if (!line.isBlank() && !line.startsWith("    ")) break; // the next key, or the end of the document
+            text.append(line.length() >= 4 ? line.substring(4) : "").append('\n');
+        }
+        return text.toString();
     }
 }
