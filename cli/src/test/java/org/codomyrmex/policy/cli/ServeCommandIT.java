@@ -105,7 +105,7 @@ class ServeCommandIT {
         Process p = start(err, out, "serve", "--port", "0", "--policy-config", project.toString());
         try {
             URI base = awaitListening(p, err);
-            assertTrue(Files.readString(err).contains("project config " + project + " with 1 exceptions"), Files.readString(err));
+            assertTrue(Files.readString(err).contains("project config " + project + " with 1 exceptions for admission"), Files.readString(err));
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             JsonNode excepted = admit(client, base, PRIVILEGED_POD_REVIEW);
             assertTrue(excepted.get("allowed").asBoolean(), excepted.toString());

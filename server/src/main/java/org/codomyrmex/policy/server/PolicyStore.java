@@ -44,11 +44,16 @@ public final class PolicyStore {
     public record Loaded(PolicyEngine engine, WebhookSettings settings, PolicyConfig config, long generation,
                          Instant loadedAt, String stamp) {
         /**
-         * The project config's exceptions applied to a finding under admission. Exceptions that select files are
-         * left out: an object under admission comes from the API server, not from a file.
+         * The project config's exceptions that can apply under admission: those that select files are left out,
+         * since an object under admission comes from the API server, not from a file.
          */
+        public List<Exemption> admissionExceptions() {
+            return config.exceptions().stream().filter(e -> e.file().isEmpty()).toList();
+        }
+
+        /** The project config's exceptions applied to a finding under admission, on {@code today}. */
         public Exemption.Lookup exceptionFor(Finding f, LocalDate today) {
-            return Exemption.lookup(admissionExceptions(config), f, today);
+            return Exemption.lookup(admissionExceptions(), f, today);
         }
     }
 
@@ -169,10 +174,6 @@ public final class PolicyStore {
         merged.keySet().removeAll(settings.parameters().keySet());
         merged.putAll(settings.parameters());
         return merged;
-    }
-
-    private static List<Exemption> admissionExceptions(PolicyConfig config) {
-        return config.exceptions().stream().filter(e -> e.file().isEmpty()).toList();
     }
 
     /** True when a policy or config file changed (size, time or set of files) since the generation in use. */

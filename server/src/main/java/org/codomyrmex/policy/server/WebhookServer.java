@@ -117,7 +117,7 @@ public final class WebhookServer implements AutoCloseable {
         log.println("policy serve: listening on " + server.baseUri() + " with " + loaded.engine().rules().size()
             + " rules; deny at " + loaded.settings().enforce().id() + " and above" + (loaded.settings().audit() ? " (audit mode: never denies)" : "")
             + "; fail " + (options.failOpen() ? "open" : "closed")
-            + loaded.config().file().map(f -> "; project config " + f + " with " + loaded.config().exceptions().size() + " exceptions").orElse(""));
+            + loaded.config().file().map(f -> "; project config " + f + " with " + loaded.admissionExceptions().size() + " exceptions for admission").orElse(""));
         return server;
     }
 

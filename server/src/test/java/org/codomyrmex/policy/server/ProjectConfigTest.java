@@ -238,6 +238,7 @@ class ProjectConfigTest {
         assertEquals(List.of("W0006 at 2:5"), outcome.warnings().stream()
             .map(d -> d.code() + " at " + d.span().line() + ":" + d.span().column()).toList());
         assertTrue(outcome.rendered().contains(".policy.yaml:2:5"), outcome.rendered());
+        assertEquals(List.of(), outcome.loaded().orElseThrow().admissionExceptions());
         assertFalse(review("privileged-pod.json", outcome.loaded().orElseThrow()).get("allowed").asBoolean());
     }
 
