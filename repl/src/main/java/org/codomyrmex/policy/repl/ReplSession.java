@@ -24,6 +24,7 @@ import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.report.TextReport;
 import org.codomyrmex.policy.runtime.Budget;
+import org.codomyrmex.policy.runtime.Cancellation;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
 import org.codomyrmex.policy.runtime.CompiledRule;
 import org.codomyrmex.policy.runtime.Frame;
@@ -107,6 +108,8 @@ public final class ReplSession {
     private int errorCount;
     private CheckedProgram program;
     private PolicyEngine standardLibrary;
+    /** What stops the input being handled: set for the length of one {@link #handle(String, Cancellation)}. */
+    private Cancellation cancellation = Cancellation.never();
 
     public ReplSession(PrintWriter out) {
         this(out, LoadOptions.defaults());
@@ -131,17 +134,31 @@ public final class ReplSession {
 
     /** Handles one complete input; returns false when the session should end ({@code :quit}). */
     public boolean handle(String input) {
+        return handle(input, Cancellation.never());
+    }
+
+    /**
+     * Handles one complete input, stopping its evaluations when {@code cancellation} is cancelled (Ctrl-C, from
+     * the terminal's signal thread): they end with "interrupted after N steps", and the session keeps every
+     * binding, definition and input it had, so the next input works as usual.
+     */
+    public boolean handle(String input, Cancellation cancellation) {
         String text = input.strip();
         if (text.isEmpty()) return true;
+        this.cancellation = cancellation;
         try {
             if (text.startsWith(":")) return command(text);
             code(text, text);
+        } catch (Budget.Interrupted e) {
+            // Asked for, so not an error: a script's exit code does not change.
+            out.println(e.getMessage());
         } catch (Budget.LimitExceeded e) {
             error(e.getMessage() + "; narrow the expression's loops");
         } catch (RuntimeException | StackOverflowError e) {
             // A bug in the REPL or the engine must not end the session or lose the user's definitions.
             error("internal error: " + e);
         } finally {
+            this.cancellation = Cancellation.never();
             out.flush();
         }
         return true;
@@ -394,7 +411,14 @@ public final class ReplSession {
         Expr self = new Expr.Name(name, nameSpan);
         List<Binding> used = bindingsFor(self);
         Prepared shownValue = prepare(self, true, used);
-        Value v = run(shownValue, Compiler.compileExpression(shownValue.checked().program(), shownValue.expr()));
+        Value v;
+        try {
+            v = run(shownValue, Compiler.compileExpression(shownValue.checked().program(), shownValue.expr()));
+        } catch (Budget.Interrupted e) {
+            // Bindings are expressions, evaluated at each use: the binding holds even though its value is unseen.
+            out.println(e.getMessage() + ": " + name + " is bound, its value is not shown (:unlet " + name + " removes it)");
+            return;
+        }
         if (each) {
             out.println(name + ": " + t.display() + ", each element in turn (expressions using " + name + " print one line per element)");
             printEach(v, used.stream().filter(Binding::each).toList(), 0, "", true);
@@ -480,7 +504,7 @@ public final class ReplSession {
 
     private Value run(Prepared p, Node node) {
         Document doc = currentDocument().orElse(null);
-        return node.eval(new Frame(p.checked().frameSize(), doc, new Budget(STEP_LIMIT)));
+        return node.eval(new Frame(p.checked().frameSize(), doc, new Budget(STEP_LIMIT, cancellation)));
     }
 
     private void evaluate(String text) {
@@ -688,9 +712,13 @@ public final class ReplSession {
                 if (!rule.get().appliesTo(doc)) continue;
                 applicable++;
                 try {
-                    rule.get().evaluate(doc, new Budget(STEP_LIMIT), f -> {
+                    rule.get().evaluate(doc, new Budget(STEP_LIMIT, cancellation), f -> {
                         if (seen.add(List.of(f.ruleId(), f.location()))) findings.add(f);
                     });
+                } catch (Budget.Interrupted e) {
+                    out.println("rule " + def.decl().name() + " " + e.getMessage() + " on " + describe(doc)
+                        + "; its findings are not shown, and the rule stays defined (:check session runs it again)");
+                    return;
                 } catch (Budget.LimitExceeded e) {
                     error("rule " + def.decl().name() + " stopped on " + describe(doc) + ": " + e.getMessage());
                 }
@@ -763,7 +791,13 @@ public final class ReplSession {
             report(engine.policyDiagnostics().stream().filter(Diagnostic::isError).toList());
             return;
         }
-        Report report = engine.checkDocuments(documents);
+        Report report;
+        try {
+            report = engine.checkDocuments(documents, cancellation);
+        } catch (Budget.Interrupted e) {
+            out.println("interrupted: :check stopped before it finished, so no findings are shown");
+            return;
+        }
         out.print(TextReport.findings(report));
         report(report.diagnostics());
         out.println(report.findings().size() + (report.findings().size() == 1 ? " finding" : " findings") + " from "
@@ -784,7 +818,13 @@ public final class ReplSession {
             errorCount++;
             return;
         }
-        PolicyTests.Outcome outcome = PolicyTests.run(engine, t -> true);
+        PolicyTests.Outcome outcome;
+        try {
+            outcome = PolicyTests.run(engine, t -> true, cancellation);
+        } catch (Budget.Interrupted e) {
+            out.println("interrupted: :test stopped before the tests finished, so no results are shown");
+            return;
+        }
         for (PolicyTests.TestResult r : outcome.results()) {
             out.println((r.passed() ? "PASS " : "FAIL ") + r.test().decl().name());
             for (Diagnostic d : r.failures()) out.print(testRenderer.render(d).indent(2));
@@ -981,7 +1021,8 @@ public final class ReplSession {
               :test                   run the session's tests
               :save FILE              write the session's definitions as a policy module
               :reset                  forget inputs, definitions and bindings
-              :help, :quit            this text; leave (or Ctrl-D). Ctrl-C cancels the current input.
+              :help, :quit            this text; leave (or Ctrl-D). Ctrl-C cancels the input being typed,
+                                      or stops an evaluation that is running (bindings and definitions stay).
             """);
     }
 }
