@@ -70,7 +70,7 @@ final class Completions {
     }
 
     private List<Suggestion> code(String before) {
-        List<ReplSession.TextBinding> local = localBindings(before);
+        List<ReplSession.TextBinding> local = TextBindings.inScopeAt(before);
         if (before.endsWith(".")) return members(receiver(before.substring(0, before.length() - 1)), local);
         Map<String, Suggestion> out = new LinkedHashMap<>();
         for (ReplSession.TextBinding b : local) out.put(b.name(), new Suggestion(b.name(), "bound here", "names", true));
@@ -160,61 +160,6 @@ final class Completions {
         }
         if (startIndex < 0 || startIndex > text.length()) return Optional.empty();
         return Optional.of(text.substring(startIndex));
-    }
-
-    /**
-     * Names bound earlier in the text being typed: a rule's {@code for x in ...} and {@code let x = ...} clauses
-     * (one per line), and open quantifiers {@code any x in ...:} and {@code let x = ... in} before the cursor.
-     */
-    static List<ReplSession.TextBinding> localBindings(String text) {
-        List<ReplSession.TextBinding> out = new ArrayList<>();
-        List<Token> tokens = Tokens.significant(text);
-        for (int i = 0; i + 2 < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            int type = t.getType();
-            boolean quantifier = type == PolicyLexer.ANY || type == PolicyLexer.ALL || type == PolicyLexer.NONE
-                || type == PolicyLexer.COUNT;
-            if (tokens.get(i + 1).getType() != PolicyLexer.IDENT) continue;
-            String name = tokens.get(i + 1).getText();
-            if ((type == PolicyLexer.FOR || quantifier) && tokens.get(i + 2).getType() == PolicyLexer.IN) {
-                String source = quantifier ? until(tokens, i + 3, ":", text) : restOfLine(tokens, i + 3, text);
-                if (source != null && !source.isBlank()) out.add(new ReplSession.TextBinding(name, true, source));
-            } else if (type == PolicyLexer.LET && tokens.get(i + 2).getText().equals("=")) {
-                String source = until(tokens, i + 3, "in", text);
-                if (source == null) source = restOfLine(tokens, i + 3, text);
-                if (source != null && !source.isBlank()) out.add(new ReplSession.TextBinding(name, false, source));
-            }
-        }
-        return out;
-    }
-
-    /** Text from token {@code from} up to the token {@code end} at the same bracket depth; null when absent. */
-    private static String until(List<Token> tokens, int from, String end, String text) {
-        int depth = 0;
-        for (int j = from; j < tokens.size(); j++) {
-            String s = tokens.get(j).getText();
-            if (depth == 0 && s.equals(end)) {
-                return j == from ? null : slice(text, tokens.get(from).getStartIndex(), tokens.get(j).getStartIndex());
-            }
-            if (s.equals("(") || s.equals("[") || s.equals("{")) depth++;
-            if (s.equals(")") || s.equals("]") || s.equals("}")) depth--;
-            if (depth < 0) return null;
-        }
-        return null;
-    }
-
-    private static String restOfLine(List<Token> tokens, int from, String text) {
-        if (from >= tokens.size()) return null;
-        int start = tokens.get(from).getStartIndex();
-        if (start > text.length()) return null;
-        int nl = text.indexOf('\n', start);
-        if (nl < 0) return null; // the clause is still being typed on the cursor's line
-        return text.substring(start, nl);
-    }
-
-    private static String slice(String text, int from, int to) {
-        if (from < 0 || to > text.length() || from > to) return null;
-        return text.substring(from, to);
     }
 
     private List<Suggestion> commands() {
