@@ -7,6 +7,7 @@ import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.runtime.builtins.Builtin;
 import org.codomyrmex.policy.runtime.builtins.BuiltinRegistry;
 import org.codomyrmex.policy.syntax.Decl;
+import org.codomyrmex.policy.syntax.Module;
 import org.codomyrmex.policy.types.ObjectType;
 import org.codomyrmex.policy.types.Schemas;
 import org.codomyrmex.policy.types.Type;
@@ -75,6 +76,9 @@ final class Completions {
         Map<String, Suggestion> out = new LinkedHashMap<>();
         for (ReplSession.TextBinding b : local) out.put(b.name(), new Suggestion(b.name(), "bound here", "names", true));
         for (String n : session.bindings().keySet()) out.putIfAbsent(n, new Suggestion(n, "session binding", "names", true));
+        for (Module.Import i : session.imports().list()) {
+            out.putIfAbsent(i.localName(), new Suggestion(i.localName(), "import " + i.packageName(), "names", false));
+        }
         for (ReplSession.Definition d : session.definitions().values()) {
             if (d.decl() instanceof Decl.Function f) {
                 out.putIfAbsent(f.name(), new Suggestion(f.name(), "func " + f.name() + "("
@@ -95,6 +99,10 @@ final class Completions {
     /** The fields (or keys, or methods) of the expression before a dot. */
     private List<Suggestion> members(Optional<String> receiver, List<ReplSession.TextBinding> local) {
         if (receiver.isEmpty()) return List.of();
+        boolean boundHere = local.stream().anyMatch(b -> b.name().equals(receiver.get()));
+        if (!boundHere && !session.bindings().containsKey(receiver.get()) && session.imports().named(receiver.get()).isPresent()) {
+            return packageMembers(receiver.get());
+        }
         Optional<Type> type = session.typeOf(receiver.get(), local);
         List<Suggestion> out = new ArrayList<>();
         if (type.isPresent() && type.get() instanceof ObjectType o) {
@@ -114,6 +122,22 @@ final class Completions {
         }
         // `x.f(...)` means f(x, ...): any builtin is a method.
         for (Builtin b : BuiltinRegistry.standard().all()) out.add(new Suggestion(b.name(), b.signature(), "builtins", false));
+        return out;
+    }
+
+    /** The functions (with their parameters) and constants of an imported package. */
+    private List<Suggestion> packageMembers(String localName) {
+        String group = "package " + session.imports().named(localName).get().packageName();
+        List<Suggestion> out = new ArrayList<>();
+        for (Decl d : session.imports().members(localName)) {
+            if (d instanceof Decl.Function f) {
+                out.add(new Suggestion(f.name(), "func " + f.name() + "("
+                    + String.join(", ", f.params().stream().map(Decl.Param::name).toList()) + ")  " + f.doc().strip(), group, false));
+            } else {
+                String doc = d instanceof Decl.Const c ? c.doc() : ((Decl.Parameter) d).doc();
+                out.add(new Suggestion(d.name(), (d instanceof Decl.Const ? "const" : "param") + "  " + doc.strip(), group, true));
+            }
+        }
         return out;
     }
 

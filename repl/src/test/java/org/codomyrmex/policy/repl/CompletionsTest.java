@@ -97,6 +97,18 @@ class CompletionsTest {
     }
 
     @Test
+    void membersOfAnImportedPackage() {
+        session.handle("import escape as e");
+        List<String> members = values("e.");
+        assertTrue(members.containsAll(List.of("under", "is_root_user", "safe_sysctls")), members.toString());
+        assertEquals("package escape", find("e.", "under").get().group());
+        assertTrue(find("e.", "under").get().description().startsWith("func under(p, dir)"));
+        assertTrue(values("").contains("e"));
+        // A name bound in the text hides the package, as the checker sees it.
+        assertFalse(values("let e = containers[0] in e.").contains("under"));
+    }
+
+    @Test
     void keysOfUntypedValuesComeFromTheValue() {
         session.handle("let m = {team: 1, \"not a name\": 2}");
         List<String> keys = values("m.");
