@@ -73,7 +73,7 @@ class CancellationTest {
         Budget budget = new Budget(Long.MAX_VALUE, cancellation);
         CompletableFuture<Value> running = CompletableFuture.supplyAsync(() -> Expressions.eval(nested(9), "", budget));
         // Wait until it is under way, so the cancel meets a running evaluation rather than one not started.
-        while (budget.used() == 0 && !running.isDone()) Thread.onSpinWait();
+        while (budget.used() == 0 && !running.isDone()) Thread.sleep(1);
         cancellation.cancel();
         ExecutionException e = assertThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
         assertInstanceOf(Budget.Interrupted.class, e.getCause());
