@@ -16,6 +16,7 @@ import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.runtime.Cancellation;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
 import org.codomyrmex.policy.syntax.Module;
 import org.codomyrmex.policy.syntax.Parser;
@@ -295,13 +296,23 @@ public final class PolicyEngine {
      * {@code scan} view, which is built once, on first use.
      */
     public Report checkDocuments(List<Document> documents) {
+        return checkDocuments(documents, Cancellation.never());
+    }
+
+    /**
+     * As {@link #checkDocuments(List)}, stopping as soon as {@code cancellation} is cancelled (from another
+     * thread), for a caller that gives up on a long check: the REPL's Ctrl-C, a request that timed out.
+     *
+     * @throws org.codomyrmex.policy.runtime.Budget.Interrupted when it was cancelled; no report is made of the documents checked so far
+     */
+    public Report checkDocuments(List<Document> documents, Cancellation cancellation) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, SourceFile> texts = new LinkedHashMap<>(policySources);
         java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan = StreamingCheck.memoize(() -> ScanIndex.build(documents, loadOptions));
         for (Document doc : documents) {
             texts.putIfAbsent(doc.source().name(), doc.source());
-            CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan);
+            CompiledPolicy.Outcome outcome = policy.evaluate(doc, stepLimit, scan, false, CompiledPolicy.Pass.ALL, null, cancellation);
             findings.addAll(applyHook(findingHook, doc, outcome.findings(), diagnostics));
             diagnostics.addAll(outcome.diagnostics());
         }

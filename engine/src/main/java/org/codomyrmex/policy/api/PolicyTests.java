@@ -9,6 +9,7 @@ import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
+import org.codomyrmex.policy.runtime.Cancellation;
 import org.codomyrmex.policy.syntax.Decl;
 
 import java.nio.file.Path;
@@ -51,12 +52,21 @@ public final class PolicyTests {
     }
 
     public static Outcome run(PolicyEngine engine, Predicate<CheckedTest> filter) {
+        return run(engine, filter, Cancellation.never());
+    }
+
+    /**
+     * As {@link #run(PolicyEngine, Predicate)}, stopping as soon as {@code cancellation} is cancelled.
+     *
+     * @throws org.codomyrmex.policy.runtime.Budget.Interrupted when it was
+     */
+    public static Outcome run(PolicyEngine engine, Predicate<CheckedTest> filter, Cancellation cancellation) {
         List<TestResult> results = new ArrayList<>();
         Set<String> named = new LinkedHashSet<>();
         Set<String> fired = new LinkedHashSet<>();
         for (CheckedTest test : engine.checkedProgram().tests()) {
             if (!filter.test(test)) continue;
-            TestResult r = runOne(engine, test);
+            TestResult r = runOne(engine, test, cancellation);
             results.add(r);
             test.decl().expectations().forEach(e -> named.add(e.ruleId()));
             r.findings().forEach(f -> fired.add(f.ruleId()));
@@ -70,7 +80,7 @@ public final class PolicyTests {
         return new Outcome(results, untested, neverFired);
     }
 
-    static TestResult runOne(PolicyEngine engine, CheckedTest test) {
+    static TestResult runOne(PolicyEngine engine, CheckedTest test, Cancellation cancellation) {
         Decl.Test t = test.decl();
         List<Diagnostic> failures = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
@@ -97,7 +107,7 @@ public final class PolicyTests {
             }
         }
         // All the inputs of a test are checked together, as one scan, so cross-document rules can be tested.
-        Report report = engine.checkDocuments(documents);
+        Report report = engine.checkDocuments(documents, cancellation);
         findings.addAll(report.findings());
         for (Diagnostic d : report.errors()) {
             failures.add(Diagnostic.error("T0001", "the input of this test has an error: " + d.headline(), t.span()));

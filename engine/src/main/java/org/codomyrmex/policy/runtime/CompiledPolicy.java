@@ -104,6 +104,16 @@ public final class CompiledPolicy {
      */
     public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
                             boolean explain, Pass pass, RuleTimer timer) {
+        return evaluate(doc, stepLimit, scan, explain, pass, timer, Cancellation.never());
+    }
+
+    /**
+     * As above, stopping when {@code cancellation} is cancelled.
+     *
+     * @throws Budget.Interrupted when it was: the findings of the rules that ran before are dropped with it
+     */
+    public Outcome evaluate(Document doc, long stepLimit, java.util.function.Supplier<org.codomyrmex.policy.model.Value> scan,
+                            boolean explain, Pass pass, RuleTimer timer, Cancellation cancellation) {
         List<Finding> findings = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         // One finding per rule and place: a pod-level setting seen through each of its containers is one problem.
@@ -113,9 +123,13 @@ public final class CompiledPolicy {
         };
         for (CompiledRule rule : byKind.get(doc.kind())) {
             if (!pass.runs(rule) || !rule.appliesTo(doc)) continue;
+            // A rule shorter than a checkpoint never looks at the cancellation itself: look before each one.
+            if (cancellation.isCancelled()) throw new Budget.Interrupted(0);
             long start = timer == null ? 0 : System.nanoTime();
             try {
-                rule.evaluate(doc, new Budget(stepLimit), scan, sink, explain);
+                rule.evaluate(doc, new Budget(stepLimit, cancellation), scan, sink, explain);
+            } catch (Budget.Interrupted e) {
+                throw e; // asked for by the caller: not this rule's failure
             } catch (Budget.LimitExceeded e) {
                 Span at = doc.resource().span();
                 diagnostics.add(Diagnostic.error("E4001", "rule " + rule.info().id() + " stopped: " + e.getMessage()

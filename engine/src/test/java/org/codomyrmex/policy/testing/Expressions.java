@@ -22,6 +22,11 @@ public final class Expressions {
 
     /** Evaluates {@code source}, optionally with definitions ({@code func}, {@code const}) in scope. */
     public static Value eval(String source, String definitions) {
+        return eval(source, definitions, Budget.unlimited());
+    }
+
+    /** As {@link #eval(String, String)}, counting steps against {@code budget}. */
+    public static Value eval(String source, String definitions, Budget budget) {
         Module context = module(definitions);
         Parser.Result<org.codomyrmex.policy.syntax.Expr> parsed = Parser.parseExpression(new SourceFile("expr", source));
         if (!parsed.ok()) throw new AssertionError("parse failed: " + parsed.diagnostics());
@@ -31,7 +36,7 @@ public final class Expressions {
             throw new AssertionError("check failed: " + errors + checked.program().diagnostics());
         }
         Node n = Compiler.compileExpression(checked.program(), checked.expr());
-        return n.eval(new Frame(checked.frameSize(), (Document) null, Budget.unlimited()));
+        return n.eval(new Frame(checked.frameSize(), (Document) null, budget));
     }
 
     public static Value eval(String source) {

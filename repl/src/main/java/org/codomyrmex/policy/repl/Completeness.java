@@ -57,6 +57,11 @@ final class Completeness {
         if (depth > 0 || headerOpen) return false;
         // A doc comment alone documents what comes next: keep reading.
         if (last == null) return all.stream().noneMatch(t -> t.getType() == PolicyLexer.LINE_COMMENT && t.getText().startsWith("///"));
+        return canEnd(last);
+    }
+
+    /** Whether an expression can end with this token: it is not an operator or a keyword that needs more. */
+    static boolean canEnd(Token last) {
         if (Tokens.CONTINUING_SYMBOLS.contains(last.getText()) && last.getType() != PolicyLexer.STRING) return false;
         return !CONTINUING_KEYWORDS.contains(last.getType());
     }

@@ -7,6 +7,7 @@ import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.runtime.builtins.Builtin;
 import org.codomyrmex.policy.runtime.builtins.BuiltinRegistry;
 import org.codomyrmex.policy.syntax.Decl;
+import org.codomyrmex.policy.syntax.Module;
 import org.codomyrmex.policy.types.ObjectType;
 import org.codomyrmex.policy.types.Schemas;
 import org.codomyrmex.policy.types.Type;
@@ -70,11 +71,14 @@ final class Completions {
     }
 
     private List<Suggestion> code(String before) {
-        List<ReplSession.TextBinding> local = localBindings(before);
+        List<ReplSession.TextBinding> local = TextBindings.inScopeAt(before);
         if (before.endsWith(".")) return members(receiver(before.substring(0, before.length() - 1)), local);
         Map<String, Suggestion> out = new LinkedHashMap<>();
         for (ReplSession.TextBinding b : local) out.put(b.name(), new Suggestion(b.name(), "bound here", "names", true));
         for (String n : session.bindings().keySet()) out.putIfAbsent(n, new Suggestion(n, "session binding", "names", true));
+        for (Module.Import i : session.imports().list()) {
+            out.putIfAbsent(i.localName(), new Suggestion(i.localName(), "import " + i.packageName(), "names", false));
+        }
         for (ReplSession.Definition d : session.definitions().values()) {
             if (d.decl() instanceof Decl.Function f) {
                 out.putIfAbsent(f.name(), new Suggestion(f.name(), "func " + f.name() + "("
@@ -95,6 +99,10 @@ final class Completions {
     /** The fields (or keys, or methods) of the expression before a dot. */
     private List<Suggestion> members(Optional<String> receiver, List<ReplSession.TextBinding> local) {
         if (receiver.isEmpty()) return List.of();
+        boolean boundHere = local.stream().anyMatch(b -> b.name().equals(receiver.get()));
+        if (!boundHere && !session.bindings().containsKey(receiver.get()) && session.imports().named(receiver.get()).isPresent()) {
+            return packageMembers(receiver.get());
+        }
         Optional<Type> type = session.typeOf(receiver.get(), local);
         List<Suggestion> out = new ArrayList<>();
         if (type.isPresent() && type.get() instanceof ObjectType o) {
@@ -114,6 +122,22 @@ final class Completions {
         }
         // `x.f(...)` means f(x, ...): any builtin is a method.
         for (Builtin b : BuiltinRegistry.standard().all()) out.add(new Suggestion(b.name(), b.signature(), "builtins", false));
+        return out;
+    }
+
+    /** The functions (with their parameters) and constants of an imported package. */
+    private List<Suggestion> packageMembers(String localName) {
+        String group = "package " + session.imports().named(localName).get().packageName();
+        List<Suggestion> out = new ArrayList<>();
+        for (Decl d : session.imports().members(localName)) {
+            if (d instanceof Decl.Function f) {
+                out.add(new Suggestion(f.name(), "func " + f.name() + "("
+                    + String.join(", ", f.params().stream().map(Decl.Param::name).toList()) + ")  " + f.doc().strip(), group, false));
+            } else {
+                String doc = d instanceof Decl.Const c ? c.doc() : ((Decl.Parameter) d).doc();
+                out.add(new Suggestion(d.name(), (d instanceof Decl.Const ? "const" : "param") + "  " + doc.strip(), group, true));
+            }
+        }
         return out;
     }
 
@@ -160,61 +184,6 @@ final class Completions {
         }
         if (startIndex < 0 || startIndex > text.length()) return Optional.empty();
         return Optional.of(text.substring(startIndex));
-    }
-
-    /**
-     * Names bound earlier in the text being typed: a rule's {@code for x in ...} and {@code let x = ...} clauses
-     * (one per line), and open quantifiers {@code any x in ...:} and {@code let x = ... in} before the cursor.
-     */
-    static List<ReplSession.TextBinding> localBindings(String text) {
-        List<ReplSession.TextBinding> out = new ArrayList<>();
-        List<Token> tokens = Tokens.significant(text);
-        for (int i = 0; i + 2 < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            int type = t.getType();
-            boolean quantifier = type == PolicyLexer.ANY || type == PolicyLexer.ALL || type == PolicyLexer.NONE
-                || type == PolicyLexer.COUNT;
-            if (tokens.get(i + 1).getType() != PolicyLexer.IDENT) continue;
-            String name = tokens.get(i + 1).getText();
-            if ((type == PolicyLexer.FOR || quantifier) && tokens.get(i + 2).getType() == PolicyLexer.IN) {
-                String source = quantifier ? until(tokens, i + 3, ":", text) : restOfLine(tokens, i + 3, text);
-                if (source != null && !source.isBlank()) out.add(new ReplSession.TextBinding(name, true, source));
-            } else if (type == PolicyLexer.LET && tokens.get(i + 2).getText().equals("=")) {
-                String source = until(tokens, i + 3, "in", text);
-                if (source == null) source = restOfLine(tokens, i + 3, text);
-                if (source != null && !source.isBlank()) out.add(new ReplSession.TextBinding(name, false, source));
-            }
-        }
-        return out;
-    }
-
-    /** Text from token {@code from} up to the token {@code end} at the same bracket depth; null when absent. */
-    private static String until(List<Token> tokens, int from, String end, String text) {
-        int depth = 0;
-        for (int j = from; j < tokens.size(); j++) {
-            String s = tokens.get(j).getText();
-            if (depth == 0 && s.equals(end)) {
-                return j == from ? null : slice(text, tokens.get(from).getStartIndex(), tokens.get(j).getStartIndex());
-            }
-            if (s.equals("(") || s.equals("[") || s.equals("{")) depth++;
-            if (s.equals(")") || s.equals("]") || s.equals("}")) depth--;
-            if (depth < 0) return null;
-        }
-        return null;
-    }
-
-    private static String restOfLine(List<Token> tokens, int from, String text) {
-        if (from >= tokens.size()) return null;
-        int start = tokens.get(from).getStartIndex();
-        if (start > text.length()) return null;
-        int nl = text.indexOf('\n', start);
-        if (nl < 0) return null; // the clause is still being typed on the cursor's line
-        return text.substring(start, nl);
-    }
-
-    private static String slice(String text, int from, int to) {
-        if (from < 0 || to > text.length() || from > to) return null;
-        return text.substring(from, to);
     }
 
     private List<Suggestion> commands() {

@@ -38,6 +38,13 @@ final class Docs {
             session.typeOf(name, List.of()).ifPresent(t -> out.add((b.each() ? "for " : "let ") + name + ": " + t.display()
                 + " (session binding)"));
         }
+        int dot = name.indexOf('.');
+        if (out.isEmpty() && dot > 0) {
+            // `e.under` for an imported package: the declaration as its package writes it.
+            String alias = name.substring(0, dot);
+            session.imports().source(alias, name.substring(dot + 1)).ifPresent(text -> out.add(name + " (package "
+                + session.imports().named(alias).get().packageName() + ")\n" + text.indent(2).stripTrailing()));
+        }
         if (out.isEmpty() && name.contains(".")) fieldPath(session, name, out);
         return out;
     }

@@ -3,11 +3,12 @@ package org.codomyrmex.policy.repl;
 import org.antlr.v4.runtime.Token;
 import org.codomyrmex.policy.grammar.PolicyLexer;
 import org.codomyrmex.policy.syntax.Decl;
+import org.codomyrmex.policy.syntax.Module;
 
 import java.util.List;
 
 /**
- * Writes the session's definitions as one policy module: constants, functions, rules, then tests, each with
+ * Writes the session's definitions as one policy module: its imports, then constants, functions, rules and tests, each with
  * its doc comment, re-indented from the lexer's tokens (two spaces per open brace, bracket or parenthesis).
  * Lines inside text blocks and block comments are kept as typed, since their text is content.
  */
@@ -15,9 +16,11 @@ final class ModuleWriter {
     private ModuleWriter() {
     }
 
-    static String format(List<ReplSession.Definition> definitions) {
-        StringBuilder sb = new StringBuilder("// Written by `policy repl`. Check it with `policy test FILE`,\n"
-            + "// use it with `policy check --policy FILE INPUT...`.\n");
+    static String format(List<Module.Import> imports, List<ReplSession.Definition> definitions) {
+        StringBuilder sb = new StringBuilder("// Written by `policy repl`. Check it with `policy test " + (imports.isEmpty() ? "" : "--stdlib ")
+            + "FILE`,\n// use it with `policy check --policy FILE INPUT...`.\n");
+        if (!imports.isEmpty()) sb.append('\n');
+        for (Module.Import i : imports) sb.append(ImportedPackages.importLine(i)).append('\n');
         for (Class<? extends Decl> kind : List.of(Decl.Const.class, Decl.Function.class, Decl.Rule.class, Decl.Test.class)) {
             for (ReplSession.Definition d : definitions) {
                 if (!kind.isInstance(d.decl())) continue;

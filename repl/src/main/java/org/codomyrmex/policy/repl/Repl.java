@@ -8,6 +8,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Attributes;
+import org.codomyrmex.policy.runtime.Cancellation;
 import org.jline.terminal.Terminal;
 
 import java.io.BufferedReader;
@@ -20,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The two ways to run a session. {@link #interactive} reads with JLine: highlighting, completion, history,
- * multi-line input, Ctrl-C to drop the current input and Ctrl-D to leave; it works on dumb terminals too.
+ * multi-line input, Ctrl-C to drop the current input or stop a running evaluation, and Ctrl-D to leave; it
+ * works on dumb terminals too.
  * {@link #script} reads plain lines (piped stdin) with the same rules for when an input is complete, prints
  * only results and returns 1 when any input ended in an error, so {@code policy repl < script} is a test.
  */
@@ -111,7 +113,7 @@ public final class Repl {
             }
         });
         out.println("policy repl: type an expression, a rule or :help. Tab completes; Ctrl-C cancels; Ctrl-D leaves.");
-        for (String path : load) session.handle(":load " + path);
+        for (String path : load) handleInterruptibly(session, terminal, ":load " + path);
         out.flush();
         while (true) {
             String line;
@@ -125,7 +127,7 @@ public final class Repl {
             } catch (EndOfFileException e) {
                 break;
             }
-            if (!session.handle(line)) break;
+            if (!handleInterruptibly(session, terminal, line)) break;
         }
         try {
             reader.getHistory().save();
@@ -134,6 +136,24 @@ public final class Repl {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Handles one input with Ctrl-C bound to stopping it. Between reads the terminal is out of raw mode, so
+     * Ctrl-C is the tty's INT signal; JLine hands it to the terminal's handler, which is ours until the input is
+     * done, and then the one before (which ignores it, or interrupts the read on a dumb terminal) again.
+     */
+    private static boolean handleInterruptibly(ReplSession session, Terminal terminal, String input) {
+        Cancellation cancellation = Cancellation.create();
+        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancellation.cancel());
+        try {
+            // A Ctrl-C that came after the line was read and before this handler was in place interrupted this
+            // thread instead (JLine's handler, or ours on a dumb terminal): it was meant for this input.
+            if (Thread.interrupted()) cancellation.cancel();
+            return session.handle(input, cancellation);
+        } finally {
+            terminal.handle(Terminal.Signal.INT, previous);
+        }
     }
 
     /**

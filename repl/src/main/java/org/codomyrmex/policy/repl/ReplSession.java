@@ -24,6 +24,7 @@ import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.report.TextReport;
 import org.codomyrmex.policy.runtime.Budget;
+import org.codomyrmex.policy.runtime.Cancellation;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
 import org.codomyrmex.policy.runtime.CompiledRule;
 import org.codomyrmex.policy.runtime.Frame;
@@ -44,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,8 +57,9 @@ import java.util.Set;
 
 /**
  * The state and the commands of one REPL session, independent of the terminal: loaded input documents (one of
- * them current), the definitions typed so far (each its own module in package {@code main}), and session
- * bindings ({@code let c = containers[0]}, {@code for c in containers}). Every input goes through the engine's
+ * them current), the definitions typed so far (each its own module in package {@code main}, with the imports
+ * made before it), the imported standard library packages, and session bindings ({@code let c = containers[0]},
+ * {@code for c in containers}). Every input goes through the engine's
  * own pipeline: parser, checker, compiler, evaluator. Nothing here throws at the user: errors print with a
  * caret and the session goes on.
  */
@@ -68,7 +71,9 @@ public final class ReplSession {
         ":type", ":trace", ":doc", ":rules", ":check", ":test", ":save", ":reset", ":help", ":quit");
 
     private static final long STEP_LIMIT = PolicyEngine.DEFAULT_STEP_LIMIT;
-    private static final Module CONTEXT = new Module(new SourceFile("<session>", ""), Optional.empty(), List.of(), List.of());
+    private static final SourceFile CONTEXT_SOURCE = new SourceFile("<session>", "");
+    private static final String PACKAGE_AT_PROMPT = "the session is package main: 'package' is not available at the prompt"
+        + " (import is: import escape as e)";
 
     /** Where {@code :input} reads the pasted lines from; empty at end of input or on Ctrl-C. */
     @FunctionalInterface
@@ -107,6 +112,9 @@ public final class ReplSession {
     private int errorCount;
     private CheckedProgram program;
     private PolicyEngine standardLibrary;
+    private final ImportedPackages imports = new ImportedPackages(this::standardLibrary);
+    /** What stops the input being handled: set for the length of one {@link #handle(String, Cancellation)}. */
+    private Cancellation cancellation = Cancellation.never();
 
     public ReplSession(PrintWriter out) {
         this(out, LoadOptions.defaults());
@@ -131,17 +139,31 @@ public final class ReplSession {
 
     /** Handles one complete input; returns false when the session should end ({@code :quit}). */
     public boolean handle(String input) {
+        return handle(input, Cancellation.never());
+    }
+
+    /**
+     * Handles one complete input, stopping its evaluations when {@code cancellation} is cancelled (Ctrl-C, from
+     * the terminal's signal thread): they end with "interrupted after N steps", and the session keeps every
+     * binding, definition and input it had, so the next input works as usual.
+     */
+    public boolean handle(String input, Cancellation cancellation) {
         String text = input.strip();
         if (text.isEmpty()) return true;
+        this.cancellation = cancellation;
         try {
             if (text.startsWith(":")) return command(text);
             code(text, text);
+        } catch (Budget.Interrupted e) {
+            // Asked for, so not an error: a script's exit code does not change.
+            out.println(e.getMessage());
         } catch (Budget.LimitExceeded e) {
             error(e.getMessage() + "; narrow the expression's loops");
         } catch (RuntimeException | StackOverflowError e) {
             // A bug in the REPL or the engine must not end the session or lose the user's definitions.
             error("internal error: " + e);
         } finally {
+            this.cancellation = Cancellation.never();
             out.flush();
         }
         return true;
@@ -192,10 +214,11 @@ public final class ReplSession {
         List<Token> tokens = Tokens.significant(text);
         if (tokens.isEmpty()) return;
         int first = tokens.get(0).getType();
-        if (first == PolicyLexer.RULE || first == PolicyLexer.FUNC || first == PolicyLexer.CONST || first == PolicyLexer.TEST) {
+        if (first == PolicyLexer.RULE || first == PolicyLexer.FUNC || first == PolicyLexer.CONST || first == PolicyLexer.TEST
+            || first == PolicyLexer.IMPORT) {
             define(text);
-        } else if (first == PolicyLexer.PACKAGE || first == PolicyLexer.IMPORT) {
-            error("the session is one module of package main: 'package' and 'import' are not available at the prompt");
+        } else if (first == PolicyLexer.PACKAGE) {
+            error(PACKAGE_AT_PROMPT);
         } else if (first == PolicyLexer.FOR && isBindingHeader(tokens, PolicyLexer.IN)) {
             bind(tokens, true, text, shown);
         } else if (first == PolicyLexer.LET && isBindingHeader(tokens, -1) && !hasTopLevelIn(tokens)) {
@@ -373,6 +396,11 @@ public final class ReplSession {
             report(parsed.diagnostics());
             return;
         }
+        if (imports.named(name).isPresent()) {
+            // The binding would hide the package wherever both could be meant (`name.f(x)`).
+            error("'" + name + "' names the imported package " + imports.named(name).get().packageName() + ": choose another name");
+            return;
+        }
         if (Names.referenced(parsed.value().get()).contains(name)) {
             // It would stand for itself once bound; a new name keeps both meanings clear.
             error("a binding cannot use its own name: choose another one, e.g. let " + name + "2 = ...");
@@ -394,7 +422,14 @@ public final class ReplSession {
         Expr self = new Expr.Name(name, nameSpan);
         List<Binding> used = bindingsFor(self);
         Prepared shownValue = prepare(self, true, used);
-        Value v = run(shownValue, Compiler.compileExpression(shownValue.checked().program(), shownValue.expr()));
+        Value v;
+        try {
+            v = run(shownValue, Compiler.compileExpression(shownValue.checked().program(), shownValue.expr()));
+        } catch (Budget.Interrupted e) {
+            // Bindings are expressions, evaluated at each use: the binding holds even though its value is unseen.
+            out.println(e.getMessage() + ": " + name + " is bound, its value is not shown (:unlet " + name + " removes it)");
+            return;
+        }
         if (each) {
             out.println(name + ": " + t.display() + ", each element in turn (expressions using " + name + " print one line per element)");
             printEach(v, used.stream().filter(Binding::each).toList(), 0, "", true);
@@ -470,17 +505,25 @@ public final class ReplSession {
                 wrapped = new Expr.Let(b.name(), b.nameSpan(), b.value(), wrapped, Span.NONE);
             }
         }
-        Checker.CheckedExpression checked = Checker.checkExpression(modules(), CONTEXT, wrapped, currentKind());
+        Module context = new Module(CONTEXT_SOURCE, Optional.empty(), imports.list(), List.of());
+        Checker.CheckedExpression checked = Checker.checkExpression(modules(), context, wrapped, currentKind());
         return new Prepared(wrapped, checked, depth);
     }
 
     private List<Module> modules() {
-        return definitions.values().stream().map(Definition::module).toList();
+        return withLibrary(definitions.values(), imports.list());
+    }
+
+    /** The modules of these definitions with those of the library packages the session imports. */
+    private List<Module> withLibrary(Collection<Definition> defs, List<Module.Import> sessionImports) {
+        List<Module> all = new ArrayList<>(defs.stream().map(Definition::module).toList());
+        all.addAll(imports.modulesFor(sessionImports));
+        return all;
     }
 
     private Value run(Prepared p, Node node) {
         Document doc = currentDocument().orElse(null);
-        return node.eval(new Frame(p.checked().frameSize(), doc, new Budget(STEP_LIMIT)));
+        return node.eval(new Frame(p.checked().frameSize(), doc, new Budget(STEP_LIMIT, cancellation)));
     }
 
     private void evaluate(String text) {
@@ -617,26 +660,56 @@ public final class ReplSession {
             return;
         }
         Module m = parsed.value().get();
-        if (m.packageName().isPresent() || !m.imports().isEmpty()) {
-            error("the session is one module of package main: 'package' and 'import' are not available at the prompt");
+        if (m.packageName().isPresent()) {
+            error(PACKAGE_AT_PROMPT);
             return;
         }
+        // Imports typed with the definitions hold for them and for everything typed after.
+        Map<String, Module.Import> nextImports = new LinkedHashMap<>();
+        imports.list().forEach(i -> nextImports.put(i.localName(), i));
+        for (Module.Import i : m.imports()) {
+            Optional<Diagnostic> problem = imports.problem(i);
+            if (problem.isPresent()) {
+                report(List.of(problem.get()));
+                return;
+            }
+            if (bindings.containsKey(i.localName())) {
+                error("'" + i.localName() + "' is a session binding: import under another name (import "
+                    + i.packageName() + " as NAME), or :unlet " + i.localName() + " first");
+                return;
+            }
+            Module.Import before = nextImports.get(i.localName());
+            if (before != null && !before.packageName().equals(i.packageName())) {
+                // Definitions made since may use the name: one module (what :save writes) cannot mean both.
+                error("'" + i.localName() + "' is already the import of " + before.packageName() + ": import "
+                    + i.packageName() + " under another name (import " + i.packageName() + " as NAME)");
+                return;
+            }
+            nextImports.remove(i.localName());
+            nextImports.put(i.localName(), i);
+        }
+        List<Module.Import> importList = List.copyOf(nextImports.values());
         Map<String, Definition> next = new LinkedHashMap<>(definitions);
         List<Definition> added = new ArrayList<>();
         for (Decl d : m.declarations()) {
-            Definition def = new Definition(keyOf(d), d, new Module(source, Optional.empty(), List.of(), List.of(d)),
+            Definition def = new Definition(keyOf(d), d, new Module(source, Optional.empty(), importList, List.of(d)),
                 Spans.text(source, d.span()));
             next.remove(def.key());
             next.put(def.key(), def);
             added.add(def);
         }
-        CheckedProgram checked = Checker.check(next.values().stream().map(Definition::module).toList());
+        CheckedProgram checked = Checker.check(withLibrary(next.values(), importList));
         if (checked.hasErrors()) {
             report(checked.diagnostics().stream().filter(Diagnostic::isError).toList());
             out.println("(not defined; the session keeps its previous definitions)");
             return;
         }
         report(checked.diagnostics().stream().filter(d -> d.span().file().equals(source.name())).toList());
+        for (Module.Import i : m.imports()) {
+            imports.add(i);
+            out.println("imported " + i.packageName() + (i.localName().equals(i.packageName()) ? "" : " as " + i.localName())
+                + ": " + membersLine(i.localName()));
+        }
         for (Definition def : added) {
             String verb = definitions.containsKey(def.key()) ? "redefined " : "defined ";
             out.println(verb + def.kind() + " " + signature(def, checked));
@@ -646,6 +719,19 @@ public final class ReplSession {
         program = checked;
         List<Definition> rules = added.stream().filter(d -> d.decl() instanceof Decl.Rule).toList();
         if (!rules.isEmpty()) showFindings(rules, documents);
+    }
+
+    /** {@code 9 functions (e.under, ...), 12 constants (e.safe_sysctls, ...)}. */
+    private String membersLine(String localName) {
+        List<String> functions = new ArrayList<>();
+        List<String> constants = new ArrayList<>();
+        for (Decl d : imports.members(localName)) (d instanceof Decl.Function ? functions : constants).add(localName + "." + d.name());
+        return count(functions, "function") + ", " + count(constants, "constant");
+    }
+
+    private static String count(List<String> names, String what) {
+        String shown = names.size() <= 4 ? String.join(", ", names) : String.join(", ", names.subList(0, 4)) + ", ...";
+        return names.size() + " " + what + (names.size() == 1 ? "" : "s") + (names.isEmpty() ? "" : " (" + shown + ")");
     }
 
     private static String keyOf(Decl d) {
@@ -688,9 +774,13 @@ public final class ReplSession {
                 if (!rule.get().appliesTo(doc)) continue;
                 applicable++;
                 try {
-                    rule.get().evaluate(doc, new Budget(STEP_LIMIT), f -> {
+                    rule.get().evaluate(doc, new Budget(STEP_LIMIT, cancellation), f -> {
                         if (seen.add(List.of(f.ruleId(), f.location()))) findings.add(f);
                     });
+                } catch (Budget.Interrupted e) {
+                    out.println("rule " + def.decl().name() + " " + e.getMessage() + " on " + describe(doc)
+                        + "; its findings are not shown, and the rule stays defined (:check session runs it again)");
+                    return;
                 } catch (Budget.LimitExceeded e) {
                     error("rule " + def.decl().name() + " stopped on " + describe(doc) + ": " + e.getMessage());
                 }
@@ -737,11 +827,17 @@ public final class ReplSession {
         return standardLibrary;
     }
 
-    /** The session's definitions as policy sources, for {@link PolicyEngine}. */
-    private PolicyEngine.Builder withSession(PolicyEngine.Builder builder) {
+    /**
+     * The session's definitions as policy sources, for {@link PolicyEngine}; {@code withStandardLibrary} tells
+     * whether the builder loads the standard library, else the packages the session imports are added (their
+     * functions, constants and parameters only).
+     */
+    private PolicyEngine.Builder withSession(PolicyEngine.Builder builder, boolean withStandardLibrary) {
         // The module :save would write: inputs that held several declarations, some since redefined, cannot be
         // added whole.
-        return builder.addPolicySource("<session>", ModuleWriter.format(List.copyOf(definitions.values())));
+        builder.addPolicySource("<session>", ModuleWriter.format(imports.list(), List.copyOf(definitions.values())));
+        if (!withStandardLibrary) imports.sourcesFor(imports.list()).forEach(builder::addPolicySource);
+        return builder;
     }
 
     private void check(String arg) {
@@ -757,13 +853,19 @@ public final class ReplSession {
             return;
         }
         PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(stdlib);
-        if (session) withSession(builder);
+        if (session) withSession(builder, stdlib);
         PolicyEngine engine = builder.build();
         if (engine.hasPolicyErrors()) {
             report(engine.policyDiagnostics().stream().filter(Diagnostic::isError).toList());
             return;
         }
-        Report report = engine.checkDocuments(documents);
+        Report report;
+        try {
+            report = engine.checkDocuments(documents, cancellation);
+        } catch (Budget.Interrupted e) {
+            out.println("interrupted: :check stopped before it finished, so no findings are shown");
+            return;
+        }
         out.print(TextReport.findings(report));
         report(report.diagnostics());
         out.println(report.findings().size() + (report.findings().size() == 1 ? " finding" : " findings") + " from "
@@ -777,14 +879,20 @@ public final class ReplSession {
             out.println("no tests in the session; write one: test \"name\" { given k8s \"\"\"...\"\"\" expect RULE-ID }");
             return;
         }
-        PolicyEngine engine = withSession(PolicyEngine.builder().standardLibrary(false)).build();
+        PolicyEngine engine = withSession(PolicyEngine.builder().standardLibrary(false), false).build();
         DiagnosticRenderer testRenderer = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));
         if (engine.hasPolicyErrors()) {
             engine.policyDiagnostics().stream().filter(Diagnostic::isError).forEach(d -> out.print(testRenderer.render(d)));
             errorCount++;
             return;
         }
-        PolicyTests.Outcome outcome = PolicyTests.run(engine, t -> true);
+        PolicyTests.Outcome outcome;
+        try {
+            outcome = PolicyTests.run(engine, t -> true, cancellation);
+        } catch (Budget.Interrupted e) {
+            out.println("interrupted: :test stopped before the tests finished, so no results are shown");
+            return;
+        }
         for (PolicyTests.TestResult r : outcome.results()) {
             out.println((r.passed() ? "PASS " : "FAIL ") + r.test().decl().name());
             for (Diagnostic d : r.failures()) out.print(testRenderer.render(d).indent(2));
@@ -806,9 +914,10 @@ public final class ReplSession {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Files.writeString(file, ModuleWriter.format(List.copyOf(definitions.values())), StandardCharsets.UTF_8);
+            Files.writeString(file, ModuleWriter.format(imports.list(), List.copyOf(definitions.values())), StandardCharsets.UTF_8);
+            // `policy test` loads the standard library only when asked: the imports need it.
             out.println("saved " + definitions.size() + (definitions.size() == 1 ? " definition" : " definitions") + " to " + file
-                + "  (try: policy test " + file + ")");
+                + "  (try: policy test " + (imports.list().isEmpty() ? "" : "--stdlib ") + file + ")");
         } catch (IOException | RuntimeException e) {
             error("cannot write " + file + ": " + e.getMessage());
         }
@@ -819,9 +928,10 @@ public final class ReplSession {
         current = -1;
         definitions.clear();
         bindings.clear();
+        imports.clear();
         sources.clear();
         program = Checker.check(List.of());
-        out.println("session reset: no inputs, definitions or bindings");
+        out.println("session reset: no inputs, definitions, bindings or imports");
     }
 
     // ------------------------------------------------------------------ :doc
@@ -862,9 +972,10 @@ public final class ReplSession {
         return definitions.values().stream().filter(d -> d.decl().name().equals(name)).findFirst();
     }
 
-    /** Names of session bindings, functions and constants. */
+    /** Names of session bindings, functions and constants, and the names of imported packages. */
     List<String> sessionNames() {
         List<String> names = new ArrayList<>(bindings.keySet());
+        imports.list().forEach(i -> names.add(i.localName()));
         for (Definition d : definitions.values()) {
             if (d.decl() instanceof Decl.Function || d.decl() instanceof Decl.Const) names.add(d.decl().name());
         }
@@ -873,6 +984,10 @@ public final class ReplSession {
 
     Map<String, Binding> bindings() {
         return bindings;
+    }
+
+    ImportedPackages imports() {
+        return imports;
     }
 
     Map<String, Definition> definitions() {
@@ -968,6 +1083,7 @@ public final class ReplSession {
             shows its findings on the loaded inputs at once. Tab completes names, builtins and field paths.
 
               let NAME = EXPR         bind a session name (also :let); plain `let x = 1 in x` is an expression
+              import PKG [as NAME]    use a standard library package's functions and constants: NAME.f(x)
               for NAME in EXPR        bind NAME to each element: expressions using it print one line per element
               :load PATH...           load inputs (Kubernetes, compose, Dockerfile, image metadata)
               :input KIND [END]       paste an input; it ends at a blank line (or at a line END)
@@ -980,8 +1096,9 @@ public final class ReplSession {
               :check [all|stdlib|session]   run rules on every loaded input
               :test                   run the session's tests
               :save FILE              write the session's definitions as a policy module
-              :reset                  forget inputs, definitions and bindings
-              :help, :quit            this text; leave (or Ctrl-D). Ctrl-C cancels the current input.
+              :reset                  forget inputs, definitions, bindings and imports
+              :help, :quit            this text; leave (or Ctrl-D). Ctrl-C cancels the input being typed,
+                                      or stops an evaluation that is running (bindings and definitions stay).
             """);
     }
 }

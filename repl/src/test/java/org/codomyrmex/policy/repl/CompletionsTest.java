@@ -56,6 +56,58 @@ class CompletionsTest {
         assertTrue(values("any p in containers[0].ports: p.").contains("hostPort"), values("any p in containers[0].ports: p.").toString());
     }
 
+    private static final String RULE_HEAD = "rule X-1 \"t\" { severity low threat image-security ";
+
+    @Test
+    void clausesOnTheSameLineAreSeen() {
+        session.handle(":load " + ReplTerminalTest.DEPLOYMENT);
+        assertTrue(values(RULE_HEAD + "for c in containers where c.").contains("securityContext"),
+            values(RULE_HEAD + "for c in containers where c.").toString());
+        assertTrue(values(RULE_HEAD + "for c in containers let sc = c.securityContext where sc.").contains("runAsNonRoot"));
+        // A `for` whose value is still being typed is not in scope yet; the one before it is.
+        String secondFor = RULE_HEAD + "for c in containers for p in c.";
+        assertTrue(values(secondFor).contains("ports"), values(secondFor).toString());
+        assertTrue(values(RULE_HEAD + "for c in containers for p in c.ports where p.").contains("hostPort"));
+        // A let clause whose value holds a quantifier's `in` and a nested let's `in`.
+        String nested = RULE_HEAD + "for c in containers let n = count p in c.ports: let h = p.hostPort in h != null where c.";
+        assertTrue(values(nested).contains("securityContext"), values(nested).toString());
+        assertTrue(values(RULE_HEAD + "for c in containers where c.privileged ").contains("c"));
+    }
+
+    @Test
+    void clausesOfEarlierLinesAreSeenWhateverSharesTheirLine() {
+        session.handle(":load " + ReplTerminalTest.DEPLOYMENT);
+        // The first line's `for` is followed by a `where` on the same line: its value is `containers`, not the rest of the line.
+        String rule = "rule X-1 \"t\" {\n  for c in containers where c.privileged == true\n  let sc = c.securityContext\n  where sc.";
+        assertTrue(values(rule).contains("runAsNonRoot"), values(rule).toString());
+        String split = "rule X-1 \"t\" {\n  for c in\n    containers\n  where c.";
+        assertTrue(values(split).contains("securityContext"), values(split).toString());
+    }
+
+    @Test
+    void comprehensionsAndClosedBracketsScopeTheirNames() {
+        session.handle(":load " + ReplTerminalTest.DEPLOYMENT);
+        assertTrue(values("[c.name for c in containers if c.").contains("securityContext"));
+        // Out of scope once the bracket that bound it closes.
+        assertFalse(values("len([c for c in containers]) + c.").contains("securityContext"));
+        assertFalse(values("(any p in containers[0].ports: true) and ").contains("p"));
+        assertTrue(values("(any p in containers[0].ports: p.").contains("hostPort"));
+        // Completing the value of a `let ... in` sees the names bound before it, not its own.
+        assertTrue(values("let c = containers[0] in let sc = c.").contains("securityContext"));
+    }
+
+    @Test
+    void membersOfAnImportedPackage() {
+        session.handle("import escape as e");
+        List<String> members = values("e.");
+        assertTrue(members.containsAll(List.of("under", "is_root_user", "safe_sysctls")), members.toString());
+        assertEquals("package escape", find("e.", "under").get().group());
+        assertTrue(find("e.", "under").get().description().startsWith("func under(p, dir)"));
+        assertTrue(values("").contains("e"));
+        // A name bound in the text hides the package, as the checker sees it.
+        assertFalse(values("let e = containers[0] in e.").contains("under"));
+    }
+
     @Test
     void keysOfUntypedValuesComeFromTheValue() {
         session.handle("let m = {team: 1, \"not a name\": 2}");

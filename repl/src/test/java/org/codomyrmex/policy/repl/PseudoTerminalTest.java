@@ -52,10 +52,8 @@ class PseudoTerminalTest {
     @Timeout(120)
     void aSessionInARealTerminal(String term, @TempDir Path dir) throws Exception {
         boolean dumb = term.equals("dumb");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), Repl.class.getName(), ReplTerminalTest.DEPLOYMENT));
         Path history = dir.resolve("history");
-        try (Pty pty = open(command, history, dir, term)) {
+        try (Pty pty = open(replCommand(), history, dir, term)) {
             await(pty, Repl.PROMPT.strip()); // tmux drops trailing spaces
             pty.type("let c = containers[0]");
             pty.key("Enter");
@@ -86,25 +84,73 @@ class PseudoTerminalTest {
             pty.key("Enter");
             await(pty, "\n42");
             awaitFreshPrompt(pty);
-            // A Ctrl-D that arrives while the REPL still prints (the tty back in line mode between two reads)
-            // is an end-of-file the next raw-mode read never sees: on a loaded machine, press it again. The exit
-            // status is read from a file, not the screen: `script` may end before it copies the last output.
-            Path status = dir.resolve(EXIT_STATUS);
-            for (int attempt = 1; attempt <= 3 && !Files.exists(status); attempt++) {
-                try {
-                    pty.key("C-d");
-                } catch (IOException processEnded) {
-                    break; // the session is over already: the status file says how
-                }
-                awaitFile(status, STEP_MILLIS / 4);
-            }
-            awaitFile(status, STEP_MILLIS);
-            assertEquals("0", Files.exists(status) ? Files.readString(status).strip() : "no exit status",
-                () -> "the REPL's exit status; the terminal shows:\n" + screenOf(pty));
+            leave(pty, dir);
         }
         String saved = Files.readString(history);
         assertTrue(saved.contains("c.securityContext.privileged"), saved);
         assertTrue(!saved.contains("(1 +"), "a cancelled input is not history: " + saved);
+    }
+
+    /**
+     * Ctrl-C while an evaluation runs (the tty out of raw mode, so Ctrl-C is the INT signal) stops it, and the
+     * session goes on with its bindings.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"xterm", "dumb"})
+    @Timeout(180)
+    void ctrlCStopsARunningEvaluation(String term, @TempDir Path dir) throws Exception {
+        try (Pty pty = open(replCommand(), dir.resolve("history"), dir, term)) {
+            await(pty, Repl.PROMPT.strip());
+            for (String binding : InterruptTest.LONG_EVALUATION_SETUP) {
+                pty.type(binding);
+                pty.key("Enter");
+                await(pty, binding.split(" ")[1] + ": list<"); // let NAME = ... prints NAME: TYPE = VALUE
+                awaitFreshPrompt(pty);
+            }
+            pty.type(InterruptTest.LONG_EVALUATION);
+            pty.key("Enter");
+            // It runs for minutes. A Ctrl-C that comes while the line is still being read is a key for the next
+            // read (it drops an empty line there), and one that comes between the read and the evaluation is
+            // ignored: so press it until the REPL says it stopped.
+            String stopped = "interrupted after ";
+            for (int attempt = 1; attempt <= 6 && !pty.screen().contains(stopped); attempt++) {
+                Thread.sleep(500); // not an assertion: a moment for the evaluation to begin
+                pty.key("C-c");
+                awaitUpTo(pty, stopped, STEP_MILLIS / 4);
+            }
+            await(pty, stopped);
+            awaitFreshPrompt(pty);
+            pty.type("d[6] * 7");
+            pty.key("Enter");
+            await(pty, "\n42");
+            awaitFreshPrompt(pty);
+            leave(pty, dir);
+        }
+    }
+
+    /** A separate JVM running the REPL on the deployment fixture. */
+    private static List<String> replCommand() {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Repl.class.getName(), ReplTerminalTest.DEPLOYMENT));
+    }
+
+    /** Ctrl-D at the prompt ends the session with exit status 0. */
+    private static void leave(Pty pty, Path dir) throws Exception {
+        // A Ctrl-D that arrives while the REPL still prints (the tty back in line mode between two reads)
+        // is an end-of-file the next raw-mode read never sees: on a loaded machine, press it again. The exit
+        // status is read from a file, not the screen: `script` may end before it copies the last output.
+        Path status = dir.resolve(EXIT_STATUS);
+        for (int attempt = 1; attempt <= 3 && !Files.exists(status); attempt++) {
+            try {
+                pty.key("C-d");
+            } catch (IOException processEnded) {
+                break; // the session is over already: the status file says how
+            }
+            awaitFile(status, STEP_MILLIS / 4);
+        }
+        awaitFile(status, STEP_MILLIS);
+        assertEquals("0", Files.exists(status) ? Files.readString(status).strip() : "no exit status",
+            () -> "the REPL's exit status; the terminal shows:\n" + screenOf(pty));
     }
 
     private static Pty open(List<String> command, Path history, Path dir, String term) throws Exception {
@@ -127,14 +173,17 @@ class PseudoTerminalTest {
     }
 
     private static void await(Pty pty, String text) throws Exception {
-        long end = System.currentTimeMillis() + STEP_MILLIS;
-        String screen = "";
+        if (!awaitUpTo(pty, text, STEP_MILLIS)) fail("the terminal never showed \"" + text + "\"; it shows:\n" + screenOf(pty));
+    }
+
+    /** Whether the terminal shows {@code text} within {@code millis}. */
+    private static boolean awaitUpTo(Pty pty, String text, long millis) throws Exception {
+        long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
-            screen = pty.screen().replace("\r", "");
-            if (screen.contains(text)) return;
+            if (pty.screen().replace("\r", "").contains(text)) return true;
             Thread.sleep(50);
         }
-        fail("the terminal never showed \"" + text + "\"; it shows:\n" + screen);
+        return false;
     }
 
     /** Waits until a prompt follows the last output, then a moment more for the read to start. */

@@ -2,6 +2,7 @@ package org.codomyrmex.policy.repl;
 
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.PolicyTests;
+import org.codomyrmex.policy.api.Report;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +224,63 @@ class ReplScriptTest {
     }
 
     @Test
+    void importBringsAStandardLibraryPackagesFunctionsAndConstants() {
+        Run r = run("import escape as e", "e.under(\"/etc/ssl\", \"/etc\")", "e.is_root_user(\"0:0\")",
+            "contains(e.safe_sysctls, \"kernel.shm_rmid_forced\")", "import escape", "escape.under(\"/a\", \"/b\")",
+            ":doc e.under");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().startsWith("imported escape as e: 8 functions (e.host_path, e.under, "), r.out());
+        assertTrue(r.out().contains("\ntrue\ntrue\ntrue\nimported escape: "), r.out());
+        assertTrue(r.out().contains("\nfalse\n"), r.out());
+        assertTrue(r.out().contains("e.under (package escape)\n  func under(p, dir) = p == dir or startswith(p, dir + \"/\")"), r.out());
+    }
+
+    @Test
+    void anImportIsCheckedAndLocatedAndOtherwiseLikeADefinition() {
+        Run r = run("import escapee as e", "let b = 1", "import escape as b", "import escape as e", "let e = 2",
+            "import images as e", "import escape as e", "package x", "e.nothing(1)", ":reset", "e.under(\"/a\", \"/\")");
+        assertTrue(r.out().startsWith("<input 1>:1:1: error[C2004]: no package named 'escapee' to import\n"
+            + "   1 | import escapee as e\n     | ^^^^^^^^^^^^^^^^^^^\n"
+            + "     = hint: did you mean 'escape'? the packages are the standard library's: "), r.out());
+        assertTrue(r.out().contains("error: 'b' is a session binding: import under another name (import escape as NAME), or :unlet b first"), r.out());
+        assertTrue(r.out().contains("error: 'e' names the imported package escape: choose another name"), r.out());
+        // One name, one package: definitions may already use it. The same import again is no change.
+        assertTrue(r.out().contains("error: 'e' is already the import of escape: import images under another name (import images as NAME)\n"
+            + "imported escape as e: "), r.out());
+        assertTrue(r.out().contains("error: the session is package main: 'package' is not available at the prompt (import is: import escape as e)"), r.out());
+        assertTrue(r.out().contains("error[C2049]: package escape has no function 'nothing'"), r.out());
+        // :reset forgets imports with everything else.
+        assertTrue(r.out().contains("session reset: no inputs, definitions, bindings or imports\n<input"), r.out());
+        assertTrue(r.out().contains("unknown name 'e'"), r.out());
+        assertEquals(1, r.code());
+    }
+
+    @Test
+    void definitionsUseImportsAndSaveWritesThem(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("imports.policy");
+        Run r = run(":load " + DEPLOYMENT,
+            "import escape as e",
+            "func runs_as_root(c) = e.is_root_user(c.user) or c.securityContext.runAsUser == 0",
+            "rule SHOP-5 \"Under /etc\" { severity low threat container-escape for c in containers where e.under(c.name, \"app\") report \"{c.name}\" }",
+            "test \"under\" { given k8s file \"" + DEPLOYMENT + "\" expect SHOP-5 expect 1 findings }",
+            ":rules", ":check session", ":test", ":save " + saved);
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("SHOP-5: 1 finding on 1 input"), r.out());
+        // Only the session's rules and tests: the imported package's are not the session's.
+        assertTrue(r.out().contains("\nSHOP-5 "), r.out());
+        assertTrue(r.out().contains("1 finding from 1 rules (session) on 1 input"), r.out());
+        assertTrue(r.out().contains("PASS under\n1 passed, 0 failed"), r.out());
+        assertTrue(r.out().contains("(try: policy test --stdlib " + saved + ")"), r.out());
+        String module = Files.readString(saved);
+        assertTrue(module.contains("\nimport escape as e\n\nfunc runs_as_root(c) = "), module);
+        // The saved module works with the standard library loaded, as `policy check --policy` loads it.
+        PolicyEngine engine = PolicyEngine.builder().addPolicyPath(saved).build();
+        assertFalse(engine.hasPolicyErrors(), engine.policyDiagnostics().toString());
+        Report report = engine.check(Path.of(DEPLOYMENT));
+        assertEquals(1, report.findings().stream().filter(f -> f.ruleId().equals("SHOP-5")).count(), report.findings().toString());
+    }
+
+    @Test
     void inputsUseAndReset() {
         Run r = run(":inputs", ":input compose", "services:", "  web: {image: nginx, privileged: true}", "",
             ":load " + DEPLOYMENT, ":inputs", ":use 1", "containers[0].privileged", ":use 9", ":reset", ":inputs");
@@ -258,7 +316,7 @@ class ReplScriptTest {
         assertTrue(r.out().contains("/no/such/file.yaml"), r.out());
         assertTrue(r.out().contains("error: unknown command :lod; did you mean ':load'?"), r.out());
         assertTrue(r.out().contains("error: unknown input kind 'nonsense'"), r.out());
-        assertTrue(r.out().contains("'package' and 'import' are not available"), r.out());
+        assertTrue(r.out().contains("error: the session is package main: 'package' is not available at the prompt"), r.out());
         assertTrue(r.out().endsWith("1\n"), r.out());
         assertEquals(1, r.code());
     }

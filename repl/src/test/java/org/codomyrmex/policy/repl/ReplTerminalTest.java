@@ -81,6 +81,21 @@ class ReplTerminalTest {
     }
 
     @Test
+    void tabInAMultiLineRuleSeesTheClausesBeforeIt(@TempDir Path dir) throws Exception {
+        // The completer gets the whole input, earlier lines too; the `for` shares its line with the `where`.
+        // Tab adds the space after the completed field.
+        String out = type(String.join("\n",
+            ":load " + DEPLOYMENT,
+            "rule SHOP-2 \"Privileged\" {",
+            "  severity high threat container-escape",
+            "  for c in containers where c.securityContext.priv\t== true report \"{c.name}\" }",
+            ""), dir.resolve("history"));
+        assertTrue(out.contains("SHOP-2: 1 finding on 1 input"), out);
+        String saved = Files.readString(dir.resolve("history"));
+        assertTrue(saved.contains("where c.securityContext.privileged == true"), saved);
+    }
+
+    @Test
     void historyIsKeptInTheGivenFile(@TempDir Path dir) throws Exception {
         Path history = dir.resolve("h");
         type("1 + 2\n(3 +\n4)\n", history);
