@@ -6,6 +6,7 @@ import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
 import org.codomyrmex.policy.input.LoadOptions;
+import org.codomyrmex.policy.input.image.ImageLimits;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.report.GithubReport;
@@ -119,17 +120,34 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
     boolean noProgress;
 
-    @Option(names = "--max-steps", paramLabel = "N", description = "Evaluation steps allowed per rule and document (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", paramLabel = "N", converter = Options.PositiveLong.class,
+        description = "Evaluation steps allowed per rule and document (default: ${DEFAULT-VALUE}).")
     long maxSteps = PolicyEngine.DEFAULT_STEP_LIMIT;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Largest input file read (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-file-size", paramLabel = "BYTES", converter = Options.PositiveLong.class,
+        description = "Largest input file read (default: ${DEFAULT-VALUE}).")
     long maxFileBytes = LoadOptions.defaults().maxFileBytes();
 
-    @Option(names = "--max-documents", paramLabel = "N", description = "Documents read from one file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-documents", paramLabel = "N", converter = Options.PositiveInt.class,
+        description = "Documents read from one file (default: ${DEFAULT-VALUE}).")
     int maxDocuments = LoadOptions.defaults().maxDocuments();
 
-    @Option(names = "--max-depth", paramLabel = "N", description = "Nesting depth of YAML and JSON (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-depth", paramLabel = "N", converter = Options.PositiveInt.class,
+        description = "Nesting depth of YAML and JSON (default: ${DEFAULT-VALUE}).")
     int maxDepth = LoadOptions.defaults().maxDepth();
+
+    @Option(names = "--max-image-bytes", paramLabel = "BYTES", converter = Options.PositiveLong.class,
+        description = "Uncompressed layer bytes read from one image archive or layout, all layers together (default: ${DEFAULT-VALUE}).")
+    long maxImageBytes = ImageLimits.defaults().maxUncompressedBytes();
+
+    @Option(names = "--max-image-entries", paramLabel = "N", converter = Options.PositiveLong.class,
+        description = "Tar entries read from one image's layers, all layers together (default: ${DEFAULT-VALUE}).")
+    long maxImageEntries = ImageLimits.defaults().maxEntries();
+
+    @Option(names = "--max-image-ratio", paramLabel = "N", converter = Options.PositiveLong.class,
+        description = "Uncompressed-to-compressed ratio of an image layer beyond which it is a decompression bomb,"
+            + " checked past " + (ImageLimits.DEFAULT_RATIO_FLOOR_BYTES >> 20) + " MiB of it (default: ${DEFAULT-VALUE}).")
+    long maxImageRatio = ImageLimits.defaults().maxCompressionRatio();
 
     @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "A value for a Dockerfile ARG, as docker build takes it; repeatable.")
     java.util.Map<String, String> buildArgs = new java.util.LinkedHashMap<>();
@@ -162,7 +180,8 @@ final class CheckCommand implements Callable<Integer> {
 
         PolicyEngine engine = PolicySetOptions.builder(cfg, noStdlib, policies).stepLimit(maxSteps)
             .loadOptions(new LoadOptions(maxFileBytes, maxDocuments, maxDepth, System.getenv())
-                .withBuild(buildArgs, Optional.ofNullable(target)))
+                .withBuild(buildArgs, Optional.ofNullable(target))
+                .withImageLimits(imageLimits()))
             .build();
 
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
@@ -213,6 +232,12 @@ final class CheckCommand implements Callable<Integer> {
         err.print(TextReport.summary(results));
         err.flush();
         return failedWrites > 0 ? 2 : results.exitCode();
+    }
+
+    private ImageLimits imageLimits() {
+        ImageLimits defaults = ImageLimits.defaults();
+        return defaults.withMaxUncompressedBytes(maxImageBytes).withMaxEntries(maxImageEntries)
+            .withCompressionRatio(maxImageRatio, defaults.ratioFloorBytes());
     }
 
     /** The formats asked for, with --output given to the one without a file; two documents cannot share stdout. */

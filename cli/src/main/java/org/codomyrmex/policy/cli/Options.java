@@ -26,4 +26,32 @@ final class Options {
                 "'" + value + "' is not an input kind; use kubernetes (k8s), compose, dockerfile or image"));
         }
     }
+
+    /** A count or size limit: a whole number of at least 1 (0 or less would refuse every input). */
+    static final class PositiveLong implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                long n = Long.parseLong(value.strip());
+                if (n >= 1) return n;
+            } catch (NumberFormatException e) {
+                // reported below, as a value out of range is
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number from 1 to " + Long.MAX_VALUE);
+        }
+    }
+
+    /** As {@link PositiveLong}, for limits held in an int. */
+    static final class PositiveInt implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n >= 1) return n;
+            } catch (NumberFormatException e) {
+                // reported below, as a value out of range is
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number from 1 to " + Integer.MAX_VALUE);
+        }
+    }
 }

@@ -91,7 +91,7 @@ class ImageFuzzTest {
     }
 
     static void check(InputSource source, String file) {
-        LoadResult r = Fuzz.run("image", () -> new ImageLoader(LIMITS).load(source, LoadOptions.defaults()));
+        LoadResult r = Fuzz.run("image", () -> new ImageLoader().load(source, LoadOptions.defaults().withImageLimits(LIMITS)));
         net.jqwik.api.statistics.Statistics.collect(r.documents().isEmpty() ? "no image" : "image read");
         for (Diagnostic d : r.diagnostics()) {
             // I4004 carries the library's message for a corrupt archive; a Java bug's message must not be among them.

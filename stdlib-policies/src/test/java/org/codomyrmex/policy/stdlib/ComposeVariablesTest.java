@@ -7,7 +7,11 @@ import org.codomyrmex.policy.input.LoadOptions;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.InputKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,5 +58,29 @@ class ComposeVariablesTest {
     void theSameFileWithoutTheVariablesFindsTheSame() {
         List<String> bare = secretFindings(Map.of());
         assertEquals(List.of("SEC-002@6", "SEC-002@9"), bare);
+    }
+
+    @Test
+    void valuesFromAnIncludedModelsEnvFileAreNotSecretsOfTheFile(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("db"));
+        Files.writeString(dir.resolve("db/db.env"), "DB_PASSWORD=s3cr3t-from-the-include-env\n");
+        Files.writeString(dir.resolve("db/compose.yaml"), """
+            services:
+              db:
+                image: registry.example.com/db:1.0
+                environment:
+                  DB_PASSWORD: ${DB_PASSWORD}
+                  ADMIN_PASSWORD: written-in-the-file-4711
+            """);
+        Path main = Files.writeString(dir.resolve("compose.yaml"), """
+            include:
+              - path: db/compose.yaml
+                env_file: db/db.env
+            """);
+        Report r = PolicyEngine.builder().build().check(List.of(InputSource.ofPath(main.toString(), main)), Optional.of(InputKind.COMPOSE));
+        List<String> secrets = r.findings().stream().filter(f -> f.ruleId().startsWith("SEC-"))
+            .map(f -> f.ruleId() + "@" + Path.of(f.location().file()).getFileName() + ":" + f.location().line()).toList();
+        assertEquals(List.of("SEC-002@compose.yaml:6"), secrets, "only the password written in the included file");
+        assertEquals(List.of(), r.diagnostics().stream().filter(d -> d.code().startsWith("I3")).toList());
     }
 }

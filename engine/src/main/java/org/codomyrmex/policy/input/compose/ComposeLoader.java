@@ -17,7 +17,8 @@ import java.util.List;
  * -f override.yml} does ({@link #loadProject}). Variables are interpolated from {@link LoadOptions#environment()}
  * overlaid on the {@code .env} file beside the first compose file (the environment wins, as in Compose);
  * {@code extends} is resolved within each file before files are merged; {@code env_file} files are read relative
- * to the compose file that names them.
+ * to the compose file that names them. An {@code include} entry is read as a model of its own, with its own
+ * project directory and env files (see {@code ComposeProjectReader#withIncludes}).
  *
  * <p>Views ({@code input compose} in {@code compose.schema}): {@code project}, {@code services},
  * {@code networks}, {@code volumes}, {@code secrets}, {@code configs} and {@code containers} (the unified

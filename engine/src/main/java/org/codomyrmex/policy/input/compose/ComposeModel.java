@@ -49,7 +49,7 @@ final class ComposeModel {
     private final List<String> files;
     private final String projectName;
     private final Function<String, String> environment;
-    private final Map<String, Path> directories;
+    private final Map<String, BaseDirectory> directories;
     private final ComposeProjectReader reader;
     private final List<Diagnostic> diagnostics;
     private final Set<String> enabledProfiles = new LinkedHashSet<>();
@@ -57,7 +57,7 @@ final class ComposeModel {
     private final Map<String, Value> views = new LinkedHashMap<>();
 
     ComposeModel(Value.MapV root, List<String> files, String projectName, Function<String, String> environment,
-                 Map<String, Path> directories, ComposeProjectReader reader, List<Diagnostic> diagnostics) {
+                 Map<String, BaseDirectory> directories, ComposeProjectReader reader, List<Diagnostic> diagnostics) {
         this.root = root;
         this.files = files;
         this.projectName = projectName;
@@ -425,8 +425,10 @@ final class ComposeModel {
         envFiles.add(out.put("found", new Value.Bool(found, path.span())).build(item.span()));
     }
 
-    /** The name spans of an env file carry: the path as written, beside the compose file that names it. */
+    /** The name spans of an env file carry: the path as written, in the base directory of the compose file naming it. */
     private String displayPath(String written, Span at) {
+        BaseDirectory base = directories.get(at.file());
+        if (base != null) return base.show(written);
         Path dir = Path.of(at.file()).getParent();
         return dir == null ? Path.of(written).normalize().toString() : dir.resolve(written).normalize().toString();
     }
@@ -1003,14 +1005,15 @@ final class ComposeModel {
     }
 
     /**
-     * A path written in a compose file, resolved against that file's directory (known from the span's file);
-     * {@code ~} is kept as written. Empty when the text is not a valid path.
+     * A path written in a compose file, resolved against that file's base directory (known from the span's file:
+     * its own folder, or the project_directory of the include that brought it in); {@code ~} is kept as written.
+     * Empty when the text is not a valid path.
      */
     private Optional<Path> resolve(String written, Span at) {
         try {
             if (written.startsWith("~")) return Optional.of(Path.of(written));
-            Path dir = directories.getOrDefault(at.file(), Path.of("").toAbsolutePath());
-            return Optional.of(dir.resolve(written).normalize());
+            BaseDirectory base = directories.get(at.file());
+            return Optional.of(base != null ? base.resolve(written) : Path.of("").toAbsolutePath().resolve(written).normalize());
         } catch (InvalidPathException e) {
             diagnostics.add(Diagnostic.warning("I3043", "'" + written + "' is not a valid path", at));
             return Optional.empty();

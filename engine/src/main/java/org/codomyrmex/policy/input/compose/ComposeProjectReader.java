@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the files of one compose project: parse, interpolate, resolve {@code extends} in each file, merge the
@@ -35,20 +37,30 @@ final class ComposeProjectReader {
 
     private final LoadOptions options;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
-    /** Directory of each file read, by the name its spans carry: relative paths resolve against it. */
-    private final Map<String, Path> directories = new HashMap<>();
-    /** Files read for {@code extends: {file: ...}}, by normalized path. */
+    /** Base directory of each file read, by the name its spans carry: relative paths resolve against it. */
+    private final Map<String, BaseDirectory> directories = new HashMap<>();
+    /** Files read for {@code extends: {file: ...}}, by the variables they were read with and normalized path. */
     private final Map<String, Optional<FileServices>> extendedFiles = new HashMap<>();
     private final Map<String, String> dotEnv = new LinkedHashMap<>();
     /** Real paths of the compose files' directories: the only trees env files and extended files are read from. */
     private final List<Path> projectRoots = new ArrayList<>();
     private final ComposeTags tags = new ComposeTags();
     private final ComposeMerge merge = new ComposeMerge(tags);
-    private Interpolation interpolation;
+    /** One per compose model (the scanned project, each include): each knows which strings took a variable. */
+    private final List<Interpolation> interpolations = new ArrayList<>();
+    private Variables projectVariables;
 
     /** The services of one file, with what is needed to resolve {@code extends} in it. */
-    private record FileServices(String name, Path directory, Value.MapV services,
+    private record FileServices(String name, BaseDirectory directory, Variables variables, Value.MapV services,
                                 Map<String, Value.MapV> resolved) {
+    }
+
+    /**
+     * The variables one compose model is interpolated with: the scanned project's (environment, then .env), or an
+     * included model's (its including model's variables first, then its own env files, as the Compose
+     * Specification gives the including project precedence).
+     */
+    private record Variables(int id, Function<String, String> lookup, Interpolation interpolation) {
     }
 
     ComposeProjectReader(LoadOptions options) {
@@ -69,7 +81,7 @@ final class ComposeProjectReader {
             }
         }
         readDotEnv(firstDirectory);
-        interpolation = new Interpolation(this::lookup, diagnostics);
+        projectVariables = variables(this::lookup);
 
         Value.MapV merged = null;
         SourceFile firstSource = null;
@@ -79,13 +91,14 @@ final class ComposeProjectReader {
             if (source.isEmpty()) continue;
             if (firstSource == null) firstSource = source.get();
             names.add(file.name());
-            directories.put(file.name(), directoryOf(file));
+            BaseDirectory base = BaseDirectory.ofFile(directoryOf(file), file.name());
+            directories.put(file.name(), base);
             Optional<Value.MapV> root = parse(source.get());
             if (root.isEmpty()) continue;
-            Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
+            Value.MapV interpolated = (Value.MapV) projectVariables.interpolation().apply(root.get());
             Path start = directoryOf(file).resolve(Path.of(file.name()).getFileName().toString()).normalize();
-            Value.MapV included = withIncludes(interpolated, file.name(), directoryOf(file), new ArrayList<>(List.of(start)));
-            Value.MapV resolved = resolveExtends(included, file.name(), directoryOf(file));
+            Value.MapV included = withIncludes(interpolated, base, projectVariables, new ArrayList<>(List.of(start)));
+            Value.MapV resolved = resolveExtends(included, file.name(), base, projectVariables);
             merged = merged == null ? resolved : merge.mergeFiles(merged, resolved);
         }
         if (merged == null || firstSource == null) return new LoadResult(List.of(), diagnostics);
@@ -101,7 +114,14 @@ final class ComposeProjectReader {
 
     /** Whether the string at {@code span} took a variable's value when it was interpolated. */
     boolean fromVariable(Span span) {
-        return interpolation != null && interpolation.fromVariable(span);
+        for (Interpolation i : interpolations) if (i.fromVariable(span)) return true;
+        return false;
+    }
+
+    private Variables variables(Function<String, String> lookup) {
+        Interpolation interpolation = new Interpolation(lookup, diagnostics);
+        interpolations.add(interpolation);
+        return new Variables(interpolations.size(), lookup, interpolation);
     }
 
     /** A variable's value: the environment first, then the .env file; null when unset. */
@@ -141,16 +161,16 @@ final class ComposeProjectReader {
     }
 
     /**
-     * Reads a file a compose file refers to (env_file, extends.file), if it lies inside the project: a scanned
-     * compose file must not make the scanner read, and show in its findings, files elsewhere on the machine
-     * (credentials, /proc/self/environ). Empty, with a located warning, when refused.
+     * Reads a file a compose file refers to (env_file, extends.file, include and its env files), if it lies inside
+     * the project: a scanned compose file must not make the scanner read, and show in its findings, files
+     * elsewhere on the machine (credentials, /proc/self/environ). Empty, with a located warning, when refused.
      */
     Optional<SourceFile> readReferenced(String name, Path path, Span from) {
         try {
             Path real = path.toRealPath();
-            if (projectRoots.stream().noneMatch(real::startsWith)) {
+            if (!insideProject(real)) {
                 diagnostics.add(Diagnostic.warning("I3007", name + " is outside the project directory; it is not read", from,
-                    "only files under the compose files' directories are read"));
+                    OUTSIDE_HINT));
                 return Optional.empty();
             }
             return readText(name, Optional.of(real), from);
@@ -158,6 +178,14 @@ final class ComposeProjectReader {
             diagnostics.add(Diagnostic.error("I3004", "cannot read " + name + ": " + e.getClass().getSimpleName(), from));
             return Optional.empty();
         }
+    }
+
+    private static final String OUTSIDE_HINT = "only files under the scanned compose files' directories are read,"
+        + " so that a compose file cannot make the scan read and show files elsewhere on the machine";
+
+    /** Whether a real path lies under one of the scanned compose files' directories. */
+    private boolean insideProject(Path path) {
+        return projectRoots.stream().anyMatch(path::startsWith);
     }
 
     /** Reads a file as UTF-8 text within the size limit; problems become diagnostics at {@code from}. */
@@ -269,9 +297,9 @@ final class ComposeProjectReader {
 
     // ---- extends ----
 
-    private Value.MapV resolveExtends(Value.MapV root, String fileName, Path directory) {
+    private Value.MapV resolveExtends(Value.MapV root, String fileName, BaseDirectory directory, Variables variables) {
         if (!(root.get("services") instanceof Value.MapV services)) return root;
-        FileServices file = new FileServices(fileName, directory, services, new HashMap<>());
+        FileServices file = new FileServices(fileName, directory, variables, services, new HashMap<>());
         Map<String, Value> resolved = new LinkedHashMap<>();
         for (String name : services.entries().keySet()) {
             resolved.put(name, resolveService(file, name, new ArrayDeque<>()));
@@ -310,9 +338,8 @@ final class ComposeProjectReader {
             }
             FileServices target = file;
             if (targetFile != null) {
-                Path written = Path.of(file.name()).getParent();
-                String otherName = (written == null ? Path.of(targetFile) : written.resolve(targetFile)).normalize().toString();
-                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile), otherName, ext.span());
+                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile),
+                    file.directory().show(targetFile), file.variables(), ext.span());
                 if (other.isEmpty()) return own;
                 target = other.get();
             }
@@ -341,16 +368,31 @@ final class ComposeProjectReader {
 
     private static final int MAX_INCLUDE_DEPTH = 16;
     private static final List<String> INCLUDED_RESOURCES = List.of("services", "networks", "volumes", "secrets", "configs");
+    private static final Set<String> INCLUDE_FIELDS = Set.of("path", "project_directory", "env_file");
+
+    /** One {@code include} entry as written: the files merged into one model, and the optional settings. */
+    private record IncludeEntry(List<Value.Str> paths, Optional<Value.Str> projectDirectory, List<Value.Str> envFiles) {
+    }
+
+    /** A file of an include entry that exists: where it was named, its path, and the name its spans carry. */
+    private record IncludedFile(Value.Str written, Path path, String name) {
+    }
 
     /**
-     * The file with the compose files its {@code include} names added (the Compose Specification's include:
-     * each included file is read with its own directory for relative paths, its own includes and extends, and
-     * its services, networks, volumes, secrets and configs join the including file's; a name defined in both is
-     * an error). Included files are read only inside the project, like every file a compose file names.
+     * The file with the models its {@code include} names added, as the Compose Specification's include does:
+     * each entry is one model (the files of its {@code path} merged in order, as {@code -f} files are), read with
+     * its own project directory for relative paths ({@code project_directory}, default the first file's folder)
+     * and its own variables ({@code env_file}, default the {@code .env} in that directory, under the including
+     * model's variables), with its own includes and extends. Its services, networks, volumes, secrets and configs
+     * join the including file's; a name defined in both is an error. Included files and their env files are read
+     * only inside the project, like every file a compose file names.
      *
-     * @param chain the files from the scanned one down to this one, to refuse an include cycle
+     * @param base      the including file's base directory: include paths, project_directory and env_file are
+     *                  relative to it
+     * @param variables the including model's variables
+     * @param chain     the files from the scanned one down to this one, to refuse an include cycle
      */
-    private Value.MapV withIncludes(Value.MapV root, String fileName, Path directory, List<Path> chain) {
+    private Value.MapV withIncludes(Value.MapV root, BaseDirectory base, Variables variables, List<Path> chain) {
         Value include = root.get("include");
         if (include instanceof Value.Null) return root;
         Map<String, Value> entries = new LinkedHashMap<>(root.entries());
@@ -359,70 +401,190 @@ final class ComposeProjectReader {
         keySpans.remove("include");
         List<Value> items = include instanceof Value.ListV list ? list.items() : List.of(include);
         for (Value item : items) {
-            List<Value> paths = new ArrayList<>();
-            if (item instanceof Value.Str) {
-                paths.add(item);
-            } else if (item instanceof Value.MapV m) {
-                if (m.get("path") instanceof Value.ListV pl) paths.addAll(pl.items()); else paths.add(m.get("path"));
-                for (String unsupported : List.of("project_directory", "env_file")) {
-                    if (!(m.get(unsupported) instanceof Value.Null)) {
-                        diagnostics.add(Diagnostic.warning("I3017", "include's " + unsupported + " is not supported: the included file"
-                            + " is read from its own directory with this project's variables", m.keySpan(unsupported)));
-                    }
-                }
-            } else {
-                diagnostics.add(Diagnostic.error("I3018", "an include entry is a path or a mapping with path", item.span()));
-                continue;
-            }
-            for (Value p : paths) {
-                if (!(p instanceof Value.Str path) || path.value().isBlank()) {
-                    diagnostics.add(Diagnostic.error("I3018", "include path must be a file path", p.span()));
-                    continue;
-                }
-                Path file = directory.resolve(path.value()).toAbsolutePath().normalize();
-                String name = Path.of(fileName).resolveSibling(path.value()).normalize().toString();
-                if (chain.contains(file) || chain.size() > MAX_INCLUDE_DEPTH) {
-                    diagnostics.add(Diagnostic.error("I3019", "include cycle: " + name + " includes itself through "
-                        + chain.get(chain.size() - 1).getFileName(), path.span()));
-                    continue;
-                }
-                if (!Files.isRegularFile(file)) {
-                    diagnostics.add(Diagnostic.error("I3019", "included file " + name + " does not exist", path.span()));
-                    continue;
-                }
-                Optional<Value.MapV> parsed = readReferenced(name, file, path.span()).flatMap(this::parse);
-                if (parsed.isEmpty()) continue;
-                Path dir = file.getParent();
-                directories.put(name, dir);
-                List<Path> deeper = new ArrayList<>(chain);
-                deeper.add(file);
-                Value.MapV inner = withIncludes((Value.MapV) interpolation.apply(parsed.get()), name, dir, deeper);
-                inner = resolveExtends(inner, name, dir);
-                for (String kind : INCLUDED_RESOURCES) {
-                    if (!(inner.get(kind) instanceof Value.MapV added)) continue;
-                    Value.MapV existing = entries.get(kind) instanceof Value.MapV m ? m : new Value.MapV(Map.of(), Map.of(), added.span());
-                    Map<String, Value> combined = new LinkedHashMap<>(existing.entries());
-                    Map<String, Span> combinedSpans = new LinkedHashMap<>(existing.keySpans());
-                    for (Map.Entry<String, Value> e : added.entries().entrySet()) {
-                        if (combined.containsKey(e.getKey())) {
-                            diagnostics.add(Diagnostic.error("I3020", kind.substring(0, kind.length() - 1) + " '" + e.getKey()
-                                + "' is defined both here and in the included " + name, existing.keySpan(e.getKey()),
-                                "rename one of them; Compose refuses the project as it is"));
-                            continue;
-                        }
-                        combined.put(e.getKey(), e.getValue());
-                        combinedSpans.put(e.getKey(), added.keySpan(e.getKey()));
-                    }
-                    entries.put(kind, new Value.MapV(combined, combinedSpans, existing.span()));
-                    keySpans.putIfAbsent(kind, inner.keySpan(kind));
-                }
-            }
+            includeEntry(item)
+                .flatMap(entry -> includedModel(entry, base, variables, chain))
+                .ifPresent(model -> addIncluded(model, entries, keySpans));
         }
         return new Value.MapV(entries, keySpans, root.span());
     }
 
-    private Optional<FileServices> extendedFile(Path path, String name, Span from) {
-        String key = path.toAbsolutePath().normalize().toString();
+    private Optional<IncludeEntry> includeEntry(Value item) {
+        if (item instanceof Value.Str) {
+            List<Value.Str> paths = filePaths(List.of(item), "include path");
+            return paths.isEmpty() ? Optional.empty() : Optional.of(new IncludeEntry(paths, Optional.empty(), List.of()));
+        }
+        if (!(item instanceof Value.MapV m)) {
+            diagnostics.add(Diagnostic.error("I3018", "an include entry is a path or a mapping with path", item.span()));
+            return Optional.empty();
+        }
+        for (String key : m.entries().keySet()) {
+            if (!INCLUDE_FIELDS.contains(key) && !key.startsWith("x-")) {
+                diagnostics.add(Diagnostic.warning("I3017", "unknown include field '" + key + "'; it is ignored", m.keySpan(key),
+                    Suggestions.hint(key, INCLUDE_FIELDS)));
+            }
+        }
+        Value path = m.get("path");
+        if (path instanceof Value.Null) {
+            diagnostics.add(Diagnostic.error("I3018", "an include entry needs 'path': the compose file or files to include", m.span()));
+            return Optional.empty();
+        }
+        List<Value.Str> paths = filePaths(path instanceof Value.ListV l ? l.items() : List.of(path), "include path");
+        if (paths.isEmpty()) return Optional.empty();
+        Optional<Value.Str> projectDirectory = Optional.empty();
+        Value written = m.get("project_directory");
+        if (!(written instanceof Value.Null)) {
+            List<Value.Str> directory = filePaths(List.of(written), "include project_directory");
+            projectDirectory = directory.stream().findFirst();
+        }
+        Value envFile = m.get("env_file");
+        List<Value.Str> envFiles = envFile instanceof Value.Null ? List.of()
+            : filePaths(envFile instanceof Value.ListV l ? l.items() : List.of(envFile), "include env_file");
+        return Optional.of(new IncludeEntry(paths, projectDirectory, envFiles));
+    }
+
+    /** The items that are non-blank strings; each other one is a located error. */
+    private List<Value.Str> filePaths(List<Value> items, String what) {
+        List<Value.Str> paths = new ArrayList<>();
+        for (Value item : items) {
+            if (item instanceof Value.Str s && !s.value().isBlank()) {
+                try {
+                    Path.of(s.value());
+                    paths.add(s);
+                } catch (java.nio.file.InvalidPathException e) {
+                    diagnostics.add(Diagnostic.error("I3018", what + " '" + s.value() + "' is not a valid path", s.span()));
+                }
+            } else {
+                diagnostics.add(Diagnostic.error("I3018", what + " must be a path, not " + (item instanceof Value.Str ? "blank" : "a " + item.typeName()),
+                    item.span()));
+            }
+        }
+        return paths;
+    }
+
+    /** The model one include entry names: its files read, interpolated, included and merged; empty when none could be read. */
+    private Optional<Value.MapV> includedModel(IncludeEntry entry, BaseDirectory base, Variables variables, List<Path> chain) {
+        List<IncludedFile> files = new ArrayList<>();
+        for (Value.Str written : entry.paths()) {
+            Path path = base.resolve(written.value());
+            String name = base.show(written.value());
+            if (chain.contains(path) || chain.size() > MAX_INCLUDE_DEPTH) {
+                diagnostics.add(Diagnostic.error("I3019", "include cycle: " + name + " includes itself through "
+                    + chain.get(chain.size() - 1).getFileName(), written.span()));
+            } else if (!Files.isRegularFile(path)) {
+                diagnostics.add(Diagnostic.error("I3019", "included file " + name + " does not exist", written.span()));
+            } else {
+                files.add(new IncludedFile(written, path, name));
+            }
+        }
+        if (files.isEmpty()) return Optional.empty();
+
+        Value.Str first = entry.paths().get(0);
+        BaseDirectory project = entry.projectDirectory().map(written -> base.child(written.value()))
+            .orElseGet(() -> BaseDirectory.ofFile(files.get(0).path().getParent(), files.get(0).name()));
+        boolean projectReadable = entry.projectDirectory().map(written -> checkProjectDirectory(project, written)).orElse(true);
+        Variables included = includedVariables(entry, base, project, projectReadable, variables, first.span());
+
+        List<Path> deeper = new ArrayList<>(chain);
+        files.forEach(f -> deeper.add(f.path()));
+        Value.MapV merged = null;
+        for (IncludedFile file : files) {
+            Optional<Value.MapV> parsed = readReferenced(file.name(), file.path(), file.written().span()).flatMap(this::parse);
+            if (parsed.isEmpty()) continue;
+            directories.put(file.name(), project);
+            Value.MapV model = (Value.MapV) included.interpolation().apply(parsed.get());
+            model = withIncludes(model, project, included, deeper);
+            model = resolveExtends(model, file.name(), project, included);
+            merged = merged == null ? model : merge.mergeFiles(merged, model);
+        }
+        return Optional.ofNullable(merged);
+    }
+
+    /**
+     * Warns about a project_directory that does not exist, or that lies outside the scanned project's folders:
+     * relative paths still resolve there, but no file under it is read. Whether files under it may be read.
+     */
+    private boolean checkProjectDirectory(BaseDirectory project, Value.Str written) {
+        if (!Files.isDirectory(project.path())) {
+            diagnostics.add(Diagnostic.warning("I3024", "project_directory " + project.show(".") + " does not exist",
+                written.span(), "relative paths of the included files resolve against it"));
+            return false;
+        }
+        try {
+            if (insideProject(project.path().toRealPath())) return true;
+        } catch (IOException e) {
+            // Unresolvable: treated as outside, so nothing under it is read.
+        }
+        diagnostics.add(Diagnostic.warning("I3023", "project_directory " + project.show(".") + " is outside the project"
+            + " directory: relative paths of the included files resolve there, but no file under it (its .env, env"
+            + " files) is read", written.span(), OUTSIDE_HINT));
+        return false;
+    }
+
+    /**
+     * The included model's variables: the including model's first (the Compose Specification lets the including
+     * project override an included one's defaults), then the include's env files in order, a later file winning;
+     * without env_file, the {@code .env} in the included project directory. Values taken from them are marked as
+     * coming from a variable, like the scanned project's.
+     */
+    private Variables includedVariables(IncludeEntry entry, BaseDirectory base, BaseDirectory project,
+                                        boolean projectReadable, Variables including, Span at) {
+        Map<String, String> fromFiles = new LinkedHashMap<>();
+        // Inside an env file, too, the including model's variables come first, then those the files before it set.
+        Function<String, String> lookup = name -> {
+            String v = including.lookup().apply(name);
+            return v != null ? v : fromFiles.get(name);
+        };
+        if (entry.envFiles().isEmpty()) {
+            Path dotEnv = project.path().resolve(".env");
+            if (projectReadable && Files.isRegularFile(dotEnv)) {
+                readEnvFile(project.show(".env"), dotEnv, at, lookup, fromFiles);
+            }
+        }
+        for (Value.Str written : entry.envFiles()) {
+            // Relative to the including file, not to project_directory: as Compose resolves it.
+            Path file = base.resolve(written.value());
+            String name = base.show(written.value());
+            if (!Files.isRegularFile(file)) {
+                diagnostics.add(Diagnostic.error("I3022", "include env_file " + name + (Files.isDirectory(file)
+                    ? " is a directory, not a file" : " not found"), written.span(),
+                    "an include's env_file is relative to the including compose file's directory, not to project_directory"));
+                continue;
+            }
+            readEnvFile(name, file, written.span(), lookup, fromFiles);
+        }
+        return variables(lookup);
+    }
+
+    private void readEnvFile(String name, Path file, Span from, Function<String, String> lookup, Map<String, String> into) {
+        readReferenced(name, file, from).ifPresent(source -> {
+            for (EnvFile.Entry e : EnvFile.parse(source, lookup, diagnostics).values()) into.put(e.name(), e.value());
+        });
+    }
+
+    /** Adds an included model's resources to the including file's; a name both define is an error, and the including file's stays. */
+    private void addIncluded(Value.MapV included, Map<String, Value> entries, Map<String, Span> keySpans) {
+        for (String kind : INCLUDED_RESOURCES) {
+            if (!(included.get(kind) instanceof Value.MapV added)) continue;
+            Value.MapV existing = entries.get(kind) instanceof Value.MapV m ? m : new Value.MapV(Map.of(), Map.of(), added.span());
+            Map<String, Value> combined = new LinkedHashMap<>(existing.entries());
+            Map<String, Span> combinedSpans = new LinkedHashMap<>(existing.keySpans());
+            for (Map.Entry<String, Value> e : added.entries().entrySet()) {
+                if (combined.containsKey(e.getKey())) {
+                    diagnostics.add(Diagnostic.error("I3020", kind.substring(0, kind.length() - 1) + " '" + e.getKey()
+                        + "' is defined both here and in the included " + added.keySpan(e.getKey()).file(),
+                        existing.keySpan(e.getKey()), "rename one of them; Compose refuses the project as it is"));
+                    continue;
+                }
+                combined.put(e.getKey(), e.getValue());
+                combinedSpans.put(e.getKey(), added.keySpan(e.getKey()));
+            }
+            entries.put(kind, new Value.MapV(combined, combinedSpans, existing.span()));
+            keySpans.putIfAbsent(kind, included.keySpan(kind));
+        }
+    }
+
+    private Optional<FileServices> extendedFile(Path path, String name, Variables variables, Span from) {
+        String key = variables.id() + ":" + path.toAbsolutePath().normalize();
         Optional<FileServices> cached = extendedFiles.get(key);
         if (cached != null) return cached;
         extendedFiles.put(key, Optional.empty()); // a file extending itself through another ends here
@@ -433,12 +595,13 @@ final class ComposeProjectReader {
             Optional<SourceFile> source = readReferenced(name, path, from);
             Optional<Value.MapV> root = source.flatMap(this::parse);
             if (root.isPresent()) {
-                Path dir = path.toAbsolutePath().normalize().getParent();
+                // The extended file's relative paths are its own; its variables those of the file extending it.
+                BaseDirectory dir = BaseDirectory.ofFile(path.toAbsolutePath().normalize().getParent(), name);
                 directories.put(name, dir);
-                Value.MapV interpolated = (Value.MapV) interpolation.apply(root.get());
+                Value.MapV interpolated = (Value.MapV) variables.interpolation().apply(root.get());
                 Value.MapV services = interpolated.get("services") instanceof Value.MapV m ? m
                     : new Value.MapV(Map.of(), Map.of(), interpolated.span());
-                result = Optional.of(new FileServices(name, dir, services, new HashMap<>()));
+                result = Optional.of(new FileServices(name, dir, variables, services, new HashMap<>()));
             }
         }
         extendedFiles.put(key, result);

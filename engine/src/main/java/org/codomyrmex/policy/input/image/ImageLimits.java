@@ -19,9 +19,12 @@ public record ImageLimits(long maxUncompressedBytes, long maxEntries, int maxPat
                           long maxRetainedContent, long maxCompressionRatio, long ratioFloorBytes, long maxJsonBytes,
                           int maxIndexDepth) {
 
+    /** Uncompressed bytes of a layer below which its compression ratio is not checked, by default. */
+    public static final long DEFAULT_RATIO_FLOOR_BYTES = 16L * 1024 * 1024;
+
     public static ImageLimits defaults() {
         return new ImageLimits(2L * 1024 * 1024 * 1024, 500_000, 4096, 64 * 1024, 32L * 1024 * 1024, 200,
-            16L * 1024 * 1024, 16L * 1024 * 1024, 4);
+            DEFAULT_RATIO_FLOOR_BYTES, 16L * 1024 * 1024, 4);
     }
 
     public ImageLimits withMaxUncompressedBytes(long n) {

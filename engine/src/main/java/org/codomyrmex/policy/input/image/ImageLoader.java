@@ -25,18 +25,10 @@ import java.util.List;
  * Reads container image metadata, recognizing the input by itself: an OCI image layout directory, a tar
  * ({@code docker save}, also with the OCI layout newer Docker adds, or an {@code oci-archive}), or JSON
  * (docker/podman/skopeo inspect, an OCI image config, Trivy, Grype, CycloneDX). Each image becomes one
- * document of kind {@link InputKind#IMAGE}; nothing is ever extracted to disk.
+ * document of kind {@link InputKind#IMAGE}; nothing is ever extracted to disk. What is read is bounded by
+ * {@link LoadOptions#imageLimits()}.
  */
 public final class ImageLoader implements InputLoader {
-    private final ImageLimits limits;
-
-    public ImageLoader() {
-        this(ImageLimits.defaults());
-    }
-
-    public ImageLoader(ImageLimits limits) {
-        this.limits = limits;
-    }
 
     @Override
     public InputKind kind() {
@@ -45,6 +37,7 @@ public final class ImageLoader implements InputLoader {
 
     @Override
     public LoadResult load(InputSource source, LoadOptions options) {
+        ImageLimits limits = options.imageLimits();
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<ImageFacts> images = new ArrayList<>();
         Span start = Span.of(source.name(), 1, 1);
@@ -54,14 +47,14 @@ public final class ImageLoader implements InputLoader {
                 images.addAll(new ImageArchive(store, limits, diagnostics).readLayout("oci-layout"));
             } else if (source.path().isPresent() && isTar(source.path().get())) {
                 try (TarFile tar = new TarFile(source.path().get())) {
-                    images.addAll(archive(tar, Files.size(source.path().get()), source.name(), diagnostics));
+                    images.addAll(archive(tar, Files.size(source.path().get()), source.name(), limits, diagnostics));
                 }
             } else {
                 byte[] bytes = read(source, options, diagnostics);
                 if (bytes == null) return new LoadResult(List.of(), diagnostics);
                 if (isTar(bytes)) {
                     try (TarFile tar = new TarFile(bytes)) {
-                        images.addAll(archive(tar, bytes.length, source.name(), diagnostics));
+                        images.addAll(archive(tar, bytes.length, source.name(), limits, diagnostics));
                     }
                 } else if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
                     diagnostics.add(Diagnostic.error("I4005", "a gzip-compressed file: not read", start,
@@ -82,7 +75,8 @@ public final class ImageLoader implements InputLoader {
         return new LoadResult(documents, diagnostics);
     }
 
-    private List<ImageFacts> archive(TarFile tar, long archiveBytes, String name, List<Diagnostic> diagnostics) {
+    private static List<ImageFacts> archive(TarFile tar, long archiveBytes, String name, ImageLimits limits,
+                                            List<Diagnostic> diagnostics) {
         BlobStore.Archive store = new BlobStore.Archive(tar, name);
         Span start = Span.of(name, 1, 1);
         // A complete tar ends with two zero blocks after its last entry; without them it was cut short.

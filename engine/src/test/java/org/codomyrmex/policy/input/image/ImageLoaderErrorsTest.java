@@ -41,7 +41,7 @@ class ImageLoaderErrorsTest {
     Path tmp;
 
     LoadResult load(Path path, ImageLimits limits) {
-        return new ImageLoader(limits).load(InputSource.ofPath(path.getFileName().toString(), path), LoadOptions.defaults());
+        return new ImageLoader().load(InputSource.ofPath(path.getFileName().toString(), path), LoadOptions.defaults().withImageLimits(limits));
     }
 
     LoadResult load(Path path) {
