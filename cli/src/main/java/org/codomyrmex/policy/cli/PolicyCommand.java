@@ -63,7 +63,17 @@ public final class PolicyCommand implements Runnable {
             return 2;
         });
         Stdin.set(in);
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands errors on; this one has a remedy the user can apply, so say it instead of a stack trace.
+            out.flush();
+            err.println("policy: out of memory (the heap is at most " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB): give the JVM more (POLICY_JAVA_OPTS=-Xmx2g ./policy ..., or java -Xmx2g -jar policy.jar ...)"
+                + " or lower --max-file-size / --max-documents; output written so far is incomplete");
+            code = 2;
+        }
         out.flush();
         err.flush();
         return code;

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import static org.codomyrmex.policy.cli.PolicyCommandIT.ROOT;
 import static org.codomyrmex.policy.cli.PolicyCommandIT.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code policy parse} prints exactly the bytes of the golden files (every kind of input, scalars of every type,
@@ -81,5 +83,18 @@ class ParseCommandIT {
         JsonNode last = values.get(count - 1);
         assertEquals(count - 1, last.get("value").asInt());
         assertEquals((count + 6) + ":7-" + (count + 6) + ":12", last.get("at").asText());
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneClearLineAndExitCodeTwo(@TempDir Path dir) throws Exception {
+        StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  values:\n");
+        for (int i = 0; i < 600_000; i++) yaml.append("    - ").append(i).append('\n');
+        Files.writeString(dir.resolve("big.yaml"), yaml);
+
+        PolicyCommandIT.Run r = run(dir, List.of("-Xmx48m"), null, "parse", "big.yaml");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("policy: out of memory (the heap is at most"), r.err());
+        assertTrue(r.err().contains("POLICY_JAVA_OPTS=-Xmx2g"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 }

@@ -88,8 +88,10 @@ final class StreamingCheck {
             Thread.currentThread().interrupt();
             diagnostics.add(Diagnostic.error("E0001", "the check was interrupted; what it found so far is reported", Span.NONE));
         } catch (ExecutionException e) {
-            diagnostics.add(Diagnostic.error("E0002", "the check failed: " + e.getCause()
-                + "; what it found so far is reported", Span.NONE));
+            String what = "the check failed: " + e.getCause() + "; what it found so far is reported";
+            diagnostics.add(e.getCause() instanceof OutOfMemoryError
+                ? Diagnostic.error("E0002", what, Span.NONE, "give the JVM a larger heap (-Xmx; POLICY_JAVA_OPTS for ./policy) or lower the input limits")
+                : Diagnostic.error("E0002", what, Span.NONE));
         } finally {
             if (pool != null) pool.shutdown();
         }

@@ -570,7 +570,7 @@ final class ComposeProjectReader {
             Map<String, Span> combinedSpans = new LinkedHashMap<>(existing.keySpans());
             for (Map.Entry<String, Value> e : added.entries().entrySet()) {
                 if (combined.containsKey(e.getKey())) {
-                    diagnostics.add(Diagnostic.error("I3020", kind.substring(0, kind.length() - 1) + " '" + e.getKey()
+                    diagnostics.add(Diagnostic.error("I3025", kind.substring(0, kind.length() - 1) + " '" + e.getKey()
                         + "' is defined both here and in the included " + added.keySpan(e.getKey()).file(),
                         existing.keySpan(e.getKey()), "rename one of them; Compose refuses the project as it is"));
                     continue;

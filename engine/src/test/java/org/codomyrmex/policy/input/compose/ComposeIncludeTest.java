@@ -122,7 +122,7 @@ class ComposeIncludeTest {
                 image: nginx:1.27
             """);
         LoadResult r = load(main);
-        Diagnostic conflict = r.diagnostics().stream().filter(d -> d.code().equals("I3020")).findFirst().orElseThrow();
+        Diagnostic conflict = r.diagnostics().stream().filter(d -> d.code().equals("I3025")).findFirst().orElseThrow();
         assertEquals(4, conflict.span().line(), "at the including file's own definition");
         assertTrue(conflict.message().contains("service 'web' is defined both here and in the included"), conflict.message());
         Diagnostic cycle = r.diagnostics().stream().filter(d -> d.code().equals("I3019")).findFirst().orElseThrow();
