@@ -96,8 +96,8 @@ final class Scanner {
                 secondPass[0] = true;
             }
         };
-        Report checked = engine.check(sources, new CheckOptions(o.kind(), Math.max(1, o.jobs()), o.explain(),
-            Optional.ofNullable(profile), listener));
+        Report checked = engine.check(sources, CheckOptions.defaults().withKind(o.kind()).withJobs(Math.max(1, o.jobs()))
+            .withExplain(o.explain()).withProfile(Optional.ofNullable(profile)).withListener(listener));
         o.progress().finish();
         // The policies' own errors are the command's to report (with its --verbose), not the scan's.
         List<Diagnostic> policyErrors = engine.policyDiagnostics();

@@ -2,6 +2,7 @@ package org.codomyrmex.policy.api;
 
 import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.runtime.Cancellation;
 
 import java.util.Optional;
 
@@ -12,10 +13,13 @@ import java.util.Optional;
  * @param jobs     threads that load and evaluate; 1 runs everything on the caller's thread
  * @param explain  findings carry the trace of the conditions that led to them
  * @param profile  told the time of each rule and each source ({@code policy check --profile})
- * @param listener told how the check advances
+ * @param listener     told how the check advances
+ * @param cancellation cancelled from another thread, stops the check: it throws
+ *                     {@link org.codomyrmex.policy.runtime.Budget.Interrupted} at the next checkpoint of an
+ *                     evaluation or before the next batch of sources
  */
 public record CheckOptions(Optional<InputKind> kind, int jobs, boolean explain, Optional<CheckProfile> profile,
-                           Listener listener) {
+                           Listener listener, Cancellation cancellation) {
 
     /** What a check tells as it goes; the default methods ignore it. */
     public interface Listener {
@@ -45,26 +49,30 @@ public record CheckOptions(Optional<InputKind> kind, int jobs, boolean explain, 
 
     /** Detected kinds, one thread, no explanations, no profile. */
     public static CheckOptions defaults() {
-        return new CheckOptions(Optional.empty(), 1, false, Optional.empty(), SILENT);
+        return new CheckOptions(Optional.empty(), 1, false, Optional.empty(), SILENT, Cancellation.never());
     }
 
     public CheckOptions withKind(Optional<InputKind> kind) {
-        return new CheckOptions(kind, jobs, explain, profile, listener);
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
     }
 
     public CheckOptions withJobs(int jobs) {
-        return new CheckOptions(kind, jobs, explain, profile, listener);
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
     }
 
     public CheckOptions withExplain(boolean explain) {
-        return new CheckOptions(kind, jobs, explain, profile, listener);
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
     }
 
     public CheckOptions withProfile(Optional<CheckProfile> profile) {
-        return new CheckOptions(kind, jobs, explain, profile, listener);
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
     }
 
     public CheckOptions withListener(Listener listener) {
-        return new CheckOptions(kind, jobs, explain, profile, listener);
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
+    }
+
+    public CheckOptions withCancellation(Cancellation cancellation) {
+        return new CheckOptions(kind, jobs, explain, profile, listener, cancellation);
     }
 }

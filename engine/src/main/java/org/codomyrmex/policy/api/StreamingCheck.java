@@ -11,6 +11,7 @@ import org.codomyrmex.policy.input.ScanIndex;
 import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.Finding;
 import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.runtime.Budget;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
 
 import java.util.ArrayList;
@@ -80,6 +81,7 @@ final class StreamingCheck {
         this.index = policy.readsScan() ? new ScanIndex.Builder(loadOptions) : null;
     }
 
+    /** @throws Budget.Interrupted when the options' cancellation was cancelled; no report is made then */
     Report run(List<InputSource> sources) {
         if (options.jobs() > 1) pool = new ForkJoinPool(options.jobs());
         try {
@@ -88,6 +90,8 @@ final class StreamingCheck {
             Thread.currentThread().interrupt();
             diagnostics.add(Diagnostic.error("E0001", "the check was interrupted; what it found so far is reported", Span.NONE));
         } catch (ExecutionException e) {
+            // A cancelled check ends for its caller as a cancelled evaluation does, whichever thread saw it.
+            if (e.getCause() instanceof Budget.Interrupted interrupted) throw interrupted;
             String what = "the check failed: " + e.getCause() + "; what it found so far is reported";
             diagnostics.add(e.getCause() instanceof OutOfMemoryError
                 ? Diagnostic.error("E0002", what, Span.NONE, "give the JVM a larger heap (-Xmx; POLICY_JAVA_OPTS for ./policy) or lower the input limits")
@@ -150,6 +154,7 @@ final class StreamingCheck {
 
     /** Loads units on all threads, in order; on the first pass their problems are reported and counted. */
     private List<Loaded> load(List<List<InputSource>> units, boolean firstPass) throws InterruptedException, ExecutionException {
+        if (options.cancellation().isCancelled()) throw new Budget.Interrupted(0); // loading itself is not interruptible
         List<List<LoadResult>> loaded = map(units, unit -> {
             long start = System.nanoTime();
             List<LoadResult> results = Inputs.loadAll(unit, options.kind(), loadOptions);
@@ -172,7 +177,7 @@ final class StreamingCheck {
     }
 
     private CompiledPolicy.Outcome evaluate(Document d, Supplier<Value> scan, CompiledPolicy.Pass pass) {
-        return policy.evaluate(d, stepLimit, scan, options.explain(), pass, profile);
+        return policy.evaluate(d, stepLimit, scan, options.explain(), pass, profile, options.cancellation());
     }
 
     /** Runs {@code f} on every item, on the pool's threads when there is one; the results in the items' order. */

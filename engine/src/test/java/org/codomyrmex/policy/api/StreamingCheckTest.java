@@ -201,6 +201,22 @@ class StreamingCheckTest {
     }
 
     @Test
+    void aCancelledCheckStopsOnOneThreadOrSeveral(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("w.yaml");
+        Files.writeString(f, WORKLOADS);
+        List<InputSource> sources = List.of(InputSource.ofPath(f.toString(), f));
+        org.codomyrmex.policy.runtime.Cancellation cancelled = org.codomyrmex.policy.runtime.Cancellation.create();
+        cancelled.cancel();
+        for (int jobs : new int[] {1, 2}) {
+            CheckOptions options = CheckOptions.defaults().withJobs(jobs).withCancellation(cancelled);
+            org.junit.jupiter.api.Assertions.assertThrows(org.codomyrmex.policy.runtime.Budget.Interrupted.class,
+                () -> engine().check(sources, options), "jobs " + jobs);
+        }
+        assertEquals(4, engine().check(sources, CheckOptions.defaults()
+            .withCancellation(org.codomyrmex.policy.runtime.Cancellation.create())).findings().size());
+    }
+
+    @Test
     void profileCountsEachRuleAndFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("w.yaml"), WORKLOADS);
         CheckProfile profile = new CheckProfile();

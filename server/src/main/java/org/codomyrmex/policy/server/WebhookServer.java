@@ -6,11 +6,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import org.codomyrmex.policy.api.CheckOptions;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.input.InputSource;
 import org.codomyrmex.policy.input.Inputs;
 import org.codomyrmex.policy.model.InputKind;
+import org.codomyrmex.policy.runtime.Budget;
+import org.codomyrmex.policy.runtime.Cancellation;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -23,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +34,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code policy serve}: the engine over HTTP(S) on the JDK's HTTP server.
@@ -58,6 +62,7 @@ public final class WebhookServer implements AutoCloseable {
     private final HttpServer http;
     private final WorkerPool pool;
     private final ThreadPoolExecutor checks;
+    private final AtomicLong cancelledChecks = new AtomicLong();
     private final ScheduledExecutorService watcher;
     private final Metrics metrics = new Metrics();
     private final Admission admission;
@@ -274,7 +279,8 @@ public final class WebhookServer implements AutoCloseable {
         PolicyStore.Loaded loaded = store.current().orElseThrow();
         if (route.equals("/v1/admit")) {
             return send(exchange, admission.review(body.get(), loaded,
-                (engine, name, json) -> withTimeout(() -> engine.check(name, json, InputKind.KUBERNETES))));
+                (engine, name, json) -> withTimeout(stop -> engine.check(List.of(InputSource.ofText(name, json)),
+                    CheckOptions.defaults().withKind(Optional.of(InputKind.KUBERNETES)).withCancellation(stop)))));
         }
         return send(exchange, checkApi(body.get(), loaded.engine()));
     }
@@ -320,7 +326,7 @@ public final class WebhookServer implements AutoCloseable {
         }
         Optional<InputKind> k = kind;
         try {
-            Report report = withTimeout(() -> engine.check(sources, k));
+            Report report = withTimeout(stop -> engine.check(sources, CheckOptions.defaults().withKind(k).withCancellation(stop)));
             return new Admission.Answer(200, Admission.MAPPER.readTree(report.toJson()));
         } catch (TimeoutException e) {
             metrics.error("timeout");
@@ -332,20 +338,39 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
-    /** Runs a check on the check pool; a check that ends after the deadline counts as timed out too. */
-    private Report withTimeout(Callable<Report> check) throws Exception {
+    /**
+     * Runs a check on the check pool; a check that ends after the deadline counts as timed out too. A check past
+     * its deadline is cancelled, so it stops at its next checkpoint instead of holding a worker until its step
+     * budget runs out.
+     */
+    private Report withTimeout(Function<Cancellation, Report> check) throws Exception {
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        Future<Report> future = checks.submit(check);
+        Cancellation stop = Cancellation.create();
+        Future<Report> future = checks.submit(() -> {
+            try {
+                return check.apply(stop);
+            } catch (Budget.Interrupted e) {
+                cancelledChecks.incrementAndGet();
+                throw e;
+            }
+        });
         try {
             Report report = future.get(options.timeout().toNanos(), TimeUnit.NANOSECONDS);
             if (System.nanoTime() - deadline > 0) throw new TimeoutException();
             return report;
         } catch (TimeoutException e) {
+            stop.cancel();
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Budget.Interrupted) throw new TimeoutException(); // cancelled at the deadline
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /** Checks cancelled at their deadline, for tests: each stopped instead of running to its step budget. */
+    long cancelledChecks() {
+        return cancelledChecks.get();
     }
 
     /** The body, or empty when it is over the limit (by its declared length, or by what arrives). */

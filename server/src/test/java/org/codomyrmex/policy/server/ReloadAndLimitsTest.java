@@ -159,6 +159,45 @@ class ReloadAndLimitsTest {
         }
     }
 
+    /** Each step reads the entropy of a 400 KB annotation: 10^4 steps take seconds, far past the timeout. */
+    static final String SLOW_RULE = """
+        package slow
+
+        rule SLOW-001 "Slow" {
+          severity low
+          threat kubernetes-security
+          let xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+          let blob = resource.metadata.annotations["blob"]
+          where (count a in xs: (count b in xs: (count c in xs: (count d in xs: entropy(blob) > 9.0) > 0) > 0) > 0) > 0
+          report "slow" at resource.metadata.name
+        }
+        """;
+
+    @Test
+    void aCheckPastItsDeadlineStopsInsteadOfHoldingAWorker(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("slow.policy"), SLOW_RULE);
+        ServerOptions options = ServerOptions.builder().port(0).standardLibrary(false).policyPath(dir)
+            .timeout(Duration.ofMillis(300)).workers(1).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok(), store.reload().rendered());
+        String blob = "ab".repeat(200_000);
+        String review = """
+            {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": "1", "operation": "CREATE",
+             "kind": {"group": "", "version": "v1", "kind": "Pod"}, "namespace": "default", "userInfo": {"username": "u"},
+             "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"blob": "%s"}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}}}
+            """.formatted(blob);
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.baseUri().resolve("/v1/admit"))
+                .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.body().contains("the check took longer than the timeout"), r.body());
+            // Told to stop at the deadline, the check ends at its next checkpoint, not seconds later at its step budget.
+            while (server.cancelledChecks() == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(20);
+            assertEquals(1, server.cancelledChecks());
+        }
+    }
+
     @Test
     void brokenPoliciesStopTheFirstLoad(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.policy"), "package x\nrule X-1 {");
