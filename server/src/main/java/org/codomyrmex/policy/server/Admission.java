@@ -140,6 +140,7 @@ public final class Admission {
         List<Judged> shown = judged.stream().filter(j -> j.exception().hiding().isEmpty()).toList();
         List<Judged> excepted = judged.stream().filter(j -> j.exception().hiding().isPresent()).toList();
         shown.forEach(j -> metrics.finding(j.finding().ruleId(), j.finding().severity().id()));
+        excepted.forEach(j -> metrics.excepted(j.finding().ruleId()));
         List<Judged> wouldDeny = shown.stream().filter(Judged::denies).toList();
         List<Judged> denying = settings.audit() ? List.of() : wouldDeny;
         List<Judged> warning = new ArrayList<>(shown.stream().filter(j -> settings.audit() || !j.denies()).toList());

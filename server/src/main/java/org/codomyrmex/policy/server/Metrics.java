@@ -19,6 +19,7 @@ public final class Metrics {
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> findings = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> excepted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> reloads = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
@@ -60,6 +61,11 @@ public final class Metrics {
         findings.computeIfAbsent(labels("rule", rule, "severity", severity), k -> new LongAdder()).increment();
     }
 
+    /** One finding a config exception hid: not a denial nor a warning, but counted, so accepted risk stays visible. */
+    public void excepted(String rule) {
+        excepted.computeIfAbsent(labels("rule", rule), k -> new LongAdder()).increment();
+    }
+
     /** One error: internal, timeout, overload, bad_request, too_large. */
     public void error(String kind) {
         errors.computeIfAbsent(labels("kind", kind), k -> new LongAdder()).increment();
@@ -81,6 +87,7 @@ public final class Metrics {
             case "policy_http_requests_total" -> requests;
             case "policy_admission_decisions_total" -> decisions;
             case "policy_findings_total" -> findings;
+            case "policy_excepted_findings_total" -> excepted;
             case "policy_errors_total" -> errors;
             case "policy_reloads_total" -> reloads;
             default -> throw new IllegalArgumentException(family);
@@ -110,6 +117,7 @@ public final class Metrics {
         }
         counters(out, "policy_admission_decisions_total", "Admission reviews by decision.", decisions);
         counters(out, "policy_findings_total", "Findings reported by the webhook, by rule and severity.", findings);
+        counters(out, "policy_excepted_findings_total", "Findings hidden by an exception of the project config, by rule.", excepted);
         counters(out, "policy_errors_total", "Requests that failed, by kind of failure.", errors);
         counters(out, "policy_reloads_total", "Policy and config reloads by result.", reloads);
         for (Map.Entry<String, LongSupplier> g : new TreeMap<>(gauges).entrySet()) {

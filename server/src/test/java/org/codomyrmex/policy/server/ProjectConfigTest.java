@@ -102,6 +102,8 @@ class ProjectConfigTest {
         assertFalse(excepted.has("warnings"), "a finding an exception hides is not a warning either: " + excepted);
         assertEquals("T-CRIT", excepted.at("/auditAnnotations/excepted").asText(), excepted.toString());
         assertFalse(excepted.at("/auditAnnotations").has("findings"), excepted.toString());
+        assertEquals(1, metrics.counter("policy_excepted_findings_total", "rule", "T-CRIT"));
+        assertTrue(metrics.render().contains("policy_excepted_findings_total{rule=\"T-CRIT\"} 1"), metrics.render());
         JsonNode line = JSON.readTree(audit.get(audit.size() - 1)).at("/findings/0");
         assertEquals("T-CRIT", line.get("rule").asText());
         assertEquals("the node debugger needs privileges (owner: platform-team) until 2999-12-31", line.get("exception").asText());
