@@ -162,6 +162,9 @@ public final class TextReport {
         int from = Math.min(Math.max(0, span.column() - 1), line.length());
         int to = span.endLine() == span.line() ? Math.min(line.length(), Math.max(from, span.endColumn())) : line.length();
         String secret = line.substring(from, to);
+        // Punctuation alone (the "{" opening an image config the finding spans) is no secret: masking it only
+        // makes the excerpt look broken.
+        if (secret.codePoints().noneMatch(Character::isLetterOrDigit)) return line;
         int keep = secret.length() >= 16 ? 4 : secret.length() >= 8 ? 2 : 0;
         StringBuilder masked = new StringBuilder(secret.substring(0, keep));
         for (int i = keep; i < secret.length(); i++) masked.append(Character.isWhitespace(secret.charAt(i)) ? secret.charAt(i) : '*');

@@ -66,6 +66,8 @@ class RenderersTest {
         assertEquals("          value: ghp_************************************", masked);
         assertEquals("  password: 'h******", TextReport.maskExcerpt("  password: 'hunter'", new Span("pod.yaml", 3, 13, 3, 20)));
         assertEquals("RUN se***** ****", TextReport.maskExcerpt("RUN secret1 abcd", new Span("Dockerfile", 1, 5, 1, 16)));
+        assertEquals("{", TextReport.maskExcerpt("{", new Span("config.json", 1, 1, 28, 1)), "no secret in punctuation");
+        assertEquals("  token: |", TextReport.maskExcerpt("  token: |", new Span("pod.yaml", 4, 10, 6, 3)));
     }
 
     @Test
