@@ -17,10 +17,10 @@ import java.util.Optional;
  * @param kind      resource kind pattern ({@code Deployment}, {@code service}, {@code stage}); empty: any
  * @param namespace namespace pattern ({@code team-*}); empty: any
  * @param name      resource name pattern ({@code ingress-[ab]}); empty: any
- * @param file      path glob, as in {@code .gitignore}; empty: any file
+ * @param file      path glob, as in {@code .gitignore}, compiled once; empty: any file
  * @param baseDir   the folder the config lives in; file globs are relative to it
  */
-public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern namespace, NamePattern name, String file,
+public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern namespace, NamePattern name, Optional<Glob> file,
                         String justification, String owner, Optional<LocalDate> expires, String baseDir, Span span) {
     public Exemption {
         rules = List.copyOf(rules);
@@ -28,7 +28,7 @@ public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern n
 
     public boolean matches(Finding f) {
         if (rules.stream().noneMatch(r -> r.matches(f.ruleId()))) return false;
-        if (!file.isEmpty() && !fileMatches(f.location().file())) return false;
+        if (file.isPresent() && !fileMatches(file.get(), f.location().file())) return false;
         Resource r = f.resource();
         Optional<Resource> part = f.part();
         return resourceMatches(r) || part.map(this::resourceMatches).orElse(false);
@@ -38,7 +38,7 @@ public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern n
         return kind.matches(r.kind()) && namespace.matches(r.namespace()) && name.matches(r.name());
     }
 
-    private boolean fileMatches(String path) {
+    private boolean fileMatches(Glob glob, String path) {
         String relative = path;
         if (!baseDir.isEmpty()) {
             try {
@@ -49,7 +49,7 @@ public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern n
                 relative = path; // stdin ("-") and other names that are not paths match as written
             }
         }
-        return Glob.of(file).matches(relative, false);
+        return glob.matches(relative, false);
     }
 
     public boolean expiredOn(LocalDate today) {
@@ -99,7 +99,7 @@ public record Exemption(List<NamePattern> rules, NamePattern kind, NamePattern n
             if (!namespace.isAny()) sb.append('/').append(namespace);
             sb.append('/').append(name.isAny() ? "*" : name);
         }
-        if (!file.isEmpty()) sb.append(" in ").append(file);
+        file.ifPresent(glob -> sb.append(" in ").append(glob));
         return sb.toString();
     }
 }

@@ -109,7 +109,7 @@ public final class PolicyStore {
         for (Exemption e : config.exceptions()) {
             if (e.file().isEmpty()) continue;
             problems.add(Diagnostic.warning("W0006", "the webhook does not apply this exception: it selects files (file: "
-                + e.file() + "), and an object under admission comes from the API server, not from a file", e.span(),
+                + e.file().orElseThrow() + "), and an object under admission comes from the API server, not from a file", e.span(),
                 "select the resource by kind, namespace and name instead"));
         }
         List<Diagnostic> errors = problems.stream().filter(Diagnostic::isError).toList();
