@@ -78,12 +78,8 @@ class ServeCommandIT {
     @Timeout(120)
     void brokenSettingsStopItFromStarting(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("webhook.yaml"), "enforce: hgih\n");
-        Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), "serve", "--port", "0", "--config", config.toString());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with broken settings");
-        String err = Files.readString(dir.resolve("stderr"));
-        assertEquals(2, p.exitValue(), err);
+        String err = refusedStart(dir, "--config", config.toString());
         assertTrue(err.contains("webhook.yaml:1:10"), err);
-        assertTrue(err.contains("not started"), err);
     }
 
     /**
@@ -124,13 +120,21 @@ class ServeCommandIT {
     @Timeout(120)
     void aBrokenProjectConfigStopsItFromStarting(@TempDir Path dir) throws Exception {
         Path project = Files.writeString(dir.resolve(".policy.yaml"), "rules: {disable: [ESC-001]}\nseverity: {ESC-002: urgent}\n");
-        Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), "serve", "--port", "0", "--policy-config", project.toString());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with a broken project config");
-        String err = Files.readString(dir.resolve("stderr"));
-        assertEquals(2, p.exitValue(), err);
+        String err = refusedStart(dir, "--policy-config", project.toString());
         assertTrue(err.contains(".policy.yaml:2:21"), err);
         assertTrue(err.contains("'urgent' is not a severity"), err);
+    }
+
+    /** Runs {@code policy serve --port 0 ARGS}, which must refuse to start: exit 2 and "not started"; its stderr. */
+    private static String refusedStart(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("serve", "--port", "0"));
+        command.addAll(List.of(args));
+        Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), command.toArray(String[]::new));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with " + String.join(" ", args));
+        String err = Files.readString(dir.resolve("stderr"));
+        assertEquals(2, p.exitValue(), err);
         assertTrue(err.contains("not started"), err);
+        return err;
     }
 
     private static URI awaitListening(Process p, Path err) throws Exception {
