@@ -221,8 +221,10 @@ class PseudoTerminalTest {
     }
 
     private static String shellCommand(List<String> command, Path history, String term) {
-        // A pseudo-terminal made by `script` from a pipe starts with no size: give it one.
-        StringBuilder sb = new StringBuilder("stty cols 200 rows 50 2>/dev/null; TERM=" + term + " " + Repl.HISTORY_ENV + "=" + shellQuote(history.toString()) + " ");
+        // A pseudo-terminal made by `script` from a pipe starts with no size: give it one. Ctrl-C sends INT to the
+        // whole foreground group, this shell too: without SHELL set (as under CI) it is dash, which dies of it and
+        // never writes the exit status; a trapped INT waits for the REPL instead (bash does that by itself).
+        StringBuilder sb = new StringBuilder("trap : INT; stty cols 200 rows 50 2>/dev/null; TERM=" + term + " " + Repl.HISTORY_ENV + "=" + shellQuote(history.toString()) + " ");
         for (String part : command) sb.append(shellQuote(part)).append(' ');
         return sb.append("; s=$?; echo $s > " + EXIT_STATUS + ".new; mv " + EXIT_STATUS + ".new " + EXIT_STATUS + "; echo EXIT:$s").toString();
     }
