@@ -55,6 +55,10 @@ public final class PolicyCommand implements Runnable {
         CommandLine cli = new CommandLine(new PolicyCommand());
         cli.setOut(out);
         cli.setErr(err);
+        // The examples in every command's help are up to 100 columns: picocli's 80 broke them mid-sentence. A
+        // terminal's own width wins where picocli can read it.
+        cli.setUsageHelpWidth(100);
+        cli.setUsageHelpAutoWidth(true);
         // picocli already exits 2 on usage errors; a bug in a command also gives 2.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A bug must still end with a readable line and exit code 2, not a bare stack trace.
