@@ -7,24 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The {@code policy} command. */
 @Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = PolicyCommand.Version.class,
     description = "Checks Dockerfiles, compose files, Kubernetes manifests and image metadata against container-security policies.",
-    // One subcommand a line, so adding one merges cleanly.
-    subcommands = {
-        CheckCommand.class,
-        ParseCommand.class,
-        RulesCommand.class,
-        ExplainCommand.class,
-        TestCommand.class,
-        FmtCommand.class,
-        CompletionCommand.class,
-        ReplCommand.class,
-        ServeCommand.class,
-        CommandLine.HelpCommand.class,
-    },
     footerHeading = "%nExamples:%n",
     footer = {
         "  policy check examples/                      check every known file under examples/",
@@ -36,6 +25,28 @@ import java.util.Properties;
         "",
         "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, input or policy errors."})
 public final class PolicyCommand implements Runnable {
+    /**
+     * The subcommands, one a line so adding one merges cleanly. picocli reads every option of every subcommand
+     * it is given through reflection on annotations, in classes the AppCDS archive cannot hold: a run that names
+     * one of them is given only that one (docs/performance.md).
+     */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
+        CheckCommand.class,
+        ParseCommand.class,
+        RulesCommand.class,
+        ExplainCommand.class,
+        TestCommand.class,
+        FmtCommand.class,
+        CompletionCommand.class,
+        ReplCommand.class,
+        ServeCommand.class,
+        CommandLine.HelpCommand.class);
+    /** Subcommands that read the others: the help of each, and the completion script naming all of them. */
+    private static final List<Class<?>> NEED_ALL = List.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,6 +64,12 @@ public final class PolicyCommand implements Runnable {
     /** Runs the command with the given streams; returns the exit code (used by tests too). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
         CommandLine cli = new CommandLine(new PolicyCommand());
+        String named = args.length > 0 ? args[0] : "";
+        Optional<Class<?>> alone = SUBCOMMANDS.stream()
+            .filter(c -> nameOf(c).equals(named) && !NEED_ALL.contains(c)).findFirst();
+        // No command, a misspelt one ("did you mean") or help: all of them.
+        for (Class<?> command : alone.map(List::<Class<?>>of).orElse(SUBCOMMANDS)) cli.addSubcommand(nameOf(command), command);
+        // Settings reach the subcommands added before them.
         cli.setOut(out);
         cli.setErr(err);
         // The examples in every command's help are up to 100 columns: picocli's 80 broke them mid-sentence. A
