@@ -60,9 +60,8 @@ public final class GitIgnore {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     String l = line.strip();
                     if (l.isEmpty() || l.startsWith("#")) continue;
-                    boolean negated = l.startsWith("!");
+                    boolean negated = l.startsWith("!"); // \! and \# are the pattern's, read by Glob
                     if (negated) l = l.substring(1);
-                    if (l.startsWith("\\")) l = l.substring(1);
                     out.add(new Pattern(Glob.of(l), negated));
                 }
             } catch (IOException | java.io.UncheckedIOException e) {

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * A path pattern as {@code .gitignore} writes them, used for config excludes and exception selectors too:
  * {@code *} and {@code ?} stay inside one path segment, {@code **} crosses segments, a pattern without a slash
  * (other than a trailing one) matches a name at any depth, a pattern with one is anchored at its base folder,
- * and a trailing slash matches only a folder (and so everything under it).
+ * a trailing slash matches only a folder (and so everything under it), a backslash takes the next character as
+ * itself, and brackets are read as {@link BracketExpression} says. Any text is a valid pattern.
  */
 public final class Glob {
     private final String pattern;
@@ -37,15 +38,12 @@ public final class Glob {
             } else if (c == '?') {
                 sb.append("[^/]");
             } else if (c == '[') {
-                int close = p.indexOf(']', i + 1);
-                if (close < 0) {
-                    sb.append("\\[");
-                } else {
-                    String set = p.substring(i + 1, close).replace("\\", "\\\\");
-                    if (set.startsWith("!")) set = "^" + set.substring(1);
-                    sb.append('[').append(set).append(']');
-                    i = close;
-                }
+                int close = BracketExpression.translate(p, i, true, sb);
+                if (close < 0) sb.append("\\[");
+                else i = close;
+            } else if (c == '\\' && i + 1 < p.length()) {
+                // As in .gitignore: a backslash takes the next character as itself (\*, \#, \!).
+                sb.append(Pattern.quote(String.valueOf(p.charAt(++i))));
             } else {
                 sb.append(Pattern.quote(String.valueOf(c)));
             }

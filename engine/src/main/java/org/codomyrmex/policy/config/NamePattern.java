@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A shell-style pattern on a name (a rule id, a kind, a namespace, a resource name), compiled once: {@code *} is
  * any run of characters, {@code ?} one character, {@code [abc]}, {@code [a-z]} and {@code [!abc]} one character
- * of (or not of) a set; everything else stands for itself. Unlike {@link Glob}, {@code *} crosses {@code /},
- * because names such as image references contain slashes that are not folders. The empty pattern matches
+ * of (or not of) a set ({@link BracketExpression}); everything else stands for itself. Unlike {@link Glob},
+ * {@code *} crosses {@code /}, because names such as image references contain slashes that are not folders. The empty pattern matches
  * anything: it is what an exception that does not select on a field holds.
  */
 public final class NamePattern {
@@ -26,23 +26,14 @@ public final class NamePattern {
         boolean wild = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            int close = c == '[' ? text.indexOf(']', i + 2) : -1;
+            int close;
             if (c == '*') {
                 sb.append(".*");
                 wild = true;
             } else if (c == '?') {
                 sb.append('.');
                 wild = true;
-            } else if (close > 0) {
-                String set = text.substring(i + 1, close);
-                boolean negated = set.startsWith("!") && set.length() > 1;
-                if (negated) set = set.substring(1);
-                sb.append(negated ? "[^" : "[");
-                for (char s : set.toCharArray()) {
-                    // A range's dash stays a range; anything else a regex would read specially is quoted.
-                    sb.append(s == '-' || Character.isLetterOrDigit(s) ? String.valueOf(s) : "\\" + s);
-                }
-                sb.append(']');
+            } else if (c == '[' && (close = BracketExpression.translate(text, i, false, sb)) > 0) {
                 i = close;
                 wild = true;
             } else {

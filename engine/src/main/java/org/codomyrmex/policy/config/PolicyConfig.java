@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, Selection threats, Selection tags,
                            Map<String, Severity> severity, Enforcement defaultEnforcement,
-                           Map<String, Enforcement> enforcement, Map<String, Value> parameters, List<String> exclude,
+                           Map<String, Enforcement> enforcement, Map<String, Value> parameters, List<Glob> exclude,
                            List<Path> policies, List<Exemption> exceptions, boolean gitignore) {
 
     public static final List<String> FILE_NAMES = List.of(".policy.yaml", ".policy.yml");
@@ -103,7 +103,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Path p = path.toAbsolutePath().normalize();
         String relative = (p.startsWith(base) ? base.relativize(p) : p).toString().replace('\\', '/');
         boolean dir = Files.isDirectory(p);
-        return exclude.stream().anyMatch(g -> Glob.of(g).matches(relative, dir));
+        return exclude.stream().anyMatch(g -> g.matches(relative, dir));
     }
 
     /**
@@ -191,7 +191,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
         }
         Map<String, Value> parameters = r.map(map.entries().get("parameters"), "parameters");
-        List<String> exclude = r.strings(map.entries().get("exclude"), "exclude");
+        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(Glob::of).toList();
         List<Path> policies = r.strings(map.entries().get("policies"), "policies").stream().map(baseDir::resolve).toList();
         List<Exemption> exceptions = new ArrayList<>();
         Value ex = map.entries().get("exceptions");

@@ -26,12 +26,25 @@ class GlobTest {
     }
 
     @Test
+    void bracketsAndEscapesAsGitReadsThem() {
+        assertFalse(Glob.of("[z-a].yaml").matches("m.yaml", false), "a reversed range holds nothing");
+        assertTrue(Glob.of("[[:digit:]]*.yaml").matches("k8s/01-web.yaml", false));
+        assertFalse(Glob.of("[[:digit:]]*.yaml").matches("k8s/web.yaml", false));
+        assertFalse(Glob.of("k8s[!a]x").matches("k8s/x", false), "a set never matches a slash");
+        assertFalse(Glob.of("k8s[/]x").matches("k8s/x", false));
+        assertTrue(Glob.of("\\*.yaml").matches("*.yaml", false), "an escaped star is a star");
+        assertFalse(Glob.of("\\*.yaml").matches("web.yaml", false));
+        assertTrue(Glob.of("\\#notes").matches("#notes", false));
+        assertTrue(Glob.of("foo[]").matches("foo[]", false), "an unclosed bracket is itself");
+    }
+
+    @Test
     void gitignoreAppliesInsideAWorkTreeOnly(@TempDir Path dir) throws Exception {
         Path repo = Files.createDirectories(dir.resolve("repo"));
         Files.createDirectories(repo.resolve(".git"));
         Files.writeString(repo.resolve(".gitignore"), "# rendered charts\nrendered/\n*.tmp.yaml\n!keep.tmp.yaml\n");
         Files.createDirectories(repo.resolve("k8s/rendered"));
-        Files.writeString(repo.resolve("k8s/.gitignore"), "local-*.yaml\n");
+        Files.writeString(repo.resolve("k8s/.gitignore"), "local-*.yaml\n[z-a]\n\\#draft.yaml\n\\!keep.yaml\n");
         GitIgnore ignore = new GitIgnore();
         assertTrue(ignore.ignored(repo.resolve("k8s/rendered/deploy.yaml")));
         assertTrue(ignore.ignored(repo.resolve("k8s/x.tmp.yaml")));
@@ -39,6 +52,8 @@ class GlobTest {
         assertTrue(ignore.ignored(repo.resolve("k8s/local-dev.yaml")));
         assertFalse(ignore.ignored(repo.resolve("local-dev.yaml")));
         assertFalse(ignore.ignored(repo.resolve("k8s/deploy.yaml")));
+        assertTrue(ignore.ignored(repo.resolve("k8s/#draft.yaml")), "\\# starts a pattern, not a comment");
+        assertTrue(ignore.ignored(repo.resolve("k8s/!keep.yaml")), "\\! starts a pattern, not a negation");
 
         Path loose = Files.createDirectories(dir.resolve("loose"));
         Files.writeString(loose.resolve(".gitignore"), "*.yaml\n");

@@ -37,6 +37,33 @@ class NamePatternTest {
     }
 
     @Test
+    void bracketsAsGitReadsThem() {
+        assertTrue(NamePattern.of("x[]]").matches("x]"), "a ] first in the set is a member");
+        assertTrue(NamePattern.of("x[!]]").matches("xa"));
+        assertFalse(NamePattern.of("x[!]]").matches("x]"));
+        assertTrue(NamePattern.of("x[^a]").matches("xb"), "^ negates as ! does");
+        assertFalse(NamePattern.of("ESC-[z-a]").matches("ESC-m"), "a reversed range holds nothing");
+        assertTrue(NamePattern.of("[[:upper:]]*-[[:digit:]]*").matches("ESC-001"));
+        assertFalse(NamePattern.of("[[:upper:]]*").matches("esc-001"));
+        assertTrue(NamePattern.of("a[\\]]b").matches("a]b"), "a backslash makes the next character a member");
+        assertTrue(NamePattern.of("a[x-]").matches("a-"), "a dash before ] is a member");
+    }
+
+    /** Before the shared translation, "[z-a]" or "[]" in an exception reached the regex compiler and threw. */
+    @Test
+    void noPatternFailsToCompile() {
+        String alphabet = "[]!^-\\:*?/az0.";
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder pattern = new StringBuilder();
+            for (int len = random.nextInt(9); len > 0; len--) pattern.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            String text = pattern.toString();
+            NamePattern.of(text).matches("az/0-]");
+            Glob.of(text).matches("az/0-]", false);
+        }
+    }
+
+    @Test
     void theEmptyPatternSelectsAnything() {
         assertTrue(NamePattern.of("").isAny());
         assertTrue(NamePattern.of("").matches("anything/at all"));
