@@ -274,7 +274,7 @@ final class ShellLexer {
         return name.toString();
     }
 
-    private static String trimPrefix(String value, String pattern, boolean longest) {
+    private static String trimPrefix(String value, String pattern, boolean longest) throws ShellException {
         Pattern p = Pattern.compile(globToRegex(pattern));
         if (longest) {
             for (int i = value.length(); i >= 0; i--) if (p.matcher(value.substring(0, i)).matches()) return value.substring(i);
@@ -284,7 +284,7 @@ final class ShellLexer {
         return value;
     }
 
-    private static String trimSuffix(String value, String pattern, boolean longest) {
+    private static String trimSuffix(String value, String pattern, boolean longest) throws ShellException {
         Pattern p = Pattern.compile(globToRegex(pattern));
         if (longest) {
             for (int i = 0; i <= value.length(); i++) if (p.matcher(value.substring(i)).matches()) return value.substring(0, i);
@@ -294,30 +294,31 @@ final class ShellLexer {
         return value;
     }
 
-    /** A shell pattern ({@code *}, {@code ?}, {@code [..]}, backslash escapes) as a Java regular expression. */
-    static String globToRegex(String glob) {
+    /**
+     * The pattern of a {@code ${var#pattern}}, {@code ${var%pattern}} or {@code ${var/pattern/text}} as a Java
+     * regular expression, read as BuildKit reads it: {@code *} and {@code ?} are wildcards; there are no bracket
+     * expressions ({@code [} stands for itself); {@code \*}, {@code \?} and {@code \\} are the character itself,
+     * a backslash before {@code }} or {@code /} is dropped, and any other escape fails the build.
+     */
+    static String globToRegex(String glob) throws ShellException {
         StringBuilder re = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                case '\\' -> {
-                    if (i + 1 < glob.length()) re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-                    else re.append("\\\\");
+            if (c == '*') {
+                re.append(".*");
+            } else if (c == '?') {
+                re.append('.');
+            } else if (c == '\\' && i + 1 < glob.length() && (glob.charAt(i + 1) == '}' || glob.charAt(i + 1) == '/')) {
+                continue; // the escape belongs to ${...}, not to the pattern: the next character is read as itself
+            } else if (c == '\\') {
+                char escaped = i + 1 < glob.length() ? glob.charAt(++i) : 0;
+                if (escaped != '*' && escaped != '?' && escaped != '\\') {
+                    throw new ShellException("invalid pattern (" + glob + ") in substitution: invalid escape '\\"
+                        + (escaped == 0 ? "" : String.valueOf(escaped)) + "'");
                 }
-                case '[' -> {
-                    int close = glob.indexOf(']', i + 2);
-                    if (close < 0) {
-                        re.append("\\[");
-                    } else {
-                        String set = glob.substring(i + 1, close);
-                        if (set.startsWith("!")) set = "^" + set.substring(1);
-                        re.append('[').append(set.replace("\\", "\\\\").replace("[", "\\[")).append(']');
-                        i = close;
-                    }
-                }
-                default -> re.append(Pattern.quote(String.valueOf(c)));
+                re.append(Pattern.quote(String.valueOf(escaped)));
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
             }
         }
         return re.toString();

@@ -171,4 +171,18 @@ class StageGraphTest {
         assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("'open", env));
         assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("${}", env));
     }
+
+    /** BuildKit's patterns have no bracket expressions; before, "[z-a]" reached the regex compiler and threw. */
+    @Test
+    void substitutionPatternsAreReadAsBuildkitReadsThem() throws Exception {
+        ShellLexer lex = new ShellLexer('\\');
+        ShellLexer.Env env = n -> n.equals("V") ? Optional.of("[z-a]b*c.d/e}f") : Optional.empty();
+        assertEquals("b*c.d/e}f", lex.processWord("${V#[z-a]}", env).text(), "brackets stand for themselves");
+        assertEquals("-a]b*c.d/e}f", lex.processWord("${V#?z}", env).text());
+        assertEquals("c.d/e}f", lex.processWord("${V#*\\*}", env).text(), "an escaped star is a star");
+        assertEquals("[z-a]b*c.d/e", lex.processWord("${V%\\}f}", env).text(), "the escape of } is not the pattern's");
+        assertEquals("[z-a]b*c.d-e}f", lex.processWord("${V/\\//-}", env).text());
+        ShellLexer.ShellException e = assertThrows(ShellLexer.ShellException.class, () -> lex.processWord("${V#\\[}", env));
+        assertEquals("invalid pattern (\\[) in substitution: invalid escape '\\['", e.getMessage());
+    }
 }
