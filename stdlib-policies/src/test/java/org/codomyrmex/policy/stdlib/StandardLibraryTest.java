@@ -35,6 +35,19 @@ class StandardLibraryTest {
             () -> assertTrue(r.passed(), () -> r.failures().stream().map(Diagnostic::headline).toList().toString())));
     }
 
+    /**
+     * A message template's hole that evaluates to null prints "null" ("null runs as root"): over the findings of
+     * every in-language test, no message may show one.
+     */
+    @Test
+    void noMessageShowsANullHole() {
+        List<String> shown = PolicyTests.run(ENGINE, t -> true).results().stream()
+            .flatMap(r -> r.findings().stream())
+            .filter(f -> java.util.regex.Pattern.compile("\\bnull\\b").matcher(f.message()).find())
+            .map(f -> f.ruleId() + ": " + f.message()).distinct().toList();
+        assertEquals(List.of(), shown);
+    }
+
     @Test
     void everyRuleHasATest() {
         assertEquals(List.of(), List.copyOf(PolicyTests.run(ENGINE, t -> true).untested()));
