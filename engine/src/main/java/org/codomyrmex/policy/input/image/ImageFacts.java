@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.input.image;
 
+import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Value;
@@ -88,18 +89,80 @@ final class ImageFacts {
         return obj(span, m);
     }
 
+    /** The JSON shape Docker and the OCI image spec give each field of a run config. */
+    private enum Shape {
+        STRING("a string"), OBJECT("an object"), STRINGS("a list of strings"),
+        /** Docker's StrSlice: a list of strings, or one string. */
+        STRING_OR_STRINGS("a list of strings");
+
+        final String described;
+
+        Shape(String described) {
+            this.described = described;
+        }
+    }
+
+    private static final Map<String, Shape> CONFIG_SHAPES = Map.ofEntries(
+        Map.entry("User", Shape.STRING), Map.entry("WorkingDir", Shape.STRING), Map.entry("StopSignal", Shape.STRING),
+        Map.entry("Env", Shape.STRINGS), Map.entry("OnBuild", Shape.STRINGS),
+        Map.entry("Entrypoint", Shape.STRING_OR_STRINGS), Map.entry("Cmd", Shape.STRING_OR_STRINGS),
+        Map.entry("Shell", Shape.STRING_OR_STRINGS),
+        Map.entry("ExposedPorts", Shape.OBJECT), Map.entry("Volumes", Shape.OBJECT), Map.entry("Labels", Shape.OBJECT),
+        Map.entry("Healthcheck", Shape.OBJECT));
+
+    /**
+     * Each field of the run config (and each item of its lists, each label) whose JSON type is not the one Docker
+     * writes (null, which Docker writes for "none", is fine): Docker would refuse such a config, and the views read the value as absent, so rules such as "sets
+     * no USER" would report it without saying why.
+     */
+    List<Diagnostic> configTypeErrors() {
+        List<Diagnostic> out = new ArrayList<>();
+        if (!(runConfig instanceof Value.MapV c)) return out;
+        for (Map.Entry<String, Value> field : c.entries().entrySet()) {
+            Shape shape = CONFIG_SHAPES.get(field.getKey());
+            Value v = field.getValue();
+            if (shape == null || v instanceof Value.Null) continue;
+            boolean fits = switch (shape) {
+                case STRING -> v instanceof Value.Str;
+                case OBJECT -> v instanceof Value.MapV;
+                case STRINGS -> v instanceof Value.ListV;
+                case STRING_OR_STRINGS -> v instanceof Value.ListV || v instanceof Value.Str;
+            };
+            if (!fits) {
+                out.add(typeError("'" + field.getKey() + "' in the image config must be " + shape.described, v));
+            } else if (v instanceof Value.ListV list) {
+                for (Value item : list.items()) {
+                    if (!(item instanceof Value.Str) && !(item instanceof Value.Null)) out.add(typeError("each item of '" + field.getKey() + "' must be a string", item));
+                }
+            }
+        }
+        if (labels instanceof Value.MapV l) {
+            for (Map.Entry<String, Value> label : l.entries().entrySet()) {
+                if (!(label.getValue() instanceof Value.Str) && !(label.getValue() instanceof Value.Null)) {
+                    out.add(typeError("label '" + label.getKey() + "' must be a string", label.getValue()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Diagnostic typeError(String must, Value found) {
+        return Diagnostic.error("I4037", must + ", found " + ("aeiou".indexOf(found.typeName().charAt(0)) >= 0 ? "an " : "a ")
+            + found.typeName() + "; rules see it as absent", found.span());
+    }
+
     private Value config() {
         if (!(runConfig instanceof Value.MapV c)) return Values.NULL;
         Map<String, Value> m = new LinkedHashMap<>();
-        m.put("user", c.get("User"));
+        m.put("user", strOrNull(c.get("User")));
         m.put("env", envMap(c.get("Env")));
         m.put("exposedPorts", keys(c.get("ExposedPorts")));
         m.put("entrypoint", strings(c.get("Entrypoint")));
         m.put("cmd", strings(c.get("Cmd")));
-        m.put("workingDir", c.get("WorkingDir"));
+        m.put("workingDir", strOrNull(c.get("WorkingDir")));
         m.put("volumes", keys(c.get("Volumes")));
         m.put("healthcheck", healthcheckConfig(c.get("Healthcheck")));
-        m.put("stopSignal", c.get("StopSignal"));
+        m.put("stopSignal", strOrNull(c.get("StopSignal")));
         m.put("onBuild", strings(c.get("OnBuild")));
         m.put("shell", strings(c.get("Shell")));
         return obj(c.span(), m);

@@ -71,7 +71,10 @@ public final class ImageLoader implements InputLoader {
                 "the tar is truncated or corrupt"));
         }
         List<Document> documents = new ArrayList<>();
-        for (ImageFacts f : images) documents.add(document(f, source));
+        for (ImageFacts f : images) {
+            diagnostics.addAll(f.configTypeErrors());
+            documents.add(document(f, source));
+        }
         return new LoadResult(documents, diagnostics);
     }
 

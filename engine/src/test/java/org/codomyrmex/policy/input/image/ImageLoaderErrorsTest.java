@@ -430,4 +430,28 @@ class ImageLoaderErrorsTest {
         Files.write(dir.resolve("blobs/sha256/" + hex), blob);
         return hex;
     }
+
+    /** A config field of the wrong JSON type is a located error, and the views read it as absent, not as itself. */
+    @Test
+    void configFieldsOfTheWrongTypeAreLocatedErrors() throws IOException {
+        Path file = tmp.resolve("inspect.json");
+        Files.writeString(file, """
+            [{"Id": "sha256:%s",
+              "Config": {"User": 5, "Env": ["A=1", 7, null], "Entrypoint": "sh", "Cmd": {"x": 1},
+                         "ExposedPorts": ["22/tcp"], "Labels": {"a": "b", "n": 3}, "WorkingDir": null}}]
+            """.formatted(CONFIG));
+        LoadResult r = load(file);
+        assertEquals(List.of(
+                "inspect.json:2:22: 'User' in the image config must be a string, found an int; rules see it as absent",
+                "inspect.json:2:40: each item of 'Env' must be a string, found an int; rules see it as absent",
+                "inspect.json:2:77: 'Cmd' in the image config must be a list of strings, found a map; rules see it as absent",
+                "inspect.json:3:30: 'ExposedPorts' in the image config must be an object, found a list; rules see it as absent",
+                "inspect.json:3:68: label 'n' must be a string, found an int; rules see it as absent"),
+            r.diagnostics().stream().map(d -> d.span().file() + ":" + d.span().line() + ":" + d.span().column() + ": " + d.message()).toList());
+        assertTrue(r.diagnostics().stream().allMatch(d -> d.code().equals("I4037")));
+        Document doc = r.documents().get(0);
+        assertEquals(List.of(), SchemaConformance.violations(doc));
+        Value config = ((Value.MapV) doc.view("image")).get("config");
+        assertTrue(((Value.MapV) config).get("user") instanceof Value.Null, config.toString());
+    }
 }
