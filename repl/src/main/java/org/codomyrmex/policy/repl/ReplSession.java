@@ -390,7 +390,7 @@ public final class ReplSession {
         SourceFile shownSource = new SourceFile(name0, shown);
         sources.put(name0, shownSource);
         int shift = shown.length() - text.length();
-        String blanked = " ".repeat(offset + shift) + text.substring(offset);
+        String blanked = blank(shown, offset + shift) + text.substring(offset);
         Parser.Result<Expr> parsed = Parser.parseExpression(new SourceFile(name0, blanked));
         if (!parsed.ok()) {
             report(parsed.diagnostics());
@@ -590,6 +590,21 @@ public final class ReplSession {
         if (t instanceof ObjectType o && !o.doc().isEmpty()) out.println("  " + o.doc());
     }
 
+    /**
+     * The first {@code length} characters of what the user typed, as spaces: parsed in front of the rest, they keep
+     * its lines and columns. Line breaks stay, or a value typed on the line after {@code let x =} would be placed
+     * on the header's line.
+     */
+    private static String blank(String typed, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length && i < typed.length(); i++) {
+            char c = typed.charAt(i);
+            sb.append(c == '\n' || c == '\r' ? c : ' ');
+        }
+        while (sb.length() < length) sb.append(' ');
+        return sb.toString();
+    }
+
     /** Parses a command's expression argument, with columns as typed after the command. */
     private Optional<Expr> parseArgument(String arg, String shown) {
         if (arg.isEmpty()) {
@@ -599,7 +614,7 @@ public final class ReplSession {
         String name = nextSourceName();
         sources.put(name, new SourceFile(name, shown));
         int offset = shown.indexOf(arg);
-        Parser.Result<Expr> parsed = Parser.parseExpression(new SourceFile(name, " ".repeat(Math.max(0, offset)) + arg));
+        Parser.Result<Expr> parsed = Parser.parseExpression(new SourceFile(name, blank(shown, Math.max(0, offset)) + arg));
         if (!parsed.ok()) {
             report(parsed.diagnostics());
             return Optional.empty();

@@ -294,6 +294,14 @@ class ReplScriptTest {
         assertTrue(r.out().endsWith("no inputs loaded: :load FILE or :input KIND\n"), r.out());
     }
 
+    /** The value of a binding may start on the line after `let x =`: its errors point at that line. */
+    @Test
+    void aBindingsValueOnTheNextLineKeepsItsLine() {
+        Run r = run(":load " + DEPLOYMENT, "let z =", "  containers[0].nme");
+        assertTrue(r.out().contains("<input 1>:2:17: error[C2045]: unknown field 'nme' of KubeContainer\n"
+            + "   2 |   containers[0].nme\n     |                 ^^^\n"), r.out());
+    }
+
     @Test
     void aFolderLoadsEveryInputOfAKnownKind() {
         String folder = Path.of(DEPLOYMENT).getParent().toString();
