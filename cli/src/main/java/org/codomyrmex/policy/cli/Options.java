@@ -1,9 +1,12 @@
 package org.codomyrmex.policy.cli;
 
+import org.codomyrmex.policy.diag.Suggestions;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.model.Threat;
 import picocli.CommandLine;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Converters for option values, so a wrong value is a usage error (exit 2) that lists the right ones. */
@@ -16,6 +19,17 @@ final class Options {
         public Severity convert(String value) {
             return Severity.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
                 "'" + value + "' is not a severity; use critical, high, medium, low or info"));
+        }
+    }
+
+    static final class ThreatConverter implements CommandLine.ITypeConverter<Threat> {
+        @Override
+        public Threat convert(String value) {
+            List<String> ids = java.util.Arrays.stream(Threat.values())
+                .map(Threat::id).toList();
+            return Threat.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+                "'" + value + "' is not a threat; " + Suggestions.closest(value, ids)
+                    .map(c -> "did you mean '" + c + "'? ").orElse("") + "use " + String.join(", ", ids)));
         }
     }
 

@@ -76,6 +76,14 @@ public final class PolicyCommand implements Runnable {
         // terminal's own width wins where picocli can read it.
         cli.setUsageHelpWidth(100);
         cli.setUsageHelpAutoWidth(true);
+        // A usage error says what is wrong and where the help is; the whole usage text after it buried the message.
+        cli.setParameterExceptionHandler((e, given) -> {
+            CommandLine wrong = e.getCommandLine();
+            wrong.getErr().println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, wrong.getErr());
+            wrong.getErr().println("Run '" + wrong.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return 2;
+        });
         // picocli already exits 2 on usage errors; a bug in a command also gives 2.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A bug must still end with a readable line and exit code 2, not a bare stack trace.

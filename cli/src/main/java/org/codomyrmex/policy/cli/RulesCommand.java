@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.config.PolicyConfig;
+import org.codomyrmex.policy.diag.Suggestions;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
+import org.codomyrmex.policy.model.Threat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +33,9 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json.")
     String format = "text";
 
-    @Option(names = "--threat", paramLabel = "THREAT", description = "Only rules of this threat.")
-    String threat;
+    @Option(names = "--threat", paramLabel = "THREAT", description = "Only rules of this threat.",
+        converter = Options.ThreatConverter.class)
+    Threat threat;
 
     @Option(names = "--severity", paramLabel = "SEVERITY", converter = Options.SeverityConverter.class,
         description = "Only rules at or above this severity.")
@@ -58,12 +61,21 @@ final class RulesCommand implements Callable<Integer> {
         PolicyConfig config = policySet.config();
         List<RuleInfo> rules = new ArrayList<>(engine.rules().stream()
             .filter(r -> !enabledOnly || config.enabled(r))
-            .filter(r -> threat == null || r.threat().id().equals(threat))
+            .filter(r -> threat == null || r.threat() == threat)
             .filter(r -> severity == null || config.severityOf(r.id(), r.severity()).atLeast(severity))
             .filter(r -> input == null || r.formats().contains(input))
             .filter(r -> tag == null || r.tags().contains(tag))
             .toList());
         rules.sort(Comparator.comparing(RuleInfo::id));
+        java.util.Set<String> tags = new java.util.TreeSet<>();
+        engine.rules().forEach(r -> tags.addAll(r.tags()));
+        if (tag != null && !tags.contains(tag)) {
+            // Tags are whatever the loaded policies declare, so an unknown one is not an error; but a typo must
+            // not read as "no rule matches".
+            spec.commandLine().getErr().println("policy: no loaded rule has the tag '" + tag + "'; "
+                + Suggestions.closest(tag, tags).map(c -> "did you mean '" + c + "'? ").orElse("")
+                + "the tags are: " + String.join(", ", tags));
+        }
         if (format.equals("json")) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = mapper.createObjectNode();

@@ -164,6 +164,24 @@ class PolicyCommandIT {
         assertTrue(typo.err().contains("^^^^^^^^"), typo.err());
     }
 
+    /** A usage error is its message, a suggestion and where the help is, not the whole usage text. */
+    @Test
+    void usageErrorsAreShortAndSuggest() throws Exception {
+        Run threat = run(null, "rules", "--threat", "container-escap");
+        assertEquals(2, threat.exit());
+        assertEquals("Invalid value for option '--threat': 'container-escap' is not a threat; did you mean 'container-escape'? "
+            + "use image-security, container-escape, registry-security, secret-exposure, network-security, kubernetes-security\n"
+            + "Run 'policy rules --help' for the options.\n", threat.err());
+        Run option = run(null, "check", "--fail-onn", "high", "examples/");
+        assertEquals(2, option.exit());
+        assertTrue(option.err().startsWith("Unknown option: '--fail-onn'\nPossible solutions: --fail-on\n"), option.err());
+        assertTrue(!option.err().contains("Usage:"), option.err());
+        Run tag = run(null, "rules", "--tag", "pss-baselin");
+        assertEquals(0, tag.exit());
+        assertEquals("", tag.out());
+        assertTrue(tag.err().startsWith("policy: no loaded rule has the tag 'pss-baselin'; did you mean 'pss-baseline'?"), tag.err());
+    }
+
     @Test
     void recursionIsRejectedAtCompileTime(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("rec.policy");
