@@ -183,6 +183,7 @@ final class CheckCommand implements Callable<Integer> {
                 .withBuild(buildArgs, Optional.ofNullable(target))
                 .withImageLimits(imageLimits()))
             .build();
+        setup.addAll(cfg.unknownRules(engine.rules()));
 
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,

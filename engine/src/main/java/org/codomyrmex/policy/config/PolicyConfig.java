@@ -17,12 +17,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The project's {@code .policy.yaml} ({@code docs/config.md}): which rules run, how their findings count,
@@ -34,7 +34,8 @@ import java.util.Set;
 public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, Selection threats, Selection tags,
                            Map<String, Severity> severity, Enforcement defaultEnforcement,
                            Map<String, Enforcement> enforcement, Map<String, Value> parameters, List<Glob> exclude,
-                           List<Path> policies, List<Exemption> exceptions, boolean gitignore) {
+                           List<Path> policies, List<Exemption> exceptions, boolean gitignore,
+                           List<RuleReference> ruleReferences) {
 
     public static final List<String> FILE_NAMES = List.of(".policy.yaml", ".policy.yml");
     private static final List<String> KEYS = List.of("rules", "threats", "tags", "severity", "enforcement", "parameters",
@@ -47,12 +48,37 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         exclude = List.copyOf(exclude);
         policies = List.copyOf(policies);
         exceptions = List.copyOf(exceptions);
+        ruleReferences = List.copyOf(ruleReferences);
+    }
+
+    /**
+     * A rule id or pattern the config names (in rules, severity, enforcement or an exception) and where: a typo
+     * there would otherwise change nothing without a word.
+     */
+    public record RuleReference(String pattern, boolean exact, Span span) {
+        boolean matchesAny(List<String> ids) {
+            if (exact) return ids.contains(pattern);
+            NamePattern p = NamePattern.of(pattern);
+            return ids.stream().anyMatch(p::matches);
+        }
+    }
+
+    /** Each rule reference that matches none of the loaded rules, as an error with a suggestion. */
+    public List<Diagnostic> unknownRules(Collection<RuleInfo> loaded) {
+        List<String> ids = loaded.stream().map(RuleInfo::id).toList();
+        List<Diagnostic> out = new ArrayList<>();
+        for (RuleReference ref : ruleReferences) {
+            if (ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
+            out.add(Diagnostic.error("K0020", (ref.exact() ? "no loaded rule is named '" : "no loaded rule matches '")
+                + ref.pattern() + "'", ref.span(), Suggestions.hint(ref.pattern(), ids)));
+        }
+        return out;
     }
 
     /** No config file: every rule on, soft enforcement, {@code .gitignore} respected. */
     public static PolicyConfig defaults(Path baseDir) {
         return new PolicyConfig(Optional.empty(), baseDir, Selection.ALL, Selection.ALL, Selection.ALL, Map.of(),
-            Enforcement.SOFT, Map.of(), Map.of(), List.of(), List.of(), List.of(), true);
+            Enforcement.SOFT, Map.of(), Map.of(), List.of(), List.of(), List.of(), true, List.of());
     }
 
     /**
@@ -163,15 +189,20 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
         }
         Selection rules = r.selection(map.entries().get("rules"), "rules");
+        if (map.entries().get("rules") instanceof Value.MapV selected) {
+            r.referencesIn(selected.get("enable"));
+            r.referencesIn(selected.get("disable"));
+        }
         Selection threats = r.selection(map.entries().get("threats"), "threats");
         Selection tags = r.selection(map.entries().get("tags"), "tags");
-        for (String t : union(threats.enable(), threats.disable())) {
+        for (String t : threats.written()) {
             if (org.codomyrmex.policy.model.Threat.parse(t).isEmpty()) {
                 r.error("K0005", "unknown threat '" + t + "'", r.spanOf(map.entries().get("threats")),
                     Suggestions.hint(t, java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList()));
             }
         }
         Map<String, Severity> severity = new LinkedHashMap<>();
+        r.keyReferences(map.entries().get("severity"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("severity"), "severity").entrySet()) {
             String s = r.string(e.getValue(), "severity of " + e.getKey());
             Severity.parse(s).ifPresentOrElse(v -> severity.put(e.getKey(), v), () -> r.error("K0006",
@@ -179,6 +210,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
         Enforcement defaultEnforcement = Enforcement.SOFT;
         Map<String, Enforcement> enforcement = new LinkedHashMap<>();
+        r.keyReferences(map.entries().get("enforcement"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("enforcement"), "enforcement").entrySet()) {
             String s = r.string(e.getValue(), "enforcement of " + e.getKey());
             Optional<Enforcement> level = Enforcement.parse(s);
@@ -210,24 +242,20 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             r.error("K0009", "gitignore is true or false", gi.span());
         }
         return new Loaded(new PolicyConfig(Optional.of(file), baseDir, rules, threats, tags, severity, defaultEnforcement,
-            enforcement, parameters, exclude, policies, exceptions, gitignore), r.diagnostics, Optional.of(source));
+            enforcement, parameters, exclude, policies, exceptions, gitignore, r.ruleReferences), r.diagnostics, Optional.of(source));
     }
 
     private static PolicyConfig withFile(PolicyConfig c, Path file) {
         return new PolicyConfig(Optional.of(file), c.baseDir(), c.rules(), c.threats(), c.tags(), c.severity(),
-            c.defaultEnforcement(), c.enforcement(), c.parameters(), c.exclude(), c.policies(), c.exceptions(), c.gitignore());
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> out = new LinkedHashSet<>(a);
-        out.addAll(b);
-        return out;
+            c.defaultEnforcement(), c.enforcement(), c.parameters(), c.exclude(), c.policies(), c.exceptions(), c.gitignore(),
+            c.ruleReferences());
     }
 
     /** Reads parts of the YAML tree, turning each mistake into a diagnostic at the value. */
     private static final class Reader {
         final String file;
         final List<Diagnostic> diagnostics = new ArrayList<>();
+        final List<RuleReference> ruleReferences = new ArrayList<>();
 
         Reader(String file) {
             this.file = file;
@@ -276,6 +304,22 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             return out;
         }
 
+        /** Records the rule ids or patterns in {@code v} (one string or a list of them). */
+        void referencesIn(Value v) {
+            List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
+            for (Value item : items) {
+                if (item instanceof Value.Str s && !s.value().isBlank()) ruleReferences.add(new RuleReference(s.value(), false, s.span()));
+            }
+        }
+
+        /** Records the keys of a map by rule id ({@code default} is not a rule), at each key; ids, not patterns. */
+        void keyReferences(Value v) {
+            if (!(v instanceof Value.MapV m)) return;
+            for (String key : m.entries().keySet()) {
+                if (!key.equals("default")) ruleReferences.add(new RuleReference(key, true, m.keySpans().getOrDefault(key, m.span())));
+            }
+        }
+
         Selection selection(Value v, String what) {
             Map<String, Value> m = map(v, what);
             for (Map.Entry<String, Value> e : m.entrySet()) {
@@ -283,7 +327,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
                     error("K0013", "unknown key '" + e.getKey() + "' in " + what + "; use enable or disable", e.getValue().span());
                 }
             }
-            return new Selection(new LinkedHashSet<>(strings(m.get("enable"), what + ".enable")),
+            return Selection.of(new LinkedHashSet<>(strings(m.get("enable"), what + ".enable")),
                 new LinkedHashSet<>(strings(m.get("disable"), what + ".disable")));
         }
 
@@ -301,6 +345,8 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
             List<String> rules = new ArrayList<>(strings(m.entries().get("rule"), "rule"));
             rules.addAll(strings(m.entries().get("rules"), "rules"));
+            referencesIn(m.entries().get("rule"));
+            referencesIn(m.entries().get("rules"));
             if (rules.isEmpty()) {
                 error("K0016", "an exception names its rule (rule: ESC-001, or * for every rule)", item.span());
                 return Optional.empty();

@@ -22,6 +22,46 @@ class PolicyConfigTest {
         return PolicyConfig.parse(new SourceFile(".policy.yaml", yaml), Path.of("/repo/.policy.yaml"), Path.of("/repo"));
     }
 
+    static org.codomyrmex.policy.model.RuleInfo rule(String id) {
+        return new org.codomyrmex.policy.model.RuleInfo(id, id, Severity.LOW, org.codomyrmex.policy.model.Threat.CONTAINER_ESCAPE,
+            java.util.Set.of(), List.of(), List.of(), "", "", List.of(), "escape", org.codomyrmex.policy.diag.Span.NONE);
+    }
+
+    @Test
+    void ruleSelectionsTakePatterns() {
+        PolicyConfig c = parse("rules: {disable: [K8S-24*, \"ESC-00[12]\"]}\n").config();
+        assertFalse(c.rules().allows("K8S-243"));
+        assertFalse(c.rules().allows("ESC-002"));
+        assertTrue(c.rules().allows("ESC-003"));
+        assertTrue(c.rules().allows("K8S-004"));
+    }
+
+    /** A misspelt rule id in the config changed nothing and said nothing; now each is an error at the id. */
+    @Test
+    void ruleIdsThatMatchNoLoadedRuleAreLocatedErrors() {
+        PolicyConfig c = parse("""
+            rules: {disable: [K8S-24*, ESC-0001, NET-*]}
+            severity: {ESC-001: high, ESC-01: low}
+            enforcement: {default: hard, IMG-9: advisory}
+            exceptions:
+              - rules: [ESC-001, SEC-*]
+                justification: j
+                owner: o
+              - rule: "*"
+                justification: every rule
+                owner: o
+            """).config();
+        List<String> errors = c.unknownRules(List.of(rule("ESC-001"), rule("K8S-243"), rule("IMG-009"))).stream()
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.code() + " " + d.message() + " / " + d.hint().orElse(""))
+            .toList();
+        assertEquals(List.of(
+            "1:28 K0020 no loaded rule matches 'ESC-0001' / did you mean 'ESC-001'?",
+            "1:38 K0020 no loaded rule matches 'NET-*' / ",
+            "2:27 K0020 no loaded rule is named 'ESC-01' / did you mean 'ESC-001'?",
+            "3:30 K0020 no loaded rule is named 'IMG-9' / ",
+            "5:22 K0020 no loaded rule matches 'SEC-*' / "), errors);
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
