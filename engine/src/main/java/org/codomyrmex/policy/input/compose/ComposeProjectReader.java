@@ -338,8 +338,15 @@ final class ComposeProjectReader {
             }
             FileServices target = file;
             if (targetFile != null) {
-                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile),
-                    file.directory().show(targetFile), file.variables(), ext.span());
+                Path targetPath;
+                try {
+                    targetPath = file.directory().resolve(targetFile);
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A NUL or the like: the path cannot name a file, and must not reach the file system.
+                    diagnostics.add(Diagnostic.error("I3033", "extends: file '" + targetFile + "' is not a valid path", ext.span()));
+                    return own;
+                }
+                Optional<FileServices> other = extendedFile(targetPath, file.directory().show(targetFile), file.variables(), ext.span());
                 if (other.isEmpty()) return own;
                 target = other.get();
             }

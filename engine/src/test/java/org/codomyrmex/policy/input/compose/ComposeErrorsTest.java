@@ -118,6 +118,19 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void anExtendsFileThatIsNoPathIsALocatedErrorNotAnInternalOne() {
+        // A NUL in the path made the file system refuse it, which ended the whole project in I3099.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("x.yaml",
+            "services:\n  web:\n    image: nginx\n    extends:\n      file: \"a\\0b.yaml\"\n      service: base\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3033");
+        assertTrue(d.isError());
+        assertTrue(d.message().contains("is not a valid path"), d.message());
+        assertEquals("x.yaml:5:7", d.span().file() + ":" + d.span().line() + ":" + d.span().column());
+        assertEquals("nginx", str(named(ComposeFixtures.only(r), "containers", "web").get("image")));
+    }
+
+    @Test
     void extendsCycleIsLocated() {
         LoadResult r = load("errors/extends-cycle.yaml");
         Diagnostic d = only(r, "I3032");
