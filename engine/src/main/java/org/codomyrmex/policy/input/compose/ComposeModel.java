@@ -437,7 +437,9 @@ final class ComposeModel {
 
     private void ports(Value item, List<Value> out) {
         if (item instanceof Value.Int i) {
-            addPorts(out, new int[] {(int) i.value(), (int) i.value()}, null, null, null, "tcp", item.span(), new Obj());
+            // Checked as its text is: a number past 65535 or below 0 is no port (and must not wrap around in an int).
+            int[] port = range(Long.toString(i.value()), item.span());
+            if (port != null) addPorts(out, port, null, null, null, "tcp", item.span(), new Obj());
         } else if (item instanceof Value.Str s) {
             shortPort(s.value(), s.span(), out);
         } else if (item instanceof Value.MapV m) {

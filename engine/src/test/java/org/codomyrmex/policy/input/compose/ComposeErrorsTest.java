@@ -159,6 +159,19 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void portsWrittenAsNumbersOutOfRangeAreReportedNotWrappedAround() {
+        // 99999999999 was cast to an int (1215752191), -1 and 70000 were taken as ports: Compose refuses all three.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("p.yaml",
+            "services:\n  web:\n    image: nginx\n    ports:\n      - 99999999999\n      - -1\n      - 70000\n      - 8080\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6, 7), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(8080L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("containerPort")).value());
+    }
+
+    @Test
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
