@@ -590,6 +590,7 @@ final class ComposeModel {
             try {
                 int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
                 int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
+                if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
                 if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
                     diagnostics.add(Diagnostic.warning("I3053", "expose range of " + (end - start + 1) + " ports; only the first "
                         + MAX_PORTS_PER_ENTRY + " are in the model", e.span()));
@@ -599,7 +600,7 @@ final class ComposeModel {
                         .put("protocol", new Value.Str(proto, e.span())).build(e.span()));
                 }
             } catch (NumberFormatException notAPort) {
-                diagnostics.add(Diagnostic.warning("I3051", "expose entry '" + Values.display(e) + "' is not a port or port range",
+                diagnostics.add(Diagnostic.warning("I3051", "expose entry '" + Values.display(e) + "' is not a port or port range (0-65535)",
                     e.span()));
             }
         }

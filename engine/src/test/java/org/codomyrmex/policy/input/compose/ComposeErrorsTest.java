@@ -172,6 +172,19 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void exposedPortsOutOfRangeOrReversedAreReported() {
+        // 70000 became a container port of 70000, and 20-10 silently exposed nothing.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("x.yaml",
+            "services:\n  web:\n    image: nginx\n    expose:\n      - \"70000\"\n      - 20-10\n      - 3000/udp\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(3000L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("containerPort")).value());
+    }
+
+    @Test
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
