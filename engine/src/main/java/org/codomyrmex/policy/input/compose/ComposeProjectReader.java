@@ -242,7 +242,8 @@ final class ComposeProjectReader {
         if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) tags.scan(source);
         for (Diagnostic d : result.diagnostics()) {
             // The loader warns that it ignores tags; !reset and !override are compose's, and handled here.
-            if (!(d.code().equals("I1013") && tags.handles(d.span()))) diagnostics.add(d);
+            if (d.code().equals("I1013") && tags.handles(d.span())) continue;
+            diagnostics.add(d.code().equals("I1011") ? duplicateKey(d) : d);
         }
         if (result.documents().isEmpty()) {
             if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
@@ -260,6 +261,19 @@ final class ComposeProjectReader {
             merged = merged == null ? map : merge.mergeFiles(merged, map);
         }
         return Optional.ofNullable(merged).map(this::checkSections);
+    }
+
+    /**
+     * The loader lets the last of two equal keys win with a warning, as Kubernetes does; Compose (go-yaml v3) refuses
+     * the whole file ("mapping key already defined"), so for compose it is an error. The last one is still read, so
+     * the rest of the file is checked.
+     */
+    private static Diagnostic duplicateKey(Diagnostic d) {
+        String message = d.message();
+        int lastWins = message.lastIndexOf("; the last one wins");
+        if (lastWins >= 0) message = message.substring(0, lastWins);
+        return Diagnostic.error("I3015", message + "; Compose refuses a file with a key written twice", d.span(),
+            "remove or merge one of them (the last one is read here)");
     }
 
     /** Reports sections of the wrong shape and drops them, so the model only sees mappings where it needs them. */

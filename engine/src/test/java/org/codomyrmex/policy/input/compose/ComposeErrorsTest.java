@@ -185,6 +185,22 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void aKeyWrittenTwiceIsAnErrorAsComposeRefusesTheFile() {
+        // It was the YAML loader's warning "the last one wins, as in Kubernetes and Compose": Compose refuses it.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("d.yaml",
+            "services:\n  web:\n    image: nginx\n    privileged: true\n    privileged: false\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3015");
+        assertTrue(d.isError());
+        assertEquals("duplicate key 'privileged' (first at line 4); Compose refuses a file with a key written twice", d.message());
+        assertEquals(5, d.span().line());
+        assertEquals(5, d.span().column());
+        assertTrue(r.diagnostics().stream().noneMatch(x -> x.code().equals("I1011")), ComposeFixtures.dump(r));
+        Value privileged = named(ComposeFixtures.only(r), "containers", "web").get("privileged");
+        assertEquals(false, ((Value.Bool) privileged).value());
+    }
+
+    @Test
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
