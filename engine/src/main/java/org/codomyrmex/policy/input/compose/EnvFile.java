@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * A {@code .env} or {@code env_file} file as Compose reads it: {@code KEY=VALUE} lines, an optional
- * {@code export } prefix, {@code #} comments, single quotes (literal), double quotes (escapes, interpolation)
- * and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
+ * {@code export } prefix, the YAML-like {@code KEY: VALUE}, {@code #} comments, single quotes (literal), double quotes
+ * (escapes, interpolation) and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
  * value from the environment, and is skipped when the environment does not have it. Every value keeps the span
  * of its own line in the env file.
  */
@@ -43,7 +43,8 @@ final class EnvFile {
             int indent = raw.indexOf(line.charAt(0));
             Span lineSpan = new Span(file.name(), n, indent + 1, n, Math.max(indent + 1, raw.length()));
             if (line.startsWith("export ")) line = line.substring(7).stripLeading();
-            int eq = line.indexOf('=');
+            // The name ends at the first '=' or ':' (Compose also reads the YAML-like "KEY: value").
+            int eq = indexOfSeparator(line);
             String name = (eq < 0 ? line : line.substring(0, eq)).strip();
             if (!validName(name)) {
                 diagnostics.add(Diagnostic.warning("I3020", "'" + raw.strip() + "' is not a KEY=VALUE line; it is ignored",
@@ -92,6 +93,11 @@ final class EnvFile {
             if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-')) return false;
         }
         return true;
+    }
+
+    private static int indexOfSeparator(String line) {
+        for (int i = 0; i < line.length(); i++) if (line.charAt(i) == '=' || line.charAt(i) == ':') return i;
+        return -1;
     }
 
     private static int closingDoubleQuote(String s) {

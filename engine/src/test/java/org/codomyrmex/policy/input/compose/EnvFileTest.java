@@ -46,6 +46,16 @@ class EnvFileTest {
     }
 
     @Test
+    void yamlLikeColonLinesAreReadAsComposeReadsThem() {
+        // "KEY: value" was "not a KEY=VALUE line" and dropped: Compose's env file parser reads it.
+        Map<String, EnvFile.Entry> e = parse("DB_PASSWORD: hunter2\nURL=http://x:1/a\nexport T: 'q'\n", Map.of());
+        assertEquals("hunter2", e.get("DB_PASSWORD").value());
+        assertEquals("http://x:1/a", e.get("URL").value());
+        assertEquals("q", e.get("T").value());
+        assertTrue(diagnostics.isEmpty(), diagnostics.toString());
+    }
+
+    @Test
     void valuesKeepTheirLine() {
         Map<String, EnvFile.Entry> e = parse("A=1\n\n  B=2\n", Map.of());
         assertEquals("app.env", e.get("A").span().file());
