@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * A {@code .env} or {@code env_file} file as Compose reads it: {@code KEY=VALUE} lines, an optional
  * {@code export } prefix, the YAML-like {@code KEY: VALUE}, {@code #} comments, single quotes (literal), double quotes
- * (escapes, interpolation) and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
+ * (escapes, interpolation), both of which may go on over several lines, and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
  * value from the environment, and is skipped when the environment does not have it. Every value keeps the span
  * of its own line in the env file.
  */
@@ -58,6 +58,21 @@ final class EnvFile {
             }
             String rest = line.substring(eq + 1).stripLeading();
             String value;
+            int firstLine = n;
+            if ((rest.startsWith("'") || rest.startsWith("\"")) && closingQuote(rest) < 0) {
+                // A quoted value may go on over the next lines, as Compose reads it, up to its closing quote.
+                StringBuilder joined = new StringBuilder(rest);
+                for (int next = n + 1; next <= file.lineCount(); next++) {
+                    joined.append('\n').append(file.line(next));
+                    if (closingQuote(joined.toString()) >= 0) {
+                        rest = joined.toString();
+                        String last = file.line(next);
+                        lineSpan = new Span(file.name(), firstLine, indent + 1, next, Math.max(1, last.length()));
+                        n = next;
+                        break;
+                    }
+                }
+            }
             if (rest.startsWith("'")) {
                 int close = rest.indexOf('\'', 1);
                 if (close < 0) {
@@ -98,6 +113,11 @@ final class EnvFile {
     private static int indexOfSeparator(String line) {
         for (int i = 0; i < line.length(); i++) if (line.charAt(i) == '=' || line.charAt(i) == ':') return i;
         return -1;
+    }
+
+    /** The index of the quote closing the one {@code s} starts with, or -1. */
+    private static int closingQuote(String s) {
+        return s.startsWith("'") ? s.indexOf('\'', 1) : closingDoubleQuote(s);
     }
 
     private static int closingDoubleQuote(String s) {

@@ -56,6 +56,28 @@ class EnvFileTest {
     }
 
     @Test
+    void quotedValuesGoOnOverSeveralLines() {
+        // A multi-line quoted value was cut at its first line with a warning, and its other lines were
+        // warned about as lines that are not KEY=VALUE.
+        Map<String, EnvFile.Entry> e = parse("""
+            KEY="-----BEGIN KEY-----
+            abc=def
+            -----END KEY-----"
+            SINGLE='one
+            two'
+            AFTER=1
+            """, Map.of());
+        assertEquals("-----BEGIN KEY-----\nabc=def\n-----END KEY-----", e.get("KEY").value());
+        assertEquals("one\ntwo", e.get("SINGLE").value());
+        assertEquals("1", e.get("AFTER").value());
+        assertEquals(List.of("KEY", "SINGLE", "AFTER"), List.copyOf(e.keySet()));
+        assertEquals(1, e.get("KEY").span().line());
+        assertEquals(3, e.get("KEY").span().endLine());
+        assertEquals(6, e.get("AFTER").span().line());
+        assertTrue(diagnostics.isEmpty(), diagnostics.toString());
+    }
+
+    @Test
     void valuesKeepTheirLine() {
         Map<String, EnvFile.Entry> e = parse("A=1\n\n  B=2\n", Map.of());
         assertEquals("app.env", e.get("A").span().file());
