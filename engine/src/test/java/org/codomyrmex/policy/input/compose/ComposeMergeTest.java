@@ -172,6 +172,26 @@ class ComposeMergeTest {
     }
 
     @Test
+    void extraHostsWrittenHostColonIpMergeByHost() {
+        // "db:10.0.0.1" was taken as a host named "db:10.0.0.1" without an address: the view held
+        // "db:10.0.0.1=null" beside the override's "db=10.0.0.9".
+        Document doc = fromText("""
+            services:
+              s:
+                image: alpine
+                extra_hosts: ["db:10.0.0.1", "cache=10.0.0.2", "v6:::1"]
+            """, """
+            services:
+              s:
+                extra_hosts:
+                  db: 10.0.0.9
+            """);
+        Value.MapV s = named(doc, "services", "s");
+        assertEquals(List.of("db=10.0.0.9", "cache=10.0.0.2", "v6=::1"), strings(s.get("extraHosts")));
+        assertEquals("f1.yaml", at(s, "extraHosts", 0).span().file());
+    }
+
+    @Test
     void aServiceOnlyInTheOverrideIsAdded() {
         Document doc = fromText("services:\n  a:\n    image: alpine\n", "services:\n  b:\n    image: busybox\n");
         assertEquals(List.of("a", "b"), doc.parts().stream().map(p -> p.name()).toList());
