@@ -107,8 +107,7 @@ final class ComposeModel {
             for (Map.Entry<String, Value> e : serviceMap.entries().entrySet()) {
                 Value.MapV service = (Value.MapV) e.getValue();
                 Span keySpan = serviceMap.keySpan(e.getKey());
-                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file())
-                    ? keySpan.to(lastLeaf(service).span()) : service.span();
+                Span whole = partSpan(keySpan, service);
                 parts.add(new Resource(InputKind.COMPOSE, "service", "", e.getKey(), whole));
                 Value.MapV[] both = service(e.getKey(), keySpan, service);
                 services.add(both[0]);
@@ -126,22 +125,39 @@ final class ComposeModel {
     }
 
     /**
-     * The last scalar written inside a value: a block mapping's own span ends where the next key starts, so a
-     * service's part ends at its last scalar instead.
+     * The text of one service: from its name to the end of the last value written inside its definition. A block
+     * mapping's own span ends where the next key starts, so the end is taken from the values instead; only those
+     * written between the name and that end count, as a {@code <<: *anchor} or an {@code extends} brings in values
+     * written elsewhere in the file (before the name, or after the service), which would turn the span around.
      */
-    private static Value lastLeaf(Value v) {
-        Value last = v;
-        String file = v.span().file();
-        while (true) {
-            Value next = null;
-            if (last instanceof Value.MapV m && !m.entries().isEmpty()) {
-                for (Value e : m.entries().values()) if (e.span().file().equals(file)) next = e;
-            } else if (last instanceof Value.ListV l && !l.items().isEmpty()) {
-                next = l.items().get(l.items().size() - 1);
+    private static Span partSpan(Span keySpan, Value.MapV service) {
+        Span whole = service.span();
+        if (!keySpan.isKnown() || !keySpan.file().equals(whole.file())) return whole;
+        Span last = keySpan;
+        java.util.Deque<Value> todo = new java.util.ArrayDeque<>();
+        todo.push(service);
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            // A merged mapping may carry the span of one side and values of the other: look inside every one.
+            if (v instanceof Value.MapV m && !m.entries().isEmpty()) {
+                m.entries().values().forEach(todo::push);
+                continue;
             }
-            if (next == null || !next.span().isKnown() || !next.span().file().equals(file)) return last;
-            last = next;
+            if (v instanceof Value.ListV l && !l.items().isEmpty()) {
+                l.items().forEach(todo::push);
+                continue;
+            }
+            Span s = v.span();
+            boolean here = s.isKnown() && s.file().equals(keySpan.file())
+                && !before(s.line(), s.column(), keySpan.line(), keySpan.column())
+                && !before(whole.endLine(), whole.endColumn(), s.endLine(), s.endColumn());
+            if (here && before(last.endLine(), last.endColumn(), s.endLine(), s.endColumn())) last = s;
         }
+        return keySpan.to(last);
+    }
+
+    private static boolean before(int line, int column, int otherLine, int otherColumn) {
+        return line < otherLine || (line == otherLine && column < otherColumn);
     }
 
     // ---- services ----

@@ -70,6 +70,41 @@ class ComposeLoaderTest {
     }
 
     @Test
+    void aServiceMadeOfAMergeKeyOrExtendsKeepsItsOwnTextAsItsPart() {
+        // The part ended at the last value inside the service wherever it was written: the anchor's (before the
+        // name) turned it around (5:3-3:18), so findings at the service name belonged to no service.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("m.yaml", """
+                x-a: &a
+                  image: alpine
+                  privileged: true
+                services:
+                  three:
+                    <<: *a
+                  four:
+                    image: x
+                    <<: *a
+                  five:
+                    extends: later
+                    user: "1000"
+                  later:
+                    image: busybox
+                    read_only: true
+                """)), ComposeFixtures.options(Map.of()));
+        Document doc = ComposeFixtures.only(r);
+        Map<String, Span> parts = new java.util.LinkedHashMap<>();
+        doc.parts().forEach(p -> parts.put(p.name(), p.span()));
+        assertEquals(new Span("m.yaml", 5, 3, 5, 7), parts.get("three"));
+        assertEquals(new Span("m.yaml", 7, 3, 8, 12), parts.get("four"));
+        assertEquals(new Span("m.yaml", 10, 3, 12, 16), parts.get("five"));
+        for (Span p : parts.values()) {
+            assertTrue(p.endLine() > p.line() || (p.endLine() == p.line() && p.endColumn() >= p.column()), p.toString());
+        }
+        assertEquals("three", doc.partAt(Span.of("m.yaml", 5, 3)).orElseThrow().name());
+        assertEquals("five", doc.partAt(at(named(doc, "services", "five"), "user").span()).orElseThrow().name());
+    }
+
+    @Test
     void projectNameFromTheEnvironmentWins() {
         assertEquals("other", shop(Map.of("COMPOSE_PROJECT_NAME", "other")).resource().name());
     }
