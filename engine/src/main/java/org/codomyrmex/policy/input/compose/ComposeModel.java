@@ -762,7 +762,9 @@ final class ComposeModel {
 
     private static Long numericId(String s) {
         if (s.equals("root")) return 0L; // root is uid and gid 0 on every Linux image
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) return null;
+        // ASCII digits only: Character.isDigit (and Long.parseLong) also take other scripts' digits, but "٠" is a
+        // user name to the runtime, not uid 0.
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         return Long.parseLong(s);
     }
 

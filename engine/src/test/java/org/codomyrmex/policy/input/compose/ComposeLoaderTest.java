@@ -105,6 +105,20 @@ class ComposeLoaderTest {
     }
 
     @Test
+    void aUserWrittenInOtherDigitsIsANameNotAnId() {
+        // "٠" (ARABIC-INDIC DIGIT ZERO) passed Character.isDigit and became uid 0: a "runs as root" finding.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("u.yaml",
+                "services:\n  a:\n    image: x\n    user: \"\u0660\"\n  b:\n    image: x\n    user: \"1000:\u0661\"\n")),
+            ComposeFixtures.options(Map.of()));
+        Document doc = ComposeFixtures.only(r);
+        assertTrue(named(doc, "containers", "a").get("runAsUser") instanceof Value.Null);
+        Value.MapV b = named(doc, "containers", "b");
+        assertEquals(1000, ((Value.Int) b.get("runAsUser")).value());
+        assertTrue(b.get("runAsGroup") instanceof Value.Null);
+    }
+
+    @Test
     void projectNameFromTheEnvironmentWins() {
         assertEquals("other", shop(Map.of("COMPOSE_PROJECT_NAME", "other")).resource().name());
     }
