@@ -574,14 +574,25 @@ final class ComposeModel {
         String t = text.strip();
         int dash = t.indexOf('-', 1);
         try {
-            int start = Integer.parseInt(dash < 0 ? t : t.substring(0, dash));
-            int end = dash < 0 ? start : Integer.parseInt(t.substring(dash + 1));
+            int start = portNumber(dash < 0 ? t : t.substring(0, dash));
+            int end = dash < 0 ? start : portNumber(t.substring(dash + 1));
             if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
             return new int[] {start, end};
         } catch (NumberFormatException e) {
             diagnostics.add(Diagnostic.warning("I3051", "'" + text + "' is not a port or port range (0-65535)", at));
             return null;
         }
+    }
+
+    /**
+     * A port number as Compose parses it (Go's strconv): ASCII digits only. Integer.parseInt also takes a '+' and
+     * other scripts' digits ("٨٠" would be port 80).
+     */
+    private static int portNumber(String text) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException(text);
+        }
+        return Integer.parseInt(text);
     }
 
     private Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
@@ -604,8 +615,8 @@ final class ComposeModel {
             }
             int dash = text.indexOf('-');
             try {
-                int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
-                int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
+                int start = portNumber(dash < 0 ? text : text.substring(0, dash));
+                int end = dash < 0 ? start : portNumber(text.substring(dash + 1));
                 if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
                 if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
                     diagnostics.add(Diagnostic.warning("I3053", "expose range of " + (end - start + 1) + " ports; only the first "

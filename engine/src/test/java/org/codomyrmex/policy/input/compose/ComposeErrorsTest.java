@@ -201,6 +201,20 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void portsInOtherDigitsOrWithASignAreNotPorts() {
+        // Integer.parseInt read "\u0668\u0660" as 80 and "+22" as 22; Compose refuses both.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("n.yaml",
+            "services:\n  web:\n    image: nginx\n    ports:\n      - \"\u0668\u0660:80\"\n      - \"+22:22\"\n"
+                + "      - \"8080:80\"\n    expose: [\"+9000\"]\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6, 8), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(8080L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("hostPort")).value());
+    }
+
+    @Test
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
