@@ -281,7 +281,8 @@ final class ComposeProjectReader {
         Map<String, Value> entries = new LinkedHashMap<>(root.entries());
         for (String section : List.of("services", "networks", "volumes", "secrets", "configs")) {
             Value v = entries.get(section);
-            if (v == null || v instanceof Value.MapV) continue;
+            // A !reset value only says to drop what earlier files set ("networks: !reset null"): the merge does that.
+            if (v == null || v instanceof Value.MapV || tags.isReset(v)) continue;
             if (v instanceof Value.Null) {
                 entries.remove(section);
                 continue;
@@ -295,7 +296,7 @@ final class ComposeProjectReader {
             Map<String, Value> kept = new LinkedHashMap<>();
             for (Map.Entry<String, Value> e : m.entries().entrySet()) {
                 Value s = e.getValue();
-                if (s instanceof Value.MapV) {
+                if (s instanceof Value.MapV || tags.isReset(s)) {
                     kept.put(e.getKey(), s);
                 } else if (s instanceof Value.Null) {
                     kept.put(e.getKey(), new Value.MapV(Map.of(), Map.of(), m.keySpan(e.getKey())));
@@ -315,8 +316,10 @@ final class ComposeProjectReader {
         if (!(root.get("services") instanceof Value.MapV services)) return root;
         FileServices file = new FileServices(fileName, directory, variables, services, new HashMap<>());
         Map<String, Value> resolved = new LinkedHashMap<>();
-        for (String name : services.entries().keySet()) {
-            resolved.put(name, resolveService(file, name, new ArrayDeque<>()));
+        for (Map.Entry<String, Value> e : services.entries().entrySet()) {
+            // A service written "name: !reset null" is no definition: it stays as written, for the merge to apply.
+            Value service = e.getValue() instanceof Value.MapV ? resolveService(file, e.getKey(), new ArrayDeque<>()) : e.getValue();
+            resolved.put(e.getKey(), service);
         }
         Map<String, Value> entries = new LinkedHashMap<>(root.entries());
         entries.put("services", new Value.MapV(resolved, services.keySpans(), services.span()));

@@ -226,6 +226,30 @@ class ComposeMergeTest {
     }
 
     @Test
+    void resetNullOnASectionOrAServiceDropsIt() {
+        // "!reset null" was checked as a section or service of the wrong type (a string) before the merge: it was
+        // reported as an error and dropped, so what the earlier file set stayed.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("f0.yaml", """
+            services:
+              web:
+                image: nginx
+                privileged: true
+              db:
+                image: postgres
+            networks:
+              n1: {}
+            """), InputSource.ofText("f1.yaml", """
+            services:
+              web: !reset null
+            networks: !reset null
+            """)), ComposeFixtures.options(Map.of()));
+        assertEquals(List.of(), r.diagnostics(), ComposeFixtures.dump(r));
+        Document doc = ComposeFixtures.only(r);
+        assertEquals(List.of("db"), doc.parts().stream().map(p -> p.name()).toList());
+        assertEquals(List.of(), ((Value.ListV) doc.view("networks")).items());
+    }
+
+    @Test
     void resetInASingleFileLeavesTheFieldUnset() {
         Document doc = fromText("services:\n  s:\n    image: alpine\n    user: !reset null\n    dns: !reset []\n");
         Value.MapV s = named(doc, "services", "s");
