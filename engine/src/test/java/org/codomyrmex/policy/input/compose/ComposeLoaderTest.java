@@ -119,6 +119,28 @@ class ComposeLoaderTest {
     }
 
     @Test
+    void aModeWrittenWithALeadingZeroIsOctalAsComposeReadsIt() {
+        // go-yaml v3 reads 0440 as octal (288), as the Compose Specification's own secrets example means it; it was 440.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("o.yaml", """
+                services:
+                  a:
+                    image: x
+                    secrets:
+                      - {source: s, mode: 0440}
+                      - {source: t, mode: 0o440}
+                      - {source: u, mode: 440}
+                secrets:
+                  s: {environment: S}
+                  t: {environment: T}
+                  u: {environment: U}
+                """)), ComposeFixtures.options(Map.of()));
+        Value.ListV grants = (Value.ListV) at(named(ComposeFixtures.only(r), "services", "a"), "secrets");
+        List<Long> modes = grants.items().stream().map(g -> ((Value.Int) ((Value.MapV) g).get("mode")).value()).toList();
+        assertEquals(List.of(288L, 288L, 440L), modes);
+    }
+
+    @Test
     void projectNameFromTheEnvironmentWins() {
         assertEquals("other", shop(Map.of("COMPOSE_PROJECT_NAME", "other")).resource().name());
     }
