@@ -383,13 +383,40 @@ final class ComposeModel {
                 }
                 int eq = text.indexOf('=');
                 String name = eq < 0 ? text : text.substring(0, eq);
-                Value value = eq < 0 ? fromEnvironment(name, item.span()) : new Value.Str(text.substring(eq + 1), item.span());
-                putVar(vars, name, item.span(), value, eq < 0 ? value instanceof Value.Str : reader.fromVariable(item.span()));
+                Span[] parts = nameAndValueSpans(item.span(), text, eq);
+                Value value = eq < 0 ? fromEnvironment(name, item.span()) : new Value.Str(text.substring(eq + 1), parts[1]);
+                putVar(vars, name, parts[0], value, eq < 0 ? value instanceof Value.Str : reader.fromVariable(item.span()));
             }
         } else if (!(env instanceof Value.Null)) {
             diagnostics.add(Diagnostic.warning("I3044", "environment must be a mapping or a list, not a " + env.typeName(), env.span()));
         }
         return listOf(new ArrayList<>(vars.values()), env.span().isKnown() ? env.span() : envFile.span());
+    }
+
+    /**
+     * Where the name and the value of a {@code NAME=VALUE} list item are written, so a finding on the value points
+     * at the value (and a snippet masking it leaves the name readable). Only when the item is written on one line
+     * exactly as read (plain, or quoted without escapes, not changed by interpolation); else the item's span for both.
+     */
+    private Span[] nameAndValueSpans(Span item, String text, int eq) {
+        Span[] whole = {item, item};
+        if (eq <= 0 || eq == text.length() - 1) return whole;
+        Optional<String> written = reader.writtenAt(item);
+        if (written.isEmpty()) return whole;
+        String w = written.get();
+        int quote;
+        if (w.equals(text)) {
+            quote = 0;
+        } else if (w.length() == text.length() + 2 && (w.startsWith("\"") || w.startsWith("'"))
+            && w.charAt(w.length() - 1) == w.charAt(0) && w.substring(1, w.length() - 1).equals(text)) {
+            quote = 1;
+        } else {
+            return whole;
+        }
+        int start = item.column() + quote;
+        return new Span[] {
+            new Span(item.file(), item.line(), start, item.line(), start + eq - 1),
+            new Span(item.file(), item.line(), start + eq + 1, item.line(), item.endColumn() - quote)};
     }
 
     private Value fromEnvironment(String name, Span at) {

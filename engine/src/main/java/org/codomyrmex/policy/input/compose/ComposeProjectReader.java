@@ -49,6 +49,8 @@ final class ComposeProjectReader {
     /** One per compose model (the scanned project, each include): each knows which strings took a variable. */
     private final List<Interpolation> interpolations = new ArrayList<>();
     private Variables projectVariables;
+    /** The compose files read, by the name their spans carry: to find where inside a scalar a part of it is written. */
+    private final Map<String, SourceFile> sources = new HashMap<>();
 
     /** The services of one file, with what is needed to resolve {@code extends} in it. */
     private record FileServices(String name, BaseDirectory directory, Variables variables, Value.MapV services,
@@ -110,6 +112,15 @@ final class ComposeProjectReader {
         Resource resource = new Resource(InputKind.COMPOSE, "compose", "", model.projectName(), merged.span());
         Document document = new Document(InputKind.COMPOSE, firstSource, merged, resource, model.parts(), views::get);
         return new LoadResult(List.of(document), diagnostics);
+    }
+
+    /** The text a one-line span covers in the compose file it names; empty when unknown or out of range. */
+    Optional<String> writtenAt(Span span) {
+        SourceFile source = sources.get(span.file());
+        if (source == null || !span.isKnown() || span.line() != span.endLine()) return Optional.empty();
+        String line = source.line(span.line());
+        if (span.column() < 1 || span.endColumn() < span.column() || span.endColumn() > line.length()) return Optional.empty();
+        return Optional.of(line.substring(span.column() - 1, span.endColumn()));
     }
 
     /** Whether the string at {@code span} took a variable's value when it was interpolated. */
@@ -234,6 +245,7 @@ final class ComposeProjectReader {
 
     /** The file's mapping; its documents merged in order when it has several, as Compose does. */
     private Optional<Value.MapV> parse(SourceFile source) {
+        sources.put(source.name(), source);
         YamlLoader.Options yamlOptions = YamlLoader.Options.defaults(YamlLoader.Profile.CORE);
         yamlOptions = new YamlLoader.Options(yamlOptions.profile(), yamlOptions.maxAliases(),
             Math.min(yamlOptions.maxDepth(), options.maxDepth()), yamlOptions.maxValues(),

@@ -141,6 +141,33 @@ class ComposeLoaderTest {
     }
 
     @Test
+    void aValueInAnEnvironmentListPointsAtTheValue() {
+        // The value of "- DB_PASSWORD=x" carried the whole item's span: a finding underlined (and masked) the name too.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("e.yaml", """
+                services:
+                  a:
+                    image: x
+                    environment:
+                      - DB_PASSWORD=hunter2
+                      - "API_TOKEN=abc"
+                      - EMPTY=
+                      - TAG=${UNSET_FOR_TEST:-v1}
+                """)), ComposeFixtures.options(Map.of()));
+        Value.ListV env = (Value.ListV) named(ComposeFixtures.only(r), "containers", "a").get("env");
+        Value.MapV password = (Value.MapV) env.items().get(0);
+        assertEquals(new Span("e.yaml", 5, 9, 5, 19), password.get("name").span());
+        assertEquals(new Span("e.yaml", 5, 21, 5, 27), password.get("value").span());
+        Value.MapV token = (Value.MapV) env.items().get(1);
+        assertEquals(new Span("e.yaml", 6, 10, 6, 18), token.get("name").span());
+        assertEquals(new Span("e.yaml", 6, 20, 6, 22), token.get("value").span());
+        // Nothing to point at, or not written as read: the item.
+        assertEquals(new Span("e.yaml", 7, 9, 7, 14), ((Value.MapV) env.items().get(2)).get("value").span());
+        assertEquals(new Span("e.yaml", 8, 9, 8, 33), ((Value.MapV) env.items().get(3)).get("value").span());
+        assertEquals("v1", str(((Value.MapV) env.items().get(3)).get("value")));
+    }
+
+    @Test
     void projectNameFromTheEnvironmentWins() {
         assertEquals("other", shop(Map.of("COMPOSE_PROJECT_NAME", "other")).resource().name());
     }
