@@ -457,7 +457,7 @@ final class ComposeModel {
                 if (text.isPresent()) {
                     found = true;
                     for (EnvFile.Entry e : EnvFile.parse(text.get(), environment, diagnostics).values()) {
-                        putVar(vars, e.name(), e.span(), new Value.Str(e.value(), e.span()), false);
+                        putVar(vars, e.name(), e.nameSpan(), new Value.Str(e.value(), e.valueSpan()), false);
                     }
                 }
             } else if (required) {

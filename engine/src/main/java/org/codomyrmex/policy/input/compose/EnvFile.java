@@ -18,8 +18,8 @@ import java.util.function.Function;
  */
 final class EnvFile {
 
-    /** One variable: its value and where the file sets it. */
-    record Entry(String name, String value, Span span) {
+    /** One variable: its value, where the file sets it (the line or lines), and where its name and value are written. */
+    record Entry(String name, String value, Span span, Span nameSpan, Span valueSpan) {
     }
 
     private EnvFile() {
@@ -39,6 +39,7 @@ final class EnvFile {
         for (int n = 1; n <= file.lineCount(); n++) {
             String raw = file.line(n);
             String line = raw.strip();
+            String stripped = line;
             if (line.isEmpty() || line.startsWith("#")) continue;
             int indent = raw.indexOf(line.charAt(0));
             Span lineSpan = new Span(file.name(), n, indent + 1, n, Math.max(indent + 1, raw.length()));
@@ -51,12 +52,17 @@ final class EnvFile {
                     lineSpan, "env files hold one KEY=VALUE per line"));
                 continue;
             }
+            // Both are suffixes of the stripped line, so their columns follow from their lengths.
+            int nameStart = indent + stripped.length() - line.length();
+            Span nameSpan = new Span(file.name(), n, nameStart + 1, n, nameStart + name.length());
             if (eq < 0) {
                 String fromEnv = outer.apply(name);
-                if (fromEnv != null) entries.put(name, new Entry(name, fromEnv, lineSpan));
+                if (fromEnv != null) entries.put(name, new Entry(name, fromEnv, lineSpan, nameSpan, lineSpan));
                 continue;
             }
             String rest = line.substring(eq + 1).stripLeading();
+            int restStart = indent + stripped.length() - rest.length();
+            Span valueSpan = lineSpan;
             String value;
             int firstLine = n;
             if ((rest.startsWith("'") || rest.startsWith("\"")) && closingQuote(rest) < 0) {
@@ -72,6 +78,13 @@ final class EnvFile {
                         break;
                     }
                 }
+            }
+            int quoteClose = rest.startsWith("'") || rest.startsWith("\"") ? closingQuote(rest) : -1;
+            if (quoteClose >= 0) {
+                // From the opening quote to the closing one, as a quoted YAML scalar's span is.
+                int lastBreak = rest.lastIndexOf('\n', quoteClose);
+                valueSpan = new Span(file.name(), firstLine, restStart + 1, n,
+                    lastBreak < 0 ? restStart + quoteClose + 1 : quoteClose - lastBreak);
             }
             if (rest.startsWith("'")) {
                 int close = rest.indexOf('\'', 1);
@@ -93,10 +106,12 @@ final class EnvFile {
             } else {
                 int comment = rest.indexOf(" #");
                 if (comment >= 0) rest = rest.substring(0, comment);
-                value = interpolation.interpolate(rest.strip(), lineSpan);
+                String written = rest.strip();
+                if (!written.isEmpty()) valueSpan = new Span(file.name(), n, restStart + 1, n, restStart + written.length());
+                value = interpolation.interpolate(written, valueSpan);
             }
             entries.remove(name);
-            entries.put(name, new Entry(name, value, lineSpan));
+            entries.put(name, new Entry(name, value, lineSpan, nameSpan, valueSpan));
         }
         return entries;
     }

@@ -78,6 +78,27 @@ class EnvFileTest {
     }
 
     @Test
+    void namesAndValuesPointAtTheirOwnText() {
+        // Every value carried its whole line's span: a finding on a secret underlined "export", the name and all.
+        Map<String, EnvFile.Entry> e = parse("""
+            export   SECRET_KEY="zzz1" # note
+            PLAIN = abc   # c
+            PEM='one
+              two'
+            EMPTY=
+            """, Map.of());
+        org.codomyrmex.policy.diag.Span key = e.get("SECRET_KEY").valueSpan();
+        assertEquals(List.of(1, 21, 1, 26), List.of(key.line(), key.column(), key.endLine(), key.endColumn()));
+        org.codomyrmex.policy.diag.Span name = e.get("SECRET_KEY").nameSpan();
+        assertEquals(List.of(1, 10, 1, 19), List.of(name.line(), name.column(), name.endLine(), name.endColumn()));
+        org.codomyrmex.policy.diag.Span plain = e.get("PLAIN").valueSpan();
+        assertEquals(List.of(2, 9, 2, 11), List.of(plain.line(), plain.column(), plain.endLine(), plain.endColumn()));
+        org.codomyrmex.policy.diag.Span pem = e.get("PEM").valueSpan();
+        assertEquals(List.of(3, 5, 4, 6), List.of(pem.line(), pem.column(), pem.endLine(), pem.endColumn()));
+        assertEquals(e.get("EMPTY").span(), e.get("EMPTY").valueSpan());
+    }
+
+    @Test
     void valuesKeepTheirLine() {
         Map<String, EnvFile.Entry> e = parse("A=1\n\n  B=2\n", Map.of());
         assertEquals("app.env", e.get("A").span().file());
