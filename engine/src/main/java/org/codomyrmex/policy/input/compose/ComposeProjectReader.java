@@ -629,12 +629,14 @@ final class ComposeProjectReader {
             diagnostics.add(Diagnostic.error("I3033", "extends: file " + name + " does not exist", from));
         } else {
             Optional<SourceFile> source = readReferenced(name, path, from);
-            Optional<Value.MapV> root = source.flatMap(this::parse);
-            if (root.isPresent()) {
+            if (source.isPresent()) {
+                // A file read but empty or not a mapping defines no service: the extends naming it is then an error
+                // at the extends (I3031), not a service silently left without its base.
+                Value.MapV root = parse(source.get()).orElseGet(() -> new Value.MapV(Map.of(), Map.of(), Span.of(name, 1, 1)));
                 // The extended file's relative paths are its own; its variables those of the file extending it.
                 BaseDirectory dir = BaseDirectory.ofFile(path.toAbsolutePath().normalize().getParent(), name);
                 directories.put(name, dir);
-                Value.MapV interpolated = (Value.MapV) variables.interpolation().apply(root.get());
+                Value.MapV interpolated = (Value.MapV) variables.interpolation().apply(root);
                 Value.MapV services = interpolated.get("services") instanceof Value.MapV m ? m
                     : new Value.MapV(Map.of(), Map.of(), interpolated.span());
                 result = Optional.of(new FileServices(name, dir, variables, services, new HashMap<>()));

@@ -131,6 +131,20 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void extendingAServiceOfAnEmptyFileIsAnErrorAtTheExtends(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        // The service was left without its base with only "the compose file is empty" said about the other file.
+        java.nio.file.Files.writeString(tmp.resolve("empty.yaml"), "# nothing yet\n");
+        Path compose = java.nio.file.Files.writeString(tmp.resolve("compose.yaml"),
+            "services:\n  web:\n    extends: {file: empty.yaml, service: base}\n");
+        LoadResult r = new ComposeLoader().load(InputSource.ofPath(compose.toString(), compose), ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3031");
+        assertTrue(d.isError());
+        assertEquals(compose.toString(), d.span().file());
+        assertEquals(3, d.span().line());
+        assertTrue(d.message().contains("'base' is not defined in"), d.message());
+    }
+
+    @Test
     void extendsCycleIsLocated() {
         LoadResult r = load("errors/extends-cycle.yaml");
         Diagnostic d = only(r, "I3032");
