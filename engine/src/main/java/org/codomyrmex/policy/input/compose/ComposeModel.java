@@ -729,7 +729,13 @@ final class ComposeModel {
         List<Value> out = new ArrayList<>();
         for (Value item : asList(v).items()) {
             if (item instanceof Value.MapV m) {
-                StringBuilder sb = new StringBuilder(Values.display(m.get("source")));
+                String source = ComposeSyntax.text(m.get("source"));
+                if (source == null) {
+                    // Without it the device read "null:/dev/x", as if a host device named "null" were mapped.
+                    diagnostics.add(Diagnostic.warning("I3058", "a device in long syntax needs a source (the host device)", m.span()));
+                    continue;
+                }
+                StringBuilder sb = new StringBuilder(source);
                 String target = ComposeSyntax.text(m.get("target"));
                 String permissions = ComposeSyntax.text(m.get("permissions"));
                 if (target != null) sb.append(':').append(target);

@@ -229,6 +229,17 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void aLongSyntaxDeviceWithoutASourceIsReportedNotReadAsNull() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("dev.yaml",
+            "services:\n  web:\n    image: nginx\n    devices:\n      - {target: /dev/fuse}\n      - {source: /dev/kvm, target: /dev/kvm}\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3058");
+        assertEquals(5, d.span().line());
+        Value.ListV devices = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("devices");
+        assertEquals(List.of("/dev/kvm"), devices.items().stream().map(v -> str(v)).toList());
+    }
+
+    @Test
     void emptyTooLargeUnreadableAndMissingInputs() {
         LoadResult empty = ComposeLoader.loadProject(List.of(InputSource.ofText("e.yaml", "# nothing\n")), ComposeFixtures.options(Map.of()));
         assertEquals(List.of(), empty.documents());
