@@ -100,6 +100,7 @@ final class ComposeMerge {
 
     private Value serviceField(String key, Value old, Value over) {
         if (REPLACED.contains(key)) return over;
+        if (key.equals("extra_hosts")) return shallow(hostsMap(old), hostsMap(over));
         if (BY_KEY.contains(key)) return shallow(keyValueMap(old), keyValueMap(over));
         if (UNIQUE.contains(key)) return appendUnique(asList(old), asList(over));
         switch (key) {
@@ -215,9 +216,21 @@ final class ComposeMerge {
 
     /**
      * A key/value setting in either form as a mapping: {@code [K=V, K]} becomes {@code {K: V, K: null}}, each
-     * value keeping the span of its list item. {@code extra_hosts} items may also use {@code host:ip}.
+     * value keeping the span of its list item.
      */
     static Value.MapV keyValueMap(Value v) {
+        return keyValueMap(v, false);
+    }
+
+    /**
+     * {@code extra_hosts} as a mapping of host names: its items may also be written {@code host:ip} (the first
+     * ':' ends the name, so {@code host:::1} is an IPv6 address), and Compose merges them by host.
+     */
+    static Value.MapV hostsMap(Value v) {
+        return keyValueMap(v, true);
+    }
+
+    private static Value.MapV keyValueMap(Value v, boolean hosts) {
         if (v instanceof Value.MapV m) return m;
         Map<String, Value> entries = new LinkedHashMap<>();
         Map<String, Span> keySpans = new LinkedHashMap<>();
@@ -226,6 +239,7 @@ final class ComposeMerge {
                 String text = ComposeSyntax.text(item);
                 if (text == null) continue;
                 int eq = text.indexOf('=');
+                if (eq < 0 && hosts) eq = text.indexOf(':');
                 String key = eq < 0 ? text : text.substring(0, eq);
                 Value value = eq < 0 ? new Value.Null(item.span()) : new Value.Str(text.substring(eq + 1), item.span());
                 entries.remove(key);

@@ -107,8 +107,7 @@ final class ComposeModel {
             for (Map.Entry<String, Value> e : serviceMap.entries().entrySet()) {
                 Value.MapV service = (Value.MapV) e.getValue();
                 Span keySpan = serviceMap.keySpan(e.getKey());
-                Span whole = keySpan.isKnown() && keySpan.file().equals(service.span().file())
-                    ? keySpan.to(lastLeaf(service).span()) : service.span();
+                Span whole = partSpan(keySpan, service);
                 parts.add(new Resource(InputKind.COMPOSE, "service", "", e.getKey(), whole));
                 Value.MapV[] both = service(e.getKey(), keySpan, service);
                 services.add(both[0]);
@@ -126,22 +125,39 @@ final class ComposeModel {
     }
 
     /**
-     * The last scalar written inside a value: a block mapping's own span ends where the next key starts, so a
-     * service's part ends at its last scalar instead.
+     * The text of one service: from its name to the end of the last value written inside its definition. A block
+     * mapping's own span ends where the next key starts, so the end is taken from the values instead; only those
+     * written between the name and that end count, as a {@code <<: *anchor} or an {@code extends} brings in values
+     * written elsewhere in the file (before the name, or after the service), which would turn the span around.
      */
-    private static Value lastLeaf(Value v) {
-        Value last = v;
-        String file = v.span().file();
-        while (true) {
-            Value next = null;
-            if (last instanceof Value.MapV m && !m.entries().isEmpty()) {
-                for (Value e : m.entries().values()) if (e.span().file().equals(file)) next = e;
-            } else if (last instanceof Value.ListV l && !l.items().isEmpty()) {
-                next = l.items().get(l.items().size() - 1);
+    private static Span partSpan(Span keySpan, Value.MapV service) {
+        Span whole = service.span();
+        if (!keySpan.isKnown() || !keySpan.file().equals(whole.file())) return whole;
+        Span last = keySpan;
+        java.util.Deque<Value> todo = new java.util.ArrayDeque<>();
+        todo.push(service);
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            // A merged mapping may carry the span of one side and values of the other: look inside every one.
+            if (v instanceof Value.MapV m && !m.entries().isEmpty()) {
+                m.entries().values().forEach(todo::push);
+                continue;
             }
-            if (next == null || !next.span().isKnown() || !next.span().file().equals(file)) return last;
-            last = next;
+            if (v instanceof Value.ListV l && !l.items().isEmpty()) {
+                l.items().forEach(todo::push);
+                continue;
+            }
+            Span s = v.span();
+            boolean here = s.isKnown() && s.file().equals(keySpan.file())
+                && !before(s.line(), s.column(), keySpan.line(), keySpan.column())
+                && !before(whole.endLine(), whole.endColumn(), s.endLine(), s.endColumn());
+            if (here && before(last.endLine(), last.endColumn(), s.endLine(), s.endColumn())) last = s;
         }
+        return keySpan.to(last);
+    }
+
+    private static boolean before(int line, int column, int otherLine, int otherColumn) {
+        return line < otherLine || (line == otherLine && column < otherColumn);
     }
 
     // ---- services ----
@@ -367,13 +383,40 @@ final class ComposeModel {
                 }
                 int eq = text.indexOf('=');
                 String name = eq < 0 ? text : text.substring(0, eq);
-                Value value = eq < 0 ? fromEnvironment(name, item.span()) : new Value.Str(text.substring(eq + 1), item.span());
-                putVar(vars, name, item.span(), value, eq < 0 ? value instanceof Value.Str : reader.fromVariable(item.span()));
+                Span[] parts = nameAndValueSpans(item.span(), text, eq);
+                Value value = eq < 0 ? fromEnvironment(name, item.span()) : new Value.Str(text.substring(eq + 1), parts[1]);
+                putVar(vars, name, parts[0], value, eq < 0 ? value instanceof Value.Str : reader.fromVariable(item.span()));
             }
         } else if (!(env instanceof Value.Null)) {
             diagnostics.add(Diagnostic.warning("I3044", "environment must be a mapping or a list, not a " + env.typeName(), env.span()));
         }
         return listOf(new ArrayList<>(vars.values()), env.span().isKnown() ? env.span() : envFile.span());
+    }
+
+    /**
+     * Where the name and the value of a {@code NAME=VALUE} list item are written, so a finding on the value points
+     * at the value (and a snippet masking it leaves the name readable). Only when the item is written on one line
+     * exactly as read (plain, or quoted without escapes, not changed by interpolation); else the item's span for both.
+     */
+    private Span[] nameAndValueSpans(Span item, String text, int eq) {
+        Span[] whole = {item, item};
+        if (eq <= 0 || eq == text.length() - 1) return whole;
+        Optional<String> written = reader.writtenAt(item);
+        if (written.isEmpty()) return whole;
+        String w = written.get();
+        int quote;
+        if (w.equals(text)) {
+            quote = 0;
+        } else if (w.length() == text.length() + 2 && (w.startsWith("\"") || w.startsWith("'"))
+            && w.charAt(w.length() - 1) == w.charAt(0) && w.substring(1, w.length() - 1).equals(text)) {
+            quote = 1;
+        } else {
+            return whole;
+        }
+        int start = item.column() + quote;
+        return new Span[] {
+            new Span(item.file(), item.line(), start, item.line(), start + eq - 1),
+            new Span(item.file(), item.line(), start + eq + 1, item.line(), item.endColumn() - quote)};
     }
 
     private Value fromEnvironment(String name, Span at) {
@@ -414,7 +457,7 @@ final class ComposeModel {
                 if (text.isPresent()) {
                     found = true;
                     for (EnvFile.Entry e : EnvFile.parse(text.get(), environment, diagnostics).values()) {
-                        putVar(vars, e.name(), e.span(), new Value.Str(e.value(), e.span()), false);
+                        putVar(vars, e.name(), e.nameSpan(), new Value.Str(e.value(), e.valueSpan()), false);
                     }
                 }
             } else if (required) {
@@ -437,7 +480,9 @@ final class ComposeModel {
 
     private void ports(Value item, List<Value> out) {
         if (item instanceof Value.Int i) {
-            addPorts(out, new int[] {(int) i.value(), (int) i.value()}, null, null, null, "tcp", item.span(), new Obj());
+            // Checked as its text is: a number past 65535 or below 0 is no port (and must not wrap around in an int).
+            int[] port = range(Long.toString(i.value()), item.span());
+            if (port != null) addPorts(out, port, null, null, null, "tcp", item.span(), new Obj());
         } else if (item instanceof Value.Str s) {
             shortPort(s.value(), s.span(), out);
         } else if (item instanceof Value.MapV m) {
@@ -556,14 +601,25 @@ final class ComposeModel {
         String t = text.strip();
         int dash = t.indexOf('-', 1);
         try {
-            int start = Integer.parseInt(dash < 0 ? t : t.substring(0, dash));
-            int end = dash < 0 ? start : Integer.parseInt(t.substring(dash + 1));
+            int start = portNumber(dash < 0 ? t : t.substring(0, dash));
+            int end = dash < 0 ? start : portNumber(t.substring(dash + 1));
             if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
             return new int[] {start, end};
         } catch (NumberFormatException e) {
             diagnostics.add(Diagnostic.warning("I3051", "'" + text + "' is not a port or port range (0-65535)", at));
             return null;
         }
+    }
+
+    /**
+     * A port number as Compose parses it (Go's strconv): ASCII digits only. Integer.parseInt also takes a '+' and
+     * other scripts' digits ("٨٠" would be port 80).
+     */
+    private static int portNumber(String text) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException(text);
+        }
+        return Integer.parseInt(text);
     }
 
     private Value.ListV containerPorts(List<Value> mappings, Value.ListV expose) {
@@ -586,8 +642,9 @@ final class ComposeModel {
             }
             int dash = text.indexOf('-');
             try {
-                int start = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
-                int end = dash < 0 ? start : Integer.parseInt(text.substring(dash + 1));
+                int start = portNumber(dash < 0 ? text : text.substring(0, dash));
+                int end = dash < 0 ? start : portNumber(text.substring(dash + 1));
+                if (start < 0 || end > 65535 || end < start) throw new NumberFormatException();
                 if (end - start + 1 > MAX_PORTS_PER_ENTRY) {
                     diagnostics.add(Diagnostic.warning("I3053", "expose range of " + (end - start + 1) + " ports; only the first "
                         + MAX_PORTS_PER_ENTRY + " are in the model", e.span()));
@@ -597,7 +654,7 @@ final class ComposeModel {
                         .put("protocol", new Value.Str(proto, e.span())).build(e.span()));
                 }
             } catch (NumberFormatException notAPort) {
-                diagnostics.add(Diagnostic.warning("I3051", "expose entry '" + Values.display(e) + "' is not a port or port range",
+                diagnostics.add(Diagnostic.warning("I3051", "expose entry '" + Values.display(e) + "' is not a port or port range (0-65535)",
                     e.span()));
             }
         }
@@ -672,7 +729,13 @@ final class ComposeModel {
         List<Value> out = new ArrayList<>();
         for (Value item : asList(v).items()) {
             if (item instanceof Value.MapV m) {
-                StringBuilder sb = new StringBuilder(Values.display(m.get("source")));
+                String source = ComposeSyntax.text(m.get("source"));
+                if (source == null) {
+                    // Without it the device read "null:/dev/x", as if a host device named "null" were mapped.
+                    diagnostics.add(Diagnostic.warning("I3058", "a device in long syntax needs a source (the host device)", m.span()));
+                    continue;
+                }
+                StringBuilder sb = new StringBuilder(source);
                 String target = ComposeSyntax.text(m.get("target"));
                 String permissions = ComposeSyntax.text(m.get("permissions"));
                 if (target != null) sb.append(':').append(target);
@@ -743,7 +806,9 @@ final class ComposeModel {
 
     private static Long numericId(String s) {
         if (s.equals("root")) return 0L; // root is uid and gid 0 on every Linux image
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) return null;
+        // ASCII digits only: Character.isDigit (and Long.parseLong) also take other scripts' digits, but "٠" is a
+        // user name to the runtime, not uid 0.
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         return Long.parseLong(s);
     }
 

@@ -49,6 +49,8 @@ final class ComposeProjectReader {
     /** One per compose model (the scanned project, each include): each knows which strings took a variable. */
     private final List<Interpolation> interpolations = new ArrayList<>();
     private Variables projectVariables;
+    /** The compose files read, by the name their spans carry: to find where inside a scalar a part of it is written. */
+    private final Map<String, SourceFile> sources = new HashMap<>();
 
     /** The services of one file, with what is needed to resolve {@code extends} in it. */
     private record FileServices(String name, BaseDirectory directory, Variables variables, Value.MapV services,
@@ -110,6 +112,15 @@ final class ComposeProjectReader {
         Resource resource = new Resource(InputKind.COMPOSE, "compose", "", model.projectName(), merged.span());
         Document document = new Document(InputKind.COMPOSE, firstSource, merged, resource, model.parts(), views::get);
         return new LoadResult(List.of(document), diagnostics);
+    }
+
+    /** The text a one-line span covers in the compose file it names; empty when unknown or out of range. */
+    Optional<String> writtenAt(Span span) {
+        SourceFile source = sources.get(span.file());
+        if (source == null || !span.isKnown() || span.line() != span.endLine()) return Optional.empty();
+        String line = source.line(span.line());
+        if (span.column() < 1 || span.endColumn() < span.column() || span.endColumn() > line.length()) return Optional.empty();
+        return Optional.of(line.substring(span.column() - 1, span.endColumn()));
     }
 
     /** Whether the string at {@code span} took a variable's value when it was interpolated. */
@@ -234,6 +245,7 @@ final class ComposeProjectReader {
 
     /** The file's mapping; its documents merged in order when it has several, as Compose does. */
     private Optional<Value.MapV> parse(SourceFile source) {
+        sources.put(source.name(), source);
         YamlLoader.Options yamlOptions = YamlLoader.Options.defaults(YamlLoader.Profile.CORE);
         yamlOptions = new YamlLoader.Options(yamlOptions.profile(), yamlOptions.maxAliases(),
             Math.min(yamlOptions.maxDepth(), options.maxDepth()), yamlOptions.maxValues(),
@@ -242,7 +254,8 @@ final class ComposeProjectReader {
         if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) tags.scan(source);
         for (Diagnostic d : result.diagnostics()) {
             // The loader warns that it ignores tags; !reset and !override are compose's, and handled here.
-            if (!(d.code().equals("I1013") && tags.handles(d.span()))) diagnostics.add(d);
+            if (d.code().equals("I1013") && tags.handles(d.span())) continue;
+            diagnostics.add(d.code().equals("I1011") ? duplicateKey(d) : d);
         }
         if (result.documents().isEmpty()) {
             if (result.diagnostics().stream().noneMatch(Diagnostic::isError)) {
@@ -262,12 +275,26 @@ final class ComposeProjectReader {
         return Optional.ofNullable(merged).map(this::checkSections);
     }
 
+    /**
+     * The loader lets the last of two equal keys win with a warning, as Kubernetes does; Compose (go-yaml v3) refuses
+     * the whole file ("mapping key already defined"), so for compose it is an error. The last one is still read, so
+     * the rest of the file is checked.
+     */
+    private static Diagnostic duplicateKey(Diagnostic d) {
+        String message = d.message();
+        int lastWins = message.lastIndexOf("; the last one wins");
+        if (lastWins >= 0) message = message.substring(0, lastWins);
+        return Diagnostic.error("I3015", message + "; Compose refuses a file with a key written twice", d.span(),
+            "remove or merge one of them (the last one is read here)");
+    }
+
     /** Reports sections of the wrong shape and drops them, so the model only sees mappings where it needs them. */
     private Value.MapV checkSections(Value.MapV root) {
         Map<String, Value> entries = new LinkedHashMap<>(root.entries());
         for (String section : List.of("services", "networks", "volumes", "secrets", "configs")) {
             Value v = entries.get(section);
-            if (v == null || v instanceof Value.MapV) continue;
+            // A !reset value only says to drop what earlier files set ("networks: !reset null"): the merge does that.
+            if (v == null || v instanceof Value.MapV || tags.isReset(v)) continue;
             if (v instanceof Value.Null) {
                 entries.remove(section);
                 continue;
@@ -281,7 +308,7 @@ final class ComposeProjectReader {
             Map<String, Value> kept = new LinkedHashMap<>();
             for (Map.Entry<String, Value> e : m.entries().entrySet()) {
                 Value s = e.getValue();
-                if (s instanceof Value.MapV) {
+                if (s instanceof Value.MapV || tags.isReset(s)) {
                     kept.put(e.getKey(), s);
                 } else if (s instanceof Value.Null) {
                     kept.put(e.getKey(), new Value.MapV(Map.of(), Map.of(), m.keySpan(e.getKey())));
@@ -301,8 +328,10 @@ final class ComposeProjectReader {
         if (!(root.get("services") instanceof Value.MapV services)) return root;
         FileServices file = new FileServices(fileName, directory, variables, services, new HashMap<>());
         Map<String, Value> resolved = new LinkedHashMap<>();
-        for (String name : services.entries().keySet()) {
-            resolved.put(name, resolveService(file, name, new ArrayDeque<>()));
+        for (Map.Entry<String, Value> e : services.entries().entrySet()) {
+            // A service written "name: !reset null" is no definition: it stays as written, for the merge to apply.
+            Value service = e.getValue() instanceof Value.MapV ? resolveService(file, e.getKey(), new ArrayDeque<>()) : e.getValue();
+            resolved.put(e.getKey(), service);
         }
         Map<String, Value> entries = new LinkedHashMap<>(root.entries());
         entries.put("services", new Value.MapV(resolved, services.keySpans(), services.span()));
@@ -338,8 +367,15 @@ final class ComposeProjectReader {
             }
             FileServices target = file;
             if (targetFile != null) {
-                Optional<FileServices> other = extendedFile(file.directory().resolve(targetFile),
-                    file.directory().show(targetFile), file.variables(), ext.span());
+                Path targetPath;
+                try {
+                    targetPath = file.directory().resolve(targetFile);
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A NUL or the like: the path cannot name a file, and must not reach the file system.
+                    diagnostics.add(Diagnostic.error("I3033", "extends: file '" + targetFile + "' is not a valid path", ext.span()));
+                    return own;
+                }
+                Optional<FileServices> other = extendedFile(targetPath, file.directory().show(targetFile), file.variables(), ext.span());
                 if (other.isEmpty()) return own;
                 target = other.get();
             }
@@ -593,12 +629,14 @@ final class ComposeProjectReader {
             diagnostics.add(Diagnostic.error("I3033", "extends: file " + name + " does not exist", from));
         } else {
             Optional<SourceFile> source = readReferenced(name, path, from);
-            Optional<Value.MapV> root = source.flatMap(this::parse);
-            if (root.isPresent()) {
+            if (source.isPresent()) {
+                // A file read but empty or not a mapping defines no service: the extends naming it is then an error
+                // at the extends (I3031), not a service silently left without its base.
+                Value.MapV root = parse(source.get()).orElseGet(() -> new Value.MapV(Map.of(), Map.of(), Span.of(name, 1, 1)));
                 // The extended file's relative paths are its own; its variables those of the file extending it.
                 BaseDirectory dir = BaseDirectory.ofFile(path.toAbsolutePath().normalize().getParent(), name);
                 directories.put(name, dir);
-                Value.MapV interpolated = (Value.MapV) variables.interpolation().apply(root.get());
+                Value.MapV interpolated = (Value.MapV) variables.interpolation().apply(root);
                 Value.MapV services = interpolated.get("services") instanceof Value.MapV m ? m
                     : new Value.MapV(Map.of(), Map.of(), interpolated.span());
                 result = Optional.of(new FileServices(name, dir, variables, services, new HashMap<>()));

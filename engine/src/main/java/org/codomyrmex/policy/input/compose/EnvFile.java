@@ -11,15 +11,15 @@ import java.util.function.Function;
 
 /**
  * A {@code .env} or {@code env_file} file as Compose reads it: {@code KEY=VALUE} lines, an optional
- * {@code export } prefix, {@code #} comments, single quotes (literal), double quotes (escapes, interpolation)
- * and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
+ * {@code export } prefix, the YAML-like {@code KEY: VALUE}, {@code #} comments, single quotes (literal), double quotes
+ * (escapes, interpolation), both of which may go on over several lines, and unquoted values (inline {@code " #"} comment removed, trimmed, interpolated). A bare {@code KEY} takes its
  * value from the environment, and is skipped when the environment does not have it. Every value keeps the span
  * of its own line in the env file.
  */
 final class EnvFile {
 
-    /** One variable: its value and where the file sets it. */
-    record Entry(String name, String value, Span span) {
+    /** One variable: its value, where the file sets it (the line or lines), and where its name and value are written. */
+    record Entry(String name, String value, Span span, Span nameSpan, Span valueSpan) {
     }
 
     private EnvFile() {
@@ -39,24 +39,53 @@ final class EnvFile {
         for (int n = 1; n <= file.lineCount(); n++) {
             String raw = file.line(n);
             String line = raw.strip();
+            String stripped = line;
             if (line.isEmpty() || line.startsWith("#")) continue;
             int indent = raw.indexOf(line.charAt(0));
             Span lineSpan = new Span(file.name(), n, indent + 1, n, Math.max(indent + 1, raw.length()));
             if (line.startsWith("export ")) line = line.substring(7).stripLeading();
-            int eq = line.indexOf('=');
+            // The name ends at the first '=' or ':' (Compose also reads the YAML-like "KEY: value").
+            int eq = indexOfSeparator(line);
             String name = (eq < 0 ? line : line.substring(0, eq)).strip();
             if (!validName(name)) {
                 diagnostics.add(Diagnostic.warning("I3020", "'" + raw.strip() + "' is not a KEY=VALUE line; it is ignored",
                     lineSpan, "env files hold one KEY=VALUE per line"));
                 continue;
             }
+            // Both are suffixes of the stripped line, so their columns follow from their lengths.
+            int nameStart = indent + stripped.length() - line.length();
+            Span nameSpan = new Span(file.name(), n, nameStart + 1, n, nameStart + name.length());
             if (eq < 0) {
                 String fromEnv = outer.apply(name);
-                if (fromEnv != null) entries.put(name, new Entry(name, fromEnv, lineSpan));
+                if (fromEnv != null) entries.put(name, new Entry(name, fromEnv, lineSpan, nameSpan, lineSpan));
                 continue;
             }
             String rest = line.substring(eq + 1).stripLeading();
+            int restStart = indent + stripped.length() - rest.length();
+            Span valueSpan = lineSpan;
             String value;
+            int firstLine = n;
+            if ((rest.startsWith("'") || rest.startsWith("\"")) && closingQuote(rest) < 0) {
+                // A quoted value may go on over the next lines, as Compose reads it, up to its closing quote.
+                StringBuilder joined = new StringBuilder(rest);
+                for (int next = n + 1; next <= file.lineCount(); next++) {
+                    joined.append('\n').append(file.line(next));
+                    if (closingQuote(joined.toString()) >= 0) {
+                        rest = joined.toString();
+                        String last = file.line(next);
+                        lineSpan = new Span(file.name(), firstLine, indent + 1, next, Math.max(1, last.length()));
+                        n = next;
+                        break;
+                    }
+                }
+            }
+            int quoteClose = rest.startsWith("'") || rest.startsWith("\"") ? closingQuote(rest) : -1;
+            if (quoteClose >= 0) {
+                // From the opening quote to the closing one, as a quoted YAML scalar's span is.
+                int lastBreak = rest.lastIndexOf('\n', quoteClose);
+                valueSpan = new Span(file.name(), firstLine, restStart + 1, n,
+                    lastBreak < 0 ? restStart + quoteClose + 1 : quoteClose - lastBreak);
+            }
             if (rest.startsWith("'")) {
                 int close = rest.indexOf('\'', 1);
                 if (close < 0) {
@@ -77,10 +106,12 @@ final class EnvFile {
             } else {
                 int comment = rest.indexOf(" #");
                 if (comment >= 0) rest = rest.substring(0, comment);
-                value = interpolation.interpolate(rest.strip(), lineSpan);
+                String written = rest.strip();
+                if (!written.isEmpty()) valueSpan = new Span(file.name(), n, restStart + 1, n, restStart + written.length());
+                value = interpolation.interpolate(written, valueSpan);
             }
             entries.remove(name);
-            entries.put(name, new Entry(name, value, lineSpan));
+            entries.put(name, new Entry(name, value, lineSpan, nameSpan, valueSpan));
         }
         return entries;
     }
@@ -92,6 +123,16 @@ final class EnvFile {
             if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-')) return false;
         }
         return true;
+    }
+
+    private static int indexOfSeparator(String line) {
+        for (int i = 0; i < line.length(); i++) if (line.charAt(i) == '=' || line.charAt(i) == ':') return i;
+        return -1;
+    }
+
+    /** The index of the quote closing the one {@code s} starts with, or -1. */
+    private static int closingQuote(String s) {
+        return s.startsWith("'") ? s.indexOf('\'', 1) : closingDoubleQuote(s);
     }
 
     private static int closingDoubleQuote(String s) {

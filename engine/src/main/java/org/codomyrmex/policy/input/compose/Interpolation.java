@@ -128,15 +128,19 @@ final class Interpolation {
             return out.toString();
         }
 
-        /** The index of the '}' closing the '{' at {@code open}, counting nested ${...}. */
+        /**
+         * The index of the '}' closing the '{' at {@code open}, counting nested ${...}. Only "${" opens, as in
+         * compose-go: a lone '{' in a default ({@code ${A:-{}}) is text, not something that needs closing.
+         */
         private int matchingBrace(int open, int to) {
-            int depth = 0;
-            for (int i = open; i < to; i++) {
+            int depth = 1;
+            for (int i = open + 1; i < to; i++) {
                 char c = text.charAt(i);
                 if (c == '$' && i + 1 < to && text.charAt(i + 1) == '$') {
                     i++;
-                } else if (c == '{') {
+                } else if (c == '$' && i + 1 < to && text.charAt(i + 1) == '{') {
                     depth++;
+                    i++;
                 } else if (c == '}') {
                     depth--;
                     if (depth == 0) return i;

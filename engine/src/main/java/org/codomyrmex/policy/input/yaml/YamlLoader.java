@@ -46,7 +46,7 @@ public final class YamlLoader {
         KUBERNETES,
         /**
          * YAML 1.2 core schema, as Docker Compose reads files (go-yaml v3): only {@code true/false} are booleans,
-         * {@code 0o755} octal, and {@code 22:22} is a string.
+         * {@code 0o755} octal and, as go-yaml v3 still reads it, {@code 0755} too; {@code 22:22} is a string.
          */
         CORE
     }
@@ -67,6 +67,8 @@ public final class YamlLoader {
     private static final Pattern HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");
     private static final Pattern OCT_12 = Pattern.compile("0o[0-7]+");
     private static final Pattern INT_12 = Pattern.compile("[-+]?[0-9]+");
+    /** go-yaml v3 reads YAML 1.1's 0755 as octal "for compatibility" (resolve.go): compose's mode: 0440 is 288. */
+    private static final Pattern OCT_LEGACY = Pattern.compile("[-+]?0[0-7]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
     private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
     private static final Pattern NAN = Pattern.compile("\\.(nan|NaN|NAN)");
@@ -272,6 +274,7 @@ public final class YamlLoader {
             } else {
                 if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
                 if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
+                if (OCT_LEGACY.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
                 if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
             }
         } catch (NumberFormatException tooBig) {

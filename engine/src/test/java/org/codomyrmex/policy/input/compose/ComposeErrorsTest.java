@@ -118,6 +118,33 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void anExtendsFileThatIsNoPathIsALocatedErrorNotAnInternalOne() {
+        // A NUL in the path made the file system refuse it, which ended the whole project in I3099.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("x.yaml",
+            "services:\n  web:\n    image: nginx\n    extends:\n      file: \"a\\0b.yaml\"\n      service: base\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3033");
+        assertTrue(d.isError());
+        assertTrue(d.message().contains("is not a valid path"), d.message());
+        assertEquals("x.yaml:5:7", d.span().file() + ":" + d.span().line() + ":" + d.span().column());
+        assertEquals("nginx", str(named(ComposeFixtures.only(r), "containers", "web").get("image")));
+    }
+
+    @Test
+    void extendingAServiceOfAnEmptyFileIsAnErrorAtTheExtends(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        // The service was left without its base with only "the compose file is empty" said about the other file.
+        java.nio.file.Files.writeString(tmp.resolve("empty.yaml"), "# nothing yet\n");
+        Path compose = java.nio.file.Files.writeString(tmp.resolve("compose.yaml"),
+            "services:\n  web:\n    extends: {file: empty.yaml, service: base}\n");
+        LoadResult r = new ComposeLoader().load(InputSource.ofPath(compose.toString(), compose), ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3031");
+        assertTrue(d.isError());
+        assertEquals(compose.toString(), d.span().file());
+        assertEquals(3, d.span().line());
+        assertTrue(d.message().contains("'base' is not defined in"), d.message());
+    }
+
+    @Test
     void extendsCycleIsLocated() {
         LoadResult r = load("errors/extends-cycle.yaml");
         Diagnostic d = only(r, "I3032");
@@ -143,6 +170,73 @@ class ComposeErrorsTest {
         Document doc = ComposeFixtures.only(r);
         assertEquals(List.of(), ((Value.ListV) named(doc, "containers", "web").get("ports")).items());
         assertEquals(List.of(), SchemaConformance.violations(doc));
+    }
+
+    @Test
+    void portsWrittenAsNumbersOutOfRangeAreReportedNotWrappedAround() {
+        // 99999999999 was cast to an int (1215752191), -1 and 70000 were taken as ports: Compose refuses all three.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("p.yaml",
+            "services:\n  web:\n    image: nginx\n    ports:\n      - 99999999999\n      - -1\n      - 70000\n      - 8080\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6, 7), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(8080L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("containerPort")).value());
+    }
+
+    @Test
+    void exposedPortsOutOfRangeOrReversedAreReported() {
+        // 70000 became a container port of 70000, and 20-10 silently exposed nothing.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("x.yaml",
+            "services:\n  web:\n    image: nginx\n    expose:\n      - \"70000\"\n      - 20-10\n      - 3000/udp\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(3000L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("containerPort")).value());
+    }
+
+    @Test
+    void aKeyWrittenTwiceIsAnErrorAsComposeRefusesTheFile() {
+        // It was the YAML loader's warning "the last one wins, as in Kubernetes and Compose": Compose refuses it.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("d.yaml",
+            "services:\n  web:\n    image: nginx\n    privileged: true\n    privileged: false\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3015");
+        assertTrue(d.isError());
+        assertEquals("duplicate key 'privileged' (first at line 4); Compose refuses a file with a key written twice", d.message());
+        assertEquals(5, d.span().line());
+        assertEquals(5, d.span().column());
+        assertTrue(r.diagnostics().stream().noneMatch(x -> x.code().equals("I1011")), ComposeFixtures.dump(r));
+        Value privileged = named(ComposeFixtures.only(r), "containers", "web").get("privileged");
+        assertEquals(false, ((Value.Bool) privileged).value());
+    }
+
+    @Test
+    void portsInOtherDigitsOrWithASignAreNotPorts() {
+        // Integer.parseInt read "\u0668\u0660" as 80 and "+22" as 22; Compose refuses both.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("n.yaml",
+            "services:\n  web:\n    image: nginx\n    ports:\n      - \"\u0668\u0660:80\"\n      - \"+22:22\"\n"
+                + "      - \"8080:80\"\n    expose: [\"+9000\"]\n")),
+            ComposeFixtures.options(Map.of()));
+        List<Diagnostic> bad = r.diagnostics().stream().filter(d -> d.code().equals("I3051")).toList();
+        assertEquals(List.of(5, 6, 8), bad.stream().map(d -> d.span().line()).toList(), ComposeFixtures.dump(r));
+        Value.ListV ports = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("ports");
+        assertEquals(1, ports.items().size());
+        assertEquals(8080L, ((Value.Int) ((Value.MapV) ports.items().get(0)).get("hostPort")).value());
+    }
+
+    @Test
+    void aLongSyntaxDeviceWithoutASourceIsReportedNotReadAsNull() {
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("dev.yaml",
+            "services:\n  web:\n    image: nginx\n    devices:\n      - {target: /dev/fuse}\n      - {source: /dev/kvm, target: /dev/kvm}\n")),
+            ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I3058");
+        assertEquals(5, d.span().line());
+        Value.ListV devices = (Value.ListV) named(ComposeFixtures.only(r), "containers", "web").get("devices");
+        assertEquals(List.of("/dev/kvm"), devices.items().stream().map(v -> str(v)).toList());
     }
 
     @Test

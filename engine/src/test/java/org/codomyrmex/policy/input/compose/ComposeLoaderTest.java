@@ -70,6 +70,104 @@ class ComposeLoaderTest {
     }
 
     @Test
+    void aServiceMadeOfAMergeKeyOrExtendsKeepsItsOwnTextAsItsPart() {
+        // The part ended at the last value inside the service wherever it was written: the anchor's (before the
+        // name) turned it around (5:3-3:18), so findings at the service name belonged to no service.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("m.yaml", """
+                x-a: &a
+                  image: alpine
+                  privileged: true
+                services:
+                  three:
+                    <<: *a
+                  four:
+                    image: x
+                    <<: *a
+                  five:
+                    extends: later
+                    user: "1000"
+                  later:
+                    image: busybox
+                    read_only: true
+                """)), ComposeFixtures.options(Map.of()));
+        Document doc = ComposeFixtures.only(r);
+        Map<String, Span> parts = new java.util.LinkedHashMap<>();
+        doc.parts().forEach(p -> parts.put(p.name(), p.span()));
+        assertEquals(new Span("m.yaml", 5, 3, 5, 7), parts.get("three"));
+        assertEquals(new Span("m.yaml", 7, 3, 8, 12), parts.get("four"));
+        assertEquals(new Span("m.yaml", 10, 3, 12, 16), parts.get("five"));
+        for (Span p : parts.values()) {
+            assertTrue(p.endLine() > p.line() || (p.endLine() == p.line() && p.endColumn() >= p.column()), p.toString());
+        }
+        assertEquals("three", doc.partAt(Span.of("m.yaml", 5, 3)).orElseThrow().name());
+        assertEquals("five", doc.partAt(at(named(doc, "services", "five"), "user").span()).orElseThrow().name());
+    }
+
+    @Test
+    void aUserWrittenInOtherDigitsIsANameNotAnId() {
+        // "٠" (ARABIC-INDIC DIGIT ZERO) passed Character.isDigit and became uid 0: a "runs as root" finding.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("u.yaml",
+                "services:\n  a:\n    image: x\n    user: \"\u0660\"\n  b:\n    image: x\n    user: \"1000:\u0661\"\n")),
+            ComposeFixtures.options(Map.of()));
+        Document doc = ComposeFixtures.only(r);
+        assertTrue(named(doc, "containers", "a").get("runAsUser") instanceof Value.Null);
+        Value.MapV b = named(doc, "containers", "b");
+        assertEquals(1000, ((Value.Int) b.get("runAsUser")).value());
+        assertTrue(b.get("runAsGroup") instanceof Value.Null);
+    }
+
+    @Test
+    void aModeWrittenWithALeadingZeroIsOctalAsComposeReadsIt() {
+        // go-yaml v3 reads 0440 as octal (288), as the Compose Specification's own secrets example means it; it was 440.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("o.yaml", """
+                services:
+                  a:
+                    image: x
+                    secrets:
+                      - {source: s, mode: 0440}
+                      - {source: t, mode: 0o440}
+                      - {source: u, mode: 440}
+                secrets:
+                  s: {environment: S}
+                  t: {environment: T}
+                  u: {environment: U}
+                """)), ComposeFixtures.options(Map.of()));
+        Value.ListV grants = (Value.ListV) at(named(ComposeFixtures.only(r), "services", "a"), "secrets");
+        List<Long> modes = grants.items().stream().map(g -> ((Value.Int) ((Value.MapV) g).get("mode")).value()).toList();
+        assertEquals(List.of(288L, 288L, 440L), modes);
+    }
+
+    @Test
+    void aValueInAnEnvironmentListPointsAtTheValue() {
+        // The value of "- DB_PASSWORD=x" carried the whole item's span: a finding underlined (and masked) the name too.
+        LoadResult r = org.codomyrmex.policy.input.compose.ComposeLoader.loadProject(List.of(
+            org.codomyrmex.policy.input.InputSource.ofText("e.yaml", """
+                services:
+                  a:
+                    image: x
+                    environment:
+                      - DB_PASSWORD=hunter2
+                      - "API_TOKEN=abc"
+                      - EMPTY=
+                      - TAG=${UNSET_FOR_TEST:-v1}
+                """)), ComposeFixtures.options(Map.of()));
+        Value.ListV env = (Value.ListV) named(ComposeFixtures.only(r), "containers", "a").get("env");
+        Value.MapV password = (Value.MapV) env.items().get(0);
+        assertEquals(new Span("e.yaml", 5, 9, 5, 19), password.get("name").span());
+        assertEquals(new Span("e.yaml", 5, 21, 5, 27), password.get("value").span());
+        Value.MapV token = (Value.MapV) env.items().get(1);
+        assertEquals(new Span("e.yaml", 6, 10, 6, 18), token.get("name").span());
+        assertEquals(new Span("e.yaml", 6, 20, 6, 22), token.get("value").span());
+        // Nothing to point at, or not written as read: the item.
+        assertEquals(new Span("e.yaml", 7, 9, 7, 14), ((Value.MapV) env.items().get(2)).get("value").span());
+        assertEquals(new Span("e.yaml", 8, 9, 8, 33), ((Value.MapV) env.items().get(3)).get("value").span());
+        assertEquals("v1", str(((Value.MapV) env.items().get(3)).get("value")));
+    }
+
+    @Test
     void projectNameFromTheEnvironmentWins() {
         assertEquals("other", shop(Map.of("COMPOSE_PROJECT_NAME", "other")).resource().name());
     }

@@ -172,6 +172,26 @@ class ComposeMergeTest {
     }
 
     @Test
+    void extraHostsWrittenHostColonIpMergeByHost() {
+        // "db:10.0.0.1" was taken as a host named "db:10.0.0.1" without an address: the view held
+        // "db:10.0.0.1=null" beside the override's "db=10.0.0.9".
+        Document doc = fromText("""
+            services:
+              s:
+                image: alpine
+                extra_hosts: ["db:10.0.0.1", "cache=10.0.0.2", "v6:::1"]
+            """, """
+            services:
+              s:
+                extra_hosts:
+                  db: 10.0.0.9
+            """);
+        Value.MapV s = named(doc, "services", "s");
+        assertEquals(List.of("db=10.0.0.9", "cache=10.0.0.2", "v6=::1"), strings(s.get("extraHosts")));
+        assertEquals("f1.yaml", at(s, "extraHosts", 0).span().file());
+    }
+
+    @Test
     void aServiceOnlyInTheOverrideIsAdded() {
         Document doc = fromText("services:\n  a:\n    image: alpine\n", "services:\n  b:\n    image: busybox\n");
         assertEquals(List.of("a", "b"), doc.parts().stream().map(p -> p.name()).toList());
@@ -203,6 +223,30 @@ class ComposeMergeTest {
         assertEquals(List.of("C"), ((Value.ListV) s.get("env")).items().stream().map(v -> str(((Value.MapV) v).get("name"))).toList());
         assertEquals(List.of("SYS_TIME"), strings(s.get("capAdd")));
         assertEquals("f1.yaml", at(s, "capAdd", 0).span().file());
+    }
+
+    @Test
+    void resetNullOnASectionOrAServiceDropsIt() {
+        // "!reset null" was checked as a section or service of the wrong type (a string) before the merge: it was
+        // reported as an error and dropped, so what the earlier file set stayed.
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("f0.yaml", """
+            services:
+              web:
+                image: nginx
+                privileged: true
+              db:
+                image: postgres
+            networks:
+              n1: {}
+            """), InputSource.ofText("f1.yaml", """
+            services:
+              web: !reset null
+            networks: !reset null
+            """)), ComposeFixtures.options(Map.of()));
+        assertEquals(List.of(), r.diagnostics(), ComposeFixtures.dump(r));
+        Document doc = ComposeFixtures.only(r);
+        assertEquals(List.of("db"), doc.parts().stream().map(p -> p.name()).toList());
+        assertEquals(List.of(), ((Value.ListV) doc.view("networks")).items());
     }
 
     @Test

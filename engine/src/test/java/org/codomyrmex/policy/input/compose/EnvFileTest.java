@@ -46,6 +46,59 @@ class EnvFileTest {
     }
 
     @Test
+    void yamlLikeColonLinesAreReadAsComposeReadsThem() {
+        // "KEY: value" was "not a KEY=VALUE line" and dropped: Compose's env file parser reads it.
+        Map<String, EnvFile.Entry> e = parse("DB_PASSWORD: hunter2\nURL=http://x:1/a\nexport T: 'q'\n", Map.of());
+        assertEquals("hunter2", e.get("DB_PASSWORD").value());
+        assertEquals("http://x:1/a", e.get("URL").value());
+        assertEquals("q", e.get("T").value());
+        assertTrue(diagnostics.isEmpty(), diagnostics.toString());
+    }
+
+    @Test
+    void quotedValuesGoOnOverSeveralLines() {
+        // A multi-line quoted value was cut at its first line with a warning, and its other lines were
+        // warned about as lines that are not KEY=VALUE.
+        Map<String, EnvFile.Entry> e = parse("""
+            KEY="-----BEGIN KEY-----
+            abc=def
+            -----END KEY-----"
+            SINGLE='one
+            two'
+            AFTER=1
+            """, Map.of());
+        assertEquals("-----BEGIN KEY-----\nabc=def\n-----END KEY-----", e.get("KEY").value());
+        assertEquals("one\ntwo", e.get("SINGLE").value());
+        assertEquals("1", e.get("AFTER").value());
+        assertEquals(List.of("KEY", "SINGLE", "AFTER"), List.copyOf(e.keySet()));
+        assertEquals(1, e.get("KEY").span().line());
+        assertEquals(3, e.get("KEY").span().endLine());
+        assertEquals(6, e.get("AFTER").span().line());
+        assertTrue(diagnostics.isEmpty(), diagnostics.toString());
+    }
+
+    @Test
+    void namesAndValuesPointAtTheirOwnText() {
+        // Every value carried its whole line's span: a finding on a secret underlined "export", the name and all.
+        Map<String, EnvFile.Entry> e = parse("""
+            export   SECRET_KEY="zzz1" # note
+            PLAIN = abc   # c
+            PEM='one
+              two'
+            EMPTY=
+            """, Map.of());
+        org.codomyrmex.policy.diag.Span key = e.get("SECRET_KEY").valueSpan();
+        assertEquals(List.of(1, 21, 1, 26), List.of(key.line(), key.column(), key.endLine(), key.endColumn()));
+        org.codomyrmex.policy.diag.Span name = e.get("SECRET_KEY").nameSpan();
+        assertEquals(List.of(1, 10, 1, 19), List.of(name.line(), name.column(), name.endLine(), name.endColumn()));
+        org.codomyrmex.policy.diag.Span plain = e.get("PLAIN").valueSpan();
+        assertEquals(List.of(2, 9, 2, 11), List.of(plain.line(), plain.column(), plain.endLine(), plain.endColumn()));
+        org.codomyrmex.policy.diag.Span pem = e.get("PEM").valueSpan();
+        assertEquals(List.of(3, 5, 4, 6), List.of(pem.line(), pem.column(), pem.endLine(), pem.endColumn()));
+        assertEquals(e.get("EMPTY").span(), e.get("EMPTY").valueSpan());
+    }
+
+    @Test
     void valuesKeepTheirLine() {
         Map<String, EnvFile.Entry> e = parse("A=1\n\n  B=2\n", Map.of());
         assertEquals("app.env", e.get("A").span().file());

@@ -63,6 +63,17 @@ class InterpolationTest {
     }
 
     @Test
+    void aLoneBraceInADefaultIsTextAsInComposeGo() {
+        // Every '{' used to count as an opener, so ${A:-{} was "not closed"; compose-go counts only "${".
+        assertEquals("{", run("${UNSET:-{}"));
+        assertEquals("a{b", run("${UNSET:-a{b}"));
+        assertEquals("{\"a\":{\"b\":1}}", run("${UNSET:-{\"a\":{\"b\":1}}}"));
+        assertEquals("x}", run("${UNSET:-x}}"));
+        assertEquals("web/x", run("${UNSET:-${NAME}/x}"));
+        assertEquals(List.of(), diagnostics.stream().filter(d -> d.isError()).toList());
+    }
+
+    @Test
     void doubleDollarIsALiteralDollar() {
         assertEquals("$NAME costs $5", run("$$NAME costs $$5"));
         assertTrue(diagnostics.isEmpty());
