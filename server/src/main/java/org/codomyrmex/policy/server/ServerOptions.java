@@ -41,6 +41,14 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
         if (workers < 1 || queue < 0 || maxBodyBytes < 1 || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("workers, body limit and timeout must be positive, the queue not negative");
         }
+        // Checked here, not where the socket is bound or the reload is scheduled: there they end the start with
+        // the JDK's bare IllegalArgumentException instead of a usage error.
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("the port is a number from 0 to 65535, not " + port);
+        }
+        if (reloadInterval.isNegative()) {
+            throw new IllegalArgumentException("the reload interval is 0 (never) or a number of seconds, not " + reloadInterval.toSeconds());
+        }
     }
 
     /** True when the server speaks HTTPS. */
