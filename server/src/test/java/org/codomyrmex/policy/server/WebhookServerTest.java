@@ -237,6 +237,25 @@ class WebhookServerTest {
         assertTrue(refused.body().contains("compose"), refused.body());
     }
 
+    /** A document's name becomes a file name in the report and a path in the loaders. */
+    @Test
+    void checkApiRefusesDocumentNamesThatAreNoFileNames() throws Exception {
+        // A NUL in a Dockerfile's name reached Path.of in the loader: 500 "internal error".
+        HttpResponse<String> nul = post("/v1/check", "{\"kind\": \"dockerfile\", \"documents\": "
+            + "[{\"name\": \"Docker\\u0000file\", \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(400, nul.statusCode(), nul.body());
+        assertTrue(nul.body().contains("document 1 has a \\\"name\\\" that is not a file name"), nul.body());
+        // A name that is not a string was read as "": findings in a file named nothing.
+        HttpResponse<String> object = post("/v1/check", "{\"documents\": [{\"name\": {\"a\": 1}, \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(400, object.statusCode(), object.body());
+        assertEquals(400, post("/v1/check", "{\"documents\": [{\"name\": \"\", \"content\": \"FROM x\\n\"}]}").statusCode());
+        // Left out or null, it is document-N, as before.
+        HttpResponse<String> unnamed = post("/v1/check", "{\"kind\": \"dockerfile\", \"documents\": "
+            + "[{\"name\": null, \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(200, unnamed.statusCode(), unnamed.body());
+        assertTrue(unnamed.body().contains("\"file\":\"document-1\""), unnamed.body());
+    }
+
     @Test
     void healthReadinessAndMetrics() throws Exception {
         assertEquals(200, get("/healthz").statusCode());
