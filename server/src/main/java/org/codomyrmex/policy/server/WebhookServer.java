@@ -441,6 +441,13 @@ public final class WebhookServer implements AutoCloseable {
     private static int sendText(HttpExchange exchange, int status, String text, String contentType) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // A HEAD answer has no body: the JDK server refuses one (an IOException, counted as an I/O error
+            // with status 500) and warns about a length; a probe asking HEAD /healthz gets the headers only.
+            exchange.sendResponseHeaders(status, -1);
+            exchange.getResponseBody().close();
+            return status;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -273,6 +273,21 @@ class WebhookServerTest {
         assertTrue(text.contains("policy_engine_rules "), text);
     }
 
+    /** HEAD got its 200, but writing the body failed behind it: the request counted as a 500 and an I/O error. */
+    @Test
+    void headRequestsAreAnsweredWithoutABodyAndCountedAsAnswered() throws Exception {
+        long ioErrors = server.metrics().counter("policy_errors_total", "kind", "io");
+        long headOk = server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200");
+        long head500 = server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "500");
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/readyz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(headOk + 1, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200"));
+        assertEquals(head500, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "500"));
+        assertEquals(ioErrors, server.metrics().counter("policy_errors_total", "kind", "io"));
+    }
+
     @Test
     void plainHttpWhenNoCertificateIsGiven() throws Exception {
         ServerOptions options = ServerOptions.builder().port(0).build();
