@@ -35,6 +35,12 @@ public final class Admission {
     /** Kubernetes truncates longer warnings; we keep them short and few. */
     static final int MAX_WARNING_CHARS = 256;
     static final int MAX_WARNINGS = 20;
+    /**
+     * The API server ignores warnings beyond 4096 characters in all, without a word: the answer stays within it,
+     * with room kept for the note that says how many findings were left out.
+     */
+    static final int MAX_WARNINGS_TOTAL_CHARS = 4096;
+    private static final int NOTE_CHARS = 40;
     static final int MAX_LISTED = 20;
     private static final Set<String> CHECKED_OPERATIONS = Set.of("CREATE", "UPDATE");
 
@@ -198,18 +204,31 @@ public final class Admission {
 
     private static List<String> warnings(List<Judged> findings) {
         List<String> out = new ArrayList<>();
-        for (Judged j : findings) {
-            if (out.size() == MAX_WARNINGS - 1 && findings.size() > MAX_WARNINGS) {
-                out.add("policy: and " + (findings.size() - out.size()) + " more findings");
+        int total = 0;
+        for (int i = 0; i < findings.size(); i++) {
+            String warning = truncate(describe(findings.get(i)));
+            boolean last = i == findings.size() - 1;
+            int length = warning.codePointCount(0, warning.length());
+            if (!last && (out.size() == MAX_WARNINGS - 1 || total + length + NOTE_CHARS > MAX_WARNINGS_TOTAL_CHARS)
+                || last && total + length > MAX_WARNINGS_TOTAL_CHARS) {
+                out.add("policy: and " + (findings.size() - i) + " more findings");
                 break;
             }
-            out.add(truncate(describe(j)));
+            out.add(warning);
+            total += length;
         }
         return out;
     }
 
-    private static String truncate(String s) {
-        return s.length() <= MAX_WARNING_CHARS ? s : s.substring(0, MAX_WARNING_CHARS - 3) + "...";
+    /**
+     * One line of at most {@link #MAX_WARNING_CHARS} characters (code points, as the API server counts): it cuts a
+     * warning at its first line break, so a value with one in a message would lose the rest of the warning.
+     */
+    static String truncate(String s) {
+        String line = s.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        if (line.codePointCount(0, line.length()) <= MAX_WARNING_CHARS) return line;
+        return line.substring(0, line.offsetByCodePoints(0, MAX_WARNING_CHARS - 3)) + "...";
     }
 
     private static String ruleIds(List<Judged> findings) {
@@ -299,7 +318,7 @@ public final class Admission {
         metrics.decision("error", request.path("dryRun").asBoolean(false));
         String display = display(request, request.path("object"));
         Decision d = failOpen
-            ? new Decision(true, 200, "", List.of("policy: " + display + " was not checked (" + reason + "); allowed because the webhook fails open"), MAPPER.createObjectNode())
+            ? new Decision(true, 200, "", List.of(truncate("policy: " + display + " was not checked (" + reason + "); allowed because the webhook fails open")), MAPPER.createObjectNode())
             : new Decision(false, 503, "policy: " + display + " could not be checked (" + reason + "); denied because the webhook fails closed", List.of(), MAPPER.createObjectNode());
         return new Answer(200, respond(uid, d));
     }

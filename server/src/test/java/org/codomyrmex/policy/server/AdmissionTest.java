@@ -158,6 +158,42 @@ class AdmissionTest {
         assertEquals(3, lowered.get("warnings").size());
     }
 
+    /** A pod whose containers are named {@code names}, each with a mutable image (one T-MED warning each). */
+    static byte[] podWithContainers(List<String> names) throws Exception {
+        List<Map<String, Object>> containers = new ArrayList<>();
+        for (String n : names) containers.add(Map.of("name", n, "image", "nginx:1.27"));
+        Map<String, Object> review = Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview",
+            "request", Map.of("uid", "u-warn", "operation", "CREATE", "namespace", "shop", "kind", Map.of("kind", "Pod"),
+                "object", Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "many"),
+                    "spec", Map.of("containers", containers))));
+        return JSON.writeValueAsBytes(review);
+    }
+
+    /**
+     * The API server ignores warnings past 4096 characters in all: twenty long warnings lost the last ones and
+     * the note saying how many were left out. It also cuts each warning at its first line break.
+     */
+    @Test
+    void warningsStayWithinTheApiServersLimits() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) names.add("c" + i + "-" + "x".repeat(230));
+        JsonNode r = review(false, podWithContainers(names), settings("enforce: high"), DIRECT);
+        assertTrue(r.get("allowed").asBoolean(), r.toString());
+        int total = 0;
+        for (JsonNode w : r.get("warnings")) {
+            String text = w.asText();
+            assertTrue(text.codePointCount(0, text.length()) <= Admission.MAX_WARNING_CHARS, text);
+            total += text.codePointCount(0, text.length());
+        }
+        assertTrue(total <= Admission.MAX_WARNINGS_TOTAL_CHARS, "warnings of " + total + " characters: " + r.get("warnings"));
+        String note = r.get("warnings").get(r.get("warnings").size() - 1).asText();
+        int shown = r.get("warnings").size() - 1;
+        assertEquals("policy: and " + (20 - shown) + " more findings", note);
+
+        JsonNode broken = review(false, podWithContainers(List.of("a\nb")), settings("enforce: high"), DIRECT);
+        assertEquals("[T-MED medium] container a b uses a mutable image reference", broken.get("warnings").get(0).asText().replaceAll(" \\(at .*", ""));
+    }
+
     @Test
     void auditModeNeverDeniesButSaysWhatItWouldDeny() throws Exception {
         JsonNode r = review(false, fixture("privileged-pod.json"), settings("audit: true"), DIRECT);
