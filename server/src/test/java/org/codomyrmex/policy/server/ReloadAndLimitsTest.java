@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +197,23 @@ class ReloadAndLimitsTest {
             while (server.cancelledChecks() == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) Thread.sleep(20);
             assertEquals(1, server.cancelledChecks());
         }
+    }
+
+    /**
+     * --policy on a ConfigMap volume, as the kubelet writes it: team.policy links to ..data/team.policy, the real
+     * file is in ..<timestamp>/. Both were loaded, so every rule was "defined twice" and the server did not start.
+     */
+    @Test
+    void aPolicyFolderMountedFromAConfigMapLoadsEachFileOnce(@TempDir Path dir) throws Exception {
+        Path volume = Files.createDirectories(dir.resolve("rules"));
+        Path version = Files.createDirectories(volume.resolve("..2026_11_29_10_00_00.123456789"));
+        Files.writeString(version.resolve("team.policy"), RULE.formatted("shell"));
+        Files.createSymbolicLink(volume.resolve("..data"), volume.relativize(version));
+        Files.createSymbolicLink(volume.resolve("team.policy"), Path.of("..data/team.policy"));
+        PolicyStore store = new PolicyStore(ServerOptions.builder().port(0).standardLibrary(false).policyPath(volume).build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertTrue(outcome.ok(), outcome.rendered());
+        assertEquals(List.of("TEAM-001"), store.current().orElseThrow().engine().rules().stream().map(r -> r.id()).toList());
     }
 
     @Test
