@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * follows the failure mode.
  */
 public final class Admission {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads a body as one JSON value: text after it (a second review, garbage) makes it no JSON, not ignored. */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Kubernetes truncates longer warnings; we keep them short and few. */
     static final int MAX_WARNING_CHARS = 256;

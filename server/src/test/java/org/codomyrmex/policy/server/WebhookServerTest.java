@@ -189,6 +189,12 @@ class WebhookServerTest {
         assertEquals(400, v1beta1.statusCode());
         assertEquals(405, get("/v1/admit").statusCode());
         assertEquals(404, get("/nowhere").statusCode());
+        // Text after the review was ignored: the first of two reviews in one body was answered.
+        HttpResponse<String> trailing = post("/v1/admit", fixture("compliant-pod.json") + " garbage");
+        assertEquals(400, trailing.statusCode(), trailing.body());
+        assertTrue(JSON.readTree(trailing.body()).get("error").asText().startsWith("the body is not JSON"), trailing.body());
+        assertEquals(400, post("/v1/admit", fixture("compliant-pod.json") + fixture("privileged-pod.json")).statusCode());
+        assertEquals(400, post("/v1/check", "{\"documents\": []} {\"documents\": []}").statusCode());
     }
 
     @Test
