@@ -26,4 +26,19 @@ class ServerOptionsTest {
             () -> ServerOptions.builder().reloadInterval(Duration.ofSeconds(-1)).build());
         assertTrue(e.getMessage().contains("reload interval"), e.getMessage());
     }
+
+    /**
+     * A body limit of Long.MAX_VALUE read every body as empty (the read length overflowed to 0), and a timeout of
+     * Long.MAX_VALUE ms made every check an internal error ("long overflow").
+     */
+    @Test
+    void limitsTooLargeToComputeWithAreRefused() {
+        IllegalArgumentException body = assertThrows(IllegalArgumentException.class,
+            () -> ServerOptions.builder().maxBodyBytes(Long.MAX_VALUE).build());
+        assertTrue(body.getMessage().contains("body limit is at most"), body.getMessage());
+        IllegalArgumentException time = assertThrows(IllegalArgumentException.class,
+            () -> ServerOptions.builder().timeout(Duration.ofMillis(Long.MAX_VALUE)).build());
+        assertTrue(time.getMessage().contains("timeout is at most a day"), time.getMessage());
+        assertDoesNotThrow(() -> ServerOptions.builder().maxBodyBytes(Integer.MAX_VALUE - 8).timeout(Duration.ofDays(1)).build());
+    }
 }
