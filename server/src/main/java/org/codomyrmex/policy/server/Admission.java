@@ -135,6 +135,13 @@ public final class Admission {
             Diagnostic first = report.errors().get(0);
             return failure(display, first.code() + " " + first.message() + " at " + first.span(), dryRun, "internal");
         }
+        if (report.documentsChecked() == 0) {
+            // The loader skips, with a warning, what is no Kubernetes object (no apiVersion or kind as strings); no
+            // rule ran, so the object was not checked, and that is a failure, not a silent allow.
+            String why = report.diagnostics().stream().findFirst().map(d -> d.code() + " " + d.message() + " at " + d.span())
+                .orElse("it is not a Kubernetes object");
+            return failure(display, why, dryRun, "internal");
+        }
         LocalDate today = LocalDate.now();
         List<Judged> judged = new ArrayList<>();
         for (Finding f : report.findings()) {

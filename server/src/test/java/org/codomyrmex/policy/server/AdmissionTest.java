@@ -251,6 +251,29 @@ class AdmissionTest {
         assertTrue(r.at("/status/message").asText().contains("the request has no object"));
     }
 
+    /**
+     * An object without apiVersion or kind as strings is skipped by the loader with a warning, so no rule ran: it
+     * was allowed, privileged container and all, even by a webhook that fails closed.
+     */
+    @Test
+    void objectsTheLoaderSkipsAreNotCheckedAndFollowTheFailureMode() throws Exception {
+        for (Object kind : new Object[] {5, null}) {
+            String review = WebhookServerTest.with(WebhookServerTest.fixture("privileged-pod.json"), "/request/object/kind", kind);
+            JsonNode closed = review(false, review.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT);
+            assertFalse(closed.get("allowed").asBoolean(), closed.toString());
+            assertEquals(500, closed.at("/status/code").asInt());
+            assertTrue(closed.at("/status/message").asText().contains("K1011"), closed.toString());
+            assertTrue(closed.at("/status/message").asText().contains("at Pod/shop/debug.json:"), closed.toString());
+            JsonNode open = review(true, review.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT);
+            assertTrue(open.get("allowed").asBoolean(), open.toString());
+            assertTrue(open.get("warnings").get(0).asText().contains("was not checked"), open.toString());
+        }
+        // A kind no rule looks at is still checked (and allowed): only what the loader cannot read fails.
+        String secret = WebhookServerTest.with(WebhookServerTest.fixture("compliant-pod.json"), "/request/object",
+            Map.of("apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name", "s")));
+        assertTrue(review(false, secret.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT).get("allowed").asBoolean());
+    }
+
     @Test
     void overloadAnswersFollowTheFailureMode() throws Exception {
         Admission closed = new Admission(metrics, audit::add, false);
