@@ -137,7 +137,10 @@ public final class PolicyStore {
             WebhookSettings.Parsed parsed = WebhookSettings.parse(file.toString(), text);
             parsed.diagnostics().stream().filter(Diagnostic::isError).forEach(problems::add);
             return parsed.settings();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + Pem.reason(e), Span.of(file.toString(), 1, 1)));
+            return WebhookSettings.defaults();
+        } catch (RuntimeException e) {
             problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + e.getMessage(), Span.of(file.toString(), 1, 1)));
             return WebhookSettings.defaults();
         }

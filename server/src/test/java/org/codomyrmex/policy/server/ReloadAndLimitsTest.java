@@ -279,6 +279,18 @@ class ReloadAndLimitsTest {
         Pem.sslContext(ec.certificate(), ec.key());
     }
 
+    /** A missing file was reported by its path alone: "cannot read tls.crt: tls.crt". */
+    @Test
+    void missingFilesAreSaidToBeMissing(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("tls.crt");
+        Pem.PemException e = assertThrows(Pem.PemException.class, () -> Pem.certificates(missing));
+        assertEquals("cannot read " + missing + ": no such file", e.getMessage());
+        PolicyStore store = new PolicyStore(ServerOptions.builder().config(dir.resolve("webhook.yaml")).build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertFalse(outcome.ok());
+        assertTrue(outcome.rendered().contains("cannot read the webhook config: no such file"), outcome.rendered());
+    }
+
     /**
      * A rotated certificate (cert-manager writes new files in place) is served from the next connection on; a
      * pair that does not match is refused and the old one stays.
