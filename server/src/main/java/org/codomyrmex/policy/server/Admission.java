@@ -58,6 +58,7 @@ public final class Admission {
 
     private final Metrics metrics;
     private final Consumer<String> auditLog;
+    private final Consumer<String> serverLog;
     private final boolean failOpen;
 
     /**
@@ -66,8 +67,17 @@ public final class Admission {
      * @param failOpen allow (true) or deny (false) when the object cannot be checked
      */
     public Admission(Metrics metrics, Consumer<String> auditLog, boolean failOpen) {
+        this(metrics, auditLog, line -> { }, failOpen);
+    }
+
+    /**
+     * @param serverLog receives the details of internal errors, which the answer only names: Java exception text
+     *                  is for the operator, not for whoever creates the object
+     */
+    public Admission(Metrics metrics, Consumer<String> auditLog, Consumer<String> serverLog, boolean failOpen) {
         this.metrics = metrics;
         this.auditLog = auditLog;
+        this.serverLog = serverLog;
         this.failOpen = failOpen;
     }
 
@@ -129,7 +139,8 @@ public final class Admission {
         } catch (java.util.concurrent.TimeoutException e) {
             return failure(display, "the check took longer than the timeout", dryRun, "timeout");
         } catch (Exception e) {
-            return failure(display, "internal error: " + e, dryRun, "internal");
+            serverLog.accept("policy serve: internal error checking " + display + " (uid " + request.path("uid").asText() + "): " + e);
+            return failure(display, "an internal error; the webhook's log has the details", dryRun, "internal");
         }
         if (report.hasErrors()) {
             Diagnostic first = report.errors().get(0);

@@ -74,7 +74,7 @@ public final class WebhookServer implements AutoCloseable {
         this.options = options;
         this.store = store;
         this.log = log;
-        this.admission = new Admission(metrics, auditLog, options.failOpen());
+        this.admission = new Admission(metrics, auditLog, log::println, options.failOpen());
         this.keys = tls;
         limitRequestTimes(options);
         InetSocketAddress address = new InetSocketAddress(options.address(), options.port());

@@ -229,10 +229,20 @@ class AdmissionTest {
         Admission.Checker broken = (engine, name, json) -> {
             throw new IllegalStateException("boom");
         };
-        JsonNode closed = review(false, fixture("compliant-pod.json"), WebhookSettings.defaults(), broken);
+        // The answer goes to whoever creates the object and names the failure; the Java exception text goes to the
+        // server's log with the request's uid.
+        List<String> serverLog = new ArrayList<>();
+        Admission.Answer answer = new Admission(metrics, audit::add, serverLog::add, false)
+            .review(fixture("compliant-pod.json"), loaded(WebhookSettings.defaults()), broken);
+        JsonNode closed = answer.body().get("response");
         assertFalse(closed.get("allowed").asBoolean());
         assertEquals(500, closed.at("/status/code").asInt());
-        assertTrue(closed.at("/status/message").asText().contains("could not be checked (internal error: java.lang.IllegalStateException: boom)"));
+        String message = closed.at("/status/message").asText();
+        assertTrue(message.contains("could not be checked (an internal error; the webhook's log has the details)"), message);
+        assertFalse(message.contains("java."), message);
+        assertEquals(1, serverLog.size());
+        assertTrue(serverLog.get(0).contains("uid 1f0e6c2a-7b3d-4e5f-9a8b-0c1d2e3f4a5b") && serverLog.get(0).contains("java.lang.IllegalStateException: boom"),
+            serverLog.toString());
 
         Admission.Checker slow = (engine, name, json) -> {
             throw new TimeoutException();
