@@ -305,7 +305,12 @@ public final class Admission {
         if (!d.allowed()) {
             ObjectNode status = response.putObject("status");
             status.put("code", d.code());
-            status.put("reason", d.code() == 403 ? "Forbidden" : "InternalError");
+            // Kubernetes' StatusReason for each code the webhook answers with.
+            status.put("reason", switch (d.code()) {
+                case 403 -> "Forbidden";
+                case 503 -> "ServiceUnavailable";
+                default -> "InternalError";
+            });
             status.put("message", d.message());
         }
         if (!d.warnings().isEmpty()) {

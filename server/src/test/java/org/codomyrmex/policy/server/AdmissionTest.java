@@ -291,6 +291,7 @@ class AdmissionTest {
         assertEquals(200, a.status());
         assertFalse(a.body().at("/response/allowed").asBoolean());
         assertEquals(503, a.body().at("/response/status/code").asInt());
+        assertEquals("ServiceUnavailable", a.body().at("/response/status/reason").asText(), "503 was given the reason InternalError");
         assertEquals(503, closed.unavailable("garbage".getBytes(StandardCharsets.UTF_8), "busy").status());
     }
 
