@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -277,6 +278,32 @@ class ReloadAndLimitsTest {
         TestCerts another = TestCerts.generate(ec2, "EC");
         assertThrows(Pem.PemException.class, () -> Pem.sslContext(another.certificate(), ec.key()));
         Pem.sslContext(ec.certificate(), ec.key());
+    }
+
+    /**
+     * The watcher compared the files with the generation in use, so a broken edit was re-read and its errors
+     * logged (and counted as a failed reload) at every interval until it was fixed.
+     */
+    @Test
+    void aBrokenEditIsReloadedOnceNotAtEveryLook(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("webhook.yaml"), "enforce: high\n");
+        PolicyStore store = new PolicyStore(ServerOptions.builder().standardLibrary(false).policyPath(writeRule(dir)).config(config).build());
+        assertTrue(store.reload().ok());
+        assertFalse(store.changedOnDisk());
+        Files.writeString(config, "enforce: hgih\n");
+        assertTrue(store.changedOnDisk());
+        assertFalse(store.reload().ok());
+        assertFalse(store.changedOnDisk(), "the same broken file again is no change");
+        Files.writeString(config, "enforce: medium\n");
+        assertTrue(store.changedOnDisk());
+        assertTrue(store.reload().ok());
+        assertEquals(2, store.current().orElseThrow().generation());
+    }
+
+    private static Path writeRule(Path dir) throws IOException {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("team.policy"), RULE.formatted("shell"));
+        return rules;
     }
 
     /** A missing file was reported by its path alone: "cannot read tls.crt: tls.crt". */
