@@ -6,11 +6,13 @@
 #   deploy/make-certificate.sh [OUT_DIR]        # then: kubectl apply -f deploy/
 #
 # Keys are written as unencrypted PKCS#8 (-----BEGIN PRIVATE KEY-----), the form `policy serve` reads.
-# Re-run it before the certificate expires (DAYS, default 365); the server re-reads nothing from the Secret by
-# itself, so restart it afterwards: kubectl -n policy-system rollout restart deployment/policy-webhook.
+# Re-run it before the certificate expires (DAYS, default 365): the kubelet updates the mounted Secret, and the
+# server (--reload-interval in webhook.yaml) serves the new pair from the next connection on, no restart needed.
 # With cert-manager instead: issue a Certificate into the Secret policy-webhook-tls and annotate the
 # ValidatingWebhookConfiguration with cert-manager.io/inject-ca-from: policy-system/policy-webhook.
 set -euo pipefail
+# The manifests beside this script, found before the cd below (a relative $0 no longer names it after it).
+here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$(mktemp -d)}"
 days="${DAYS:-365}"
 service=policy-webhook
@@ -28,10 +30,10 @@ openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days "$d
 echo "certificate and key in $out (tls.crt, tls.key; CA: ca.crt)"
 
 if [ "${NO_KUBECTL:-}" = 1 ]; then exit 0; fi
-kubectl apply -f "$(dirname "$0")/namespace.yaml" 2>/dev/null || true
+kubectl apply -f "$here/namespace.yaml" 2>/dev/null || true
 kubectl -n "$namespace" create secret tls policy-webhook-tls --cert=tls.crt --key=tls.key \
   --dry-run=client -o yaml | kubectl apply -f -
 ca_bundle="$(base64 < ca.crt | tr -d '\n')"
-kubectl apply -f "$(dirname "$0")/validating-webhook.yaml"
+kubectl apply -f "$here/validating-webhook.yaml"
 kubectl patch validatingwebhookconfiguration policy-webhook --type=json \
   -p "[{\"op\":\"add\",\"path\":\"/webhooks/0/clientConfig/caBundle\",\"value\":\"$ca_bundle\"}]"

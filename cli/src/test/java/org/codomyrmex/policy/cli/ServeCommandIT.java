@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,6 +81,20 @@ class ServeCommandIT {
         Path config = Files.writeString(dir.resolve("webhook.yaml"), "enforce: hgih\n");
         String err = refusedStart(dir, "--config", config.toString());
         assertTrue(err.contains("webhook.yaml:1:10"), err);
+    }
+
+    /** Values the JDK would refuse while binding or scheduling are usage errors, not "policy: internal error". */
+    @Test
+    @Timeout(120)
+    void aPortOrReloadIntervalOutOfRangeIsAUsageError(@TempDir Path dir) throws Exception {
+        for (List<String> args : List.of(List.of("--port", "70000"), List.of("--port", "0", "--reload-interval", "-1"))) {
+            Process p = start(dir.resolve("stderr"), dir.resolve("stdout"), Stream.concat(Stream.of("serve"), args.stream()).toArray(String[]::new));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "policy serve started with " + args);
+            String err = Files.readString(dir.resolve("stderr"));
+            assertEquals(2, p.exitValue(), err);
+            assertFalse(err.contains("internal error"), err);
+            assertTrue(err.contains(args.contains("70000") ? "0 to 65535" : "reload interval"), err);
+        }
     }
 
     /**

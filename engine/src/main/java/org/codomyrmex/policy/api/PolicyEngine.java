@@ -387,8 +387,8 @@ public final class PolicyEngine {
         public Builder addPolicyPath(Path path) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    files.filter(p -> p.toString().endsWith(".policy") && Files.isRegularFile(p)).sorted()
-                        .forEach(this::addPolicyFile);
+                    files.filter(p -> p.toString().endsWith(".policy") && Files.isRegularFile(p) && !volumeInternal(path.relativize(p)))
+                        .sorted().forEach(this::addPolicyFile);
                 } catch (IOException | java.io.UncheckedIOException e) {
                     readErrors.add(Diagnostic.error("P0001", "cannot read policy folder: " + e.getMessage(), Span.of(path.toString(), 0, 0)));
                 }
@@ -396,6 +396,16 @@ public final class PolicyEngine {
                 addPolicyFile(path);
             }
             return this;
+        }
+
+        /**
+         * A Kubernetes ConfigMap or Secret volume holds each file twice: {@code name} links to {@code ..data/name},
+         * the real file in a {@code ..<timestamp>} folder. Loading both defined every rule twice; the visible name
+         * is the one to load.
+         */
+        private static boolean volumeInternal(Path relative) {
+            for (Path element : relative) if (element.toString().startsWith("..")) return true;
+            return false;
         }
 
         private void addPolicyFile(Path file) {

@@ -30,11 +30,18 @@ import java.util.stream.Collectors;
  * follows the failure mode.
  */
 public final class Admission {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads a body as one JSON value: text after it (a second review, garbage) makes it no JSON, not ignored. */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Kubernetes truncates longer warnings; we keep them short and few. */
     static final int MAX_WARNING_CHARS = 256;
     static final int MAX_WARNINGS = 20;
+    /**
+     * The API server ignores warnings beyond 4096 characters in all, without a word: the answer stays within it,
+     * with room kept for the note that says how many findings were left out.
+     */
+    static final int MAX_WARNINGS_TOTAL_CHARS = 4096;
+    private static final int NOTE_CHARS = 40;
     static final int MAX_LISTED = 20;
     private static final Set<String> CHECKED_OPERATIONS = Set.of("CREATE", "UPDATE");
 
@@ -51,6 +58,7 @@ public final class Admission {
 
     private final Metrics metrics;
     private final Consumer<String> auditLog;
+    private final Consumer<String> serverLog;
     private final boolean failOpen;
 
     /**
@@ -59,8 +67,17 @@ public final class Admission {
      * @param failOpen allow (true) or deny (false) when the object cannot be checked
      */
     public Admission(Metrics metrics, Consumer<String> auditLog, boolean failOpen) {
+        this(metrics, auditLog, line -> { }, failOpen);
+    }
+
+    /**
+     * @param serverLog receives the details of internal errors, which the answer only names: Java exception text
+     *                  is for the operator, not for whoever creates the object
+     */
+    public Admission(Metrics metrics, Consumer<String> auditLog, Consumer<String> serverLog, boolean failOpen) {
         this.metrics = metrics;
         this.auditLog = auditLog;
+        this.serverLog = serverLog;
         this.failOpen = failOpen;
     }
 
@@ -122,11 +139,19 @@ public final class Admission {
         } catch (java.util.concurrent.TimeoutException e) {
             return failure(display, "the check took longer than the timeout", dryRun, "timeout");
         } catch (Exception e) {
-            return failure(display, "internal error: " + e, dryRun, "internal");
+            serverLog.accept("policy serve: internal error checking " + display + " (uid " + request.path("uid").asText() + "): " + e);
+            return failure(display, "an internal error; the webhook's log has the details", dryRun, "internal");
         }
         if (report.hasErrors()) {
             Diagnostic first = report.errors().get(0);
             return failure(display, first.code() + " " + first.message() + " at " + first.span(), dryRun, "internal");
+        }
+        if (report.documentsChecked() == 0) {
+            // The loader skips, with a warning, what is no Kubernetes object (no apiVersion or kind as strings); no
+            // rule ran, so the object was not checked, and that is a failure, not a silent allow.
+            String why = report.diagnostics().stream().findFirst().map(d -> d.code() + " " + d.message() + " at " + d.span())
+                .orElse("it is not a Kubernetes object");
+            return failure(display, why, dryRun, "internal");
         }
         LocalDate today = LocalDate.now();
         List<Judged> judged = new ArrayList<>();
@@ -198,18 +223,31 @@ public final class Admission {
 
     private static List<String> warnings(List<Judged> findings) {
         List<String> out = new ArrayList<>();
-        for (Judged j : findings) {
-            if (out.size() == MAX_WARNINGS - 1 && findings.size() > MAX_WARNINGS) {
-                out.add("policy: and " + (findings.size() - out.size()) + " more findings");
+        int total = 0;
+        for (int i = 0; i < findings.size(); i++) {
+            String warning = truncate(describe(findings.get(i)));
+            boolean last = i == findings.size() - 1;
+            int length = warning.codePointCount(0, warning.length());
+            if (!last && (out.size() == MAX_WARNINGS - 1 || total + length + NOTE_CHARS > MAX_WARNINGS_TOTAL_CHARS)
+                || last && total + length > MAX_WARNINGS_TOTAL_CHARS) {
+                out.add("policy: and " + (findings.size() - i) + " more findings");
                 break;
             }
-            out.add(truncate(describe(j)));
+            out.add(warning);
+            total += length;
         }
         return out;
     }
 
-    private static String truncate(String s) {
-        return s.length() <= MAX_WARNING_CHARS ? s : s.substring(0, MAX_WARNING_CHARS - 3) + "...";
+    /**
+     * One line of at most {@link #MAX_WARNING_CHARS} characters (code points, as the API server counts): it cuts a
+     * warning at its first line break, so a value with one in a message would lose the rest of the warning.
+     */
+    static String truncate(String s) {
+        String line = s.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        if (line.codePointCount(0, line.length()) <= MAX_WARNING_CHARS) return line;
+        return line.substring(0, line.offsetByCodePoints(0, MAX_WARNING_CHARS - 3)) + "...";
     }
 
     private static String ruleIds(List<Judged> findings) {
@@ -267,7 +305,12 @@ public final class Admission {
         if (!d.allowed()) {
             ObjectNode status = response.putObject("status");
             status.put("code", d.code());
-            status.put("reason", d.code() == 403 ? "Forbidden" : "InternalError");
+            // Kubernetes' StatusReason for each code the webhook answers with.
+            status.put("reason", switch (d.code()) {
+                case 403 -> "Forbidden";
+                case 503 -> "ServiceUnavailable";
+                default -> "InternalError";
+            });
             status.put("message", d.message());
         }
         if (!d.warnings().isEmpty()) {
@@ -299,7 +342,7 @@ public final class Admission {
         metrics.decision("error", request.path("dryRun").asBoolean(false));
         String display = display(request, request.path("object"));
         Decision d = failOpen
-            ? new Decision(true, 200, "", List.of("policy: " + display + " was not checked (" + reason + "); allowed because the webhook fails open"), MAPPER.createObjectNode())
+            ? new Decision(true, 200, "", List.of(truncate("policy: " + display + " was not checked (" + reason + "); allowed because the webhook fails open")), MAPPER.createObjectNode())
             : new Decision(false, 503, "policy: " + display + " could not be checked (" + reason + "); denied because the webhook fails closed", List.of(), MAPPER.createObjectNode());
         return new Answer(200, respond(uid, d));
     }

@@ -120,7 +120,18 @@ public final class Pem {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PemException("cannot read " + file + ": " + e.getMessage());
+            throw new PemException("cannot read " + file + ": " + reason(e));
         }
+    }
+
+    /**
+     * Why a file could not be read, in words: the JDK's message for a missing or forbidden file is only its path
+     * ("cannot read tls.crt: tls.crt").
+     */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -75,6 +75,14 @@ public final class PolicyStore {
 
     private final ServerOptions options;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
+    /**
+     * The files the last load read, and their stamp, whether it worked or not: a broken edit is reported once,
+     * not again at every look until it is fixed.
+     */
+    private volatile Attempt lastAttempt;
+
+    private record Attempt(String stamp, List<Path> policyFiles) {
+    }
 
     /** An empty store for these options; {@link #reload()} loads the first generation. */
     public PolicyStore(ServerOptions options) {
@@ -97,6 +105,7 @@ public final class PolicyStore {
         if (options.audit()) settings = settings.withAudit(true);
         PolicyConfig config = readPolicyConfig(problems, texts);
         String stamp = configStamp + stamp(policyFiles(config));
+        lastAttempt = new Attempt(stamp, policyFiles(config));
 
         PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(options.standardLibrary());
         config.policies().forEach(builder::addPolicyPath);
@@ -137,7 +146,10 @@ public final class PolicyStore {
             WebhookSettings.Parsed parsed = WebhookSettings.parse(file.toString(), text);
             parsed.diagnostics().stream().filter(Diagnostic::isError).forEach(problems::add);
             return parsed.settings();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + Pem.reason(e), Span.of(file.toString(), 1, 1)));
+            return WebhookSettings.defaults();
+        } catch (RuntimeException e) {
             problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + e.getMessage(), Span.of(file.toString(), 1, 1)));
             return WebhookSettings.defaults();
         }
@@ -176,10 +188,10 @@ public final class PolicyStore {
         return merged;
     }
 
-    /** True when a policy or config file changed (size, time or set of files) since the generation in use. */
+    /** True when a policy or config file changed (size, time or set of files) since the last load, working or not. */
     public boolean changedOnDisk() {
-        Loaded now = current.get();
-        return now == null || !now.stamp().equals(stamp(configFiles()) + stamp(policyFiles(now.config())));
+        Attempt last = lastAttempt;
+        return last == null || !last.stamp().equals(stamp(configFiles()) + stamp(last.policyFiles()));
     }
 
     private List<Path> configFiles() {

@@ -33,6 +33,11 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
                             long maxBodyBytes, Duration timeout, int workers, int queue, boolean failOpen,
                             Duration reloadInterval) {
 
+    /** The largest body a Java array holds. */
+    static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
+    /** Far beyond any API server's patience; it keeps the time arithmetic (nanoseconds, twice the timeout) in range. */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     public ServerOptions {
         policyPaths = List.copyOf(policyPaths);
         if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -40,6 +45,22 @@ public record ServerOptions(String address, int port, Optional<Path> tlsCertific
         }
         if (workers < 1 || queue < 0 || maxBodyBytes < 1 || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("workers, body limit and timeout must be positive, the queue not negative");
+        }
+        // Checked here, not where the socket is bound or the reload is scheduled: there they end the start with
+        // the JDK's bare IllegalArgumentException instead of a usage error.
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("the port is a number from 0 to 65535, not " + port);
+        }
+        // Larger values overflowed where they are used: a body limit past the largest Java array read every body
+        // as empty, and a timeout past Long.MAX_VALUE nanoseconds made every check an internal error.
+        if (maxBodyBytes > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("the body limit is at most " + MAX_BODY_BYTES + " bytes, not " + maxBodyBytes);
+        }
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the timeout is at most a day (" + MAX_TIMEOUT.toMillis() + " ms), not " + timeout.toMillis() + " ms");
+        }
+        if (reloadInterval.isNegative()) {
+            throw new IllegalArgumentException("the reload interval is 0 (never) or a number of seconds, not " + reloadInterval.toSeconds());
         }
     }
 

@@ -74,7 +74,7 @@ public final class WebhookServer implements AutoCloseable {
         this.options = options;
         this.store = store;
         this.log = log;
-        this.admission = new Admission(metrics, auditLog, options.failOpen());
+        this.admission = new Admission(metrics, auditLog, log::println, options.failOpen());
         this.keys = tls;
         limitRequestTimes(options);
         InetSocketAddress address = new InetSocketAddress(options.address(), options.port());
@@ -314,7 +314,16 @@ public final class WebhookServer implements AutoCloseable {
                 metrics.error("bad_request");
                 return Admission.error(400, "document " + i + " has no \"content\" string");
             }
-            InputSource source = InputSource.ofText(d.path("name").asText("document-" + i), d.path("content").asText());
+            JsonNode given = d.path("name");
+            String name = given.isMissingNode() || given.isNull() ? "document-" + i : given.asText();
+            // The name stands for a file in the report, and loaders make paths of it (a NUL ended the check with
+            // an internal error); a number or object was read as "", a file named nothing.
+            if (!given.isMissingNode() && !given.isNull() && (!given.isTextual() || name.isBlank() || hasControlCharacter(name))) {
+                metrics.error("bad_request");
+                return Admission.error(400, "document " + i + " has a \"name\" that is not a file name: give a non-empty "
+                    + "string without control characters, or leave it out");
+            }
+            InputSource source = InputSource.ofText(name, d.path("content").asText());
             // Compose files name other files (env_file, extends, build contexts) that the loader reads from disk;
             // over the network that would let a caller read the server's files, so compose is refused here.
             if (Inputs.kindOf(source, kind).orElse(null) == InputKind.COMPOSE) {
@@ -336,6 +345,10 @@ public final class WebhookServer implements AutoCloseable {
             log.println("policy serve: internal error in /v1/check: " + e);
             return Admission.error(500, "internal error");
         }
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 
     /**
@@ -428,6 +441,13 @@ public final class WebhookServer implements AutoCloseable {
     private static int sendText(HttpExchange exchange, int status, String text, String contentType) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // A HEAD answer has no body: the JDK server refuses one (an IOException, counted as an I/O error
+            // with status 500) and warns about a length; a probe asking HEAD /healthz gets the headers only.
+            exchange.sendResponseHeaders(status, -1);
+            exchange.getResponseBody().close();
+            return status;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

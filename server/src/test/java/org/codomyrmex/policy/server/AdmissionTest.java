@@ -158,6 +158,42 @@ class AdmissionTest {
         assertEquals(3, lowered.get("warnings").size());
     }
 
+    /** A pod whose containers are named {@code names}, each with a mutable image (one T-MED warning each). */
+    static byte[] podWithContainers(List<String> names) throws Exception {
+        List<Map<String, Object>> containers = new ArrayList<>();
+        for (String n : names) containers.add(Map.of("name", n, "image", "nginx:1.27"));
+        Map<String, Object> review = Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview",
+            "request", Map.of("uid", "u-warn", "operation", "CREATE", "namespace", "shop", "kind", Map.of("kind", "Pod"),
+                "object", Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "many"),
+                    "spec", Map.of("containers", containers))));
+        return JSON.writeValueAsBytes(review);
+    }
+
+    /**
+     * The API server ignores warnings past 4096 characters in all: twenty long warnings lost the last ones and
+     * the note saying how many were left out. It also cuts each warning at its first line break.
+     */
+    @Test
+    void warningsStayWithinTheApiServersLimits() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) names.add("c" + i + "-" + "x".repeat(230));
+        JsonNode r = review(false, podWithContainers(names), settings("enforce: high"), DIRECT);
+        assertTrue(r.get("allowed").asBoolean(), r.toString());
+        int total = 0;
+        for (JsonNode w : r.get("warnings")) {
+            String text = w.asText();
+            assertTrue(text.codePointCount(0, text.length()) <= Admission.MAX_WARNING_CHARS, text);
+            total += text.codePointCount(0, text.length());
+        }
+        assertTrue(total <= Admission.MAX_WARNINGS_TOTAL_CHARS, "warnings of " + total + " characters: " + r.get("warnings"));
+        String note = r.get("warnings").get(r.get("warnings").size() - 1).asText();
+        int shown = r.get("warnings").size() - 1;
+        assertEquals("policy: and " + (20 - shown) + " more findings", note);
+
+        JsonNode broken = review(false, podWithContainers(List.of("a\nb")), settings("enforce: high"), DIRECT);
+        assertEquals("[T-MED medium] container a b uses a mutable image reference", broken.get("warnings").get(0).asText().replaceAll(" \\(at .*", ""));
+    }
+
     @Test
     void auditModeNeverDeniesButSaysWhatItWouldDeny() throws Exception {
         JsonNode r = review(false, fixture("privileged-pod.json"), settings("audit: true"), DIRECT);
@@ -193,10 +229,20 @@ class AdmissionTest {
         Admission.Checker broken = (engine, name, json) -> {
             throw new IllegalStateException("boom");
         };
-        JsonNode closed = review(false, fixture("compliant-pod.json"), WebhookSettings.defaults(), broken);
+        // The answer goes to whoever creates the object and names the failure; the Java exception text goes to the
+        // server's log with the request's uid.
+        List<String> serverLog = new ArrayList<>();
+        Admission.Answer answer = new Admission(metrics, audit::add, serverLog::add, false)
+            .review(fixture("compliant-pod.json"), loaded(WebhookSettings.defaults()), broken);
+        JsonNode closed = answer.body().get("response");
         assertFalse(closed.get("allowed").asBoolean());
         assertEquals(500, closed.at("/status/code").asInt());
-        assertTrue(closed.at("/status/message").asText().contains("could not be checked (internal error: java.lang.IllegalStateException: boom)"));
+        String message = closed.at("/status/message").asText();
+        assertTrue(message.contains("could not be checked (an internal error; the webhook's log has the details)"), message);
+        assertFalse(message.contains("java."), message);
+        assertEquals(1, serverLog.size());
+        assertTrue(serverLog.get(0).contains("uid 1f0e6c2a-7b3d-4e5f-9a8b-0c1d2e3f4a5b") && serverLog.get(0).contains("java.lang.IllegalStateException: boom"),
+            serverLog.toString());
 
         Admission.Checker slow = (engine, name, json) -> {
             throw new TimeoutException();
@@ -215,6 +261,29 @@ class AdmissionTest {
         assertTrue(r.at("/status/message").asText().contains("the request has no object"));
     }
 
+    /**
+     * An object without apiVersion or kind as strings is skipped by the loader with a warning, so no rule ran: it
+     * was allowed, privileged container and all, even by a webhook that fails closed.
+     */
+    @Test
+    void objectsTheLoaderSkipsAreNotCheckedAndFollowTheFailureMode() throws Exception {
+        for (Object kind : new Object[] {5, null}) {
+            String review = WebhookServerTest.with(WebhookServerTest.fixture("privileged-pod.json"), "/request/object/kind", kind);
+            JsonNode closed = review(false, review.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT);
+            assertFalse(closed.get("allowed").asBoolean(), closed.toString());
+            assertEquals(500, closed.at("/status/code").asInt());
+            assertTrue(closed.at("/status/message").asText().contains("K1011"), closed.toString());
+            assertTrue(closed.at("/status/message").asText().contains("at Pod/shop/debug.json:"), closed.toString());
+            JsonNode open = review(true, review.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT);
+            assertTrue(open.get("allowed").asBoolean(), open.toString());
+            assertTrue(open.get("warnings").get(0).asText().contains("was not checked"), open.toString());
+        }
+        // A kind no rule looks at is still checked (and allowed): only what the loader cannot read fails.
+        String secret = WebhookServerTest.with(WebhookServerTest.fixture("compliant-pod.json"), "/request/object",
+            Map.of("apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name", "s")));
+        assertTrue(review(false, secret.getBytes(StandardCharsets.UTF_8), WebhookSettings.defaults(), DIRECT).get("allowed").asBoolean());
+    }
+
     @Test
     void overloadAnswersFollowTheFailureMode() throws Exception {
         Admission closed = new Admission(metrics, audit::add, false);
@@ -222,6 +291,7 @@ class AdmissionTest {
         assertEquals(200, a.status());
         assertFalse(a.body().at("/response/allowed").asBoolean());
         assertEquals(503, a.body().at("/response/status/code").asInt());
+        assertEquals("ServiceUnavailable", a.body().at("/response/status/reason").asText(), "503 was given the reason InternalError");
         assertEquals(503, closed.unavailable("garbage".getBytes(StandardCharsets.UTF_8), "busy").status());
     }
 

@@ -47,6 +47,48 @@ class DeployManifestsTest {
         assertTrue(manifest.contains("- --policy-config=/etc/policy/config/.policy.yaml\n"));
     }
 
+    /**
+     * As deploy/README.md runs it, by a relative path: the script changed into the output folder first and then
+     * looked for the manifests relative to the new folder, so `kubectl apply -f deploy/validating-webhook.yaml`
+     * failed and the webhook was never registered. A kubectl stand-in records what it is asked to apply.
+     */
+    @Test
+    void makeCertificateAppliesTheManifestsBesideIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("openssl") && onPath("bash"), "needs openssl and bash");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        Path kubectl = Files.writeString(bin.resolve("kubectl"), """
+            #!/usr/bin/env bash
+            args=("$@")
+            for ((i = 0; i < ${#args[@]}; i++)); do
+              if [ "${args[i]}" = -f ] && [ "${args[i+1]}" = - ]; then cat > /dev/null; fi
+              if [ "${args[i]}" = -f ] && [ "${args[i+1]}" != - ]; then
+                [ -f "${args[i+1]}" ] || { echo "error: the path ${args[i+1]} does not exist" >&2; exit 1; }
+                echo "applied $(basename "${args[i+1]}")" >> "$CALLS"
+              fi
+            done
+            [ "${args[*]}" = "${args[*]/--dry-run=client/}" ] || echo "kind: Secret"
+            """);
+        assertTrue(kubectl.toFile().setExecutable(true));
+        Path root = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
+        ProcessBuilder pb = new ProcessBuilder("bash", "deploy/make-certificate.sh", dir.resolve("certs").toString())
+            .directory(root.toFile()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put("CALLS", calls.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertEquals(java.util.List.of("applied namespace.yaml", "applied validating-webhook.yaml"), Files.readAllLines(calls), output);
+        assertTrue(Files.readString(dir.resolve("certs/tls.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
+    }
+
+    private static boolean onPath(String command) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, command))) return true;
+        }
+        return false;
+    }
+
     /** The text of one key of the ConfigMap's data (a block scalar indented by four spaces). */
     private static String configMapEntry(String manifest, String key) {
         String header = "  " + key + ": |\n";

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +200,23 @@ class ReloadAndLimitsTest {
         }
     }
 
+    /**
+     * --policy on a ConfigMap volume, as the kubelet writes it: team.policy links to ..data/team.policy, the real
+     * file is in ..<timestamp>/. Both were loaded, so every rule was "defined twice" and the server did not start.
+     */
+    @Test
+    void aPolicyFolderMountedFromAConfigMapLoadsEachFileOnce(@TempDir Path dir) throws Exception {
+        Path volume = Files.createDirectories(dir.resolve("rules"));
+        Path version = Files.createDirectories(volume.resolve("..2026_11_29_10_00_00.123456789"));
+        Files.writeString(version.resolve("team.policy"), RULE.formatted("shell"));
+        Files.createSymbolicLink(volume.resolve("..data"), volume.relativize(version));
+        Files.createSymbolicLink(volume.resolve("team.policy"), Path.of("..data/team.policy"));
+        PolicyStore store = new PolicyStore(ServerOptions.builder().port(0).standardLibrary(false).policyPath(volume).build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertTrue(outcome.ok(), outcome.rendered());
+        assertEquals(List.of("TEAM-001"), store.current().orElseThrow().engine().rules().stream().map(r -> r.id()).toList());
+    }
+
     @Test
     void brokenPoliciesStopTheFirstLoad(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.policy"), "package x\nrule X-1 {");
@@ -259,6 +278,44 @@ class ReloadAndLimitsTest {
         TestCerts another = TestCerts.generate(ec2, "EC");
         assertThrows(Pem.PemException.class, () -> Pem.sslContext(another.certificate(), ec.key()));
         Pem.sslContext(ec.certificate(), ec.key());
+    }
+
+    /**
+     * The watcher compared the files with the generation in use, so a broken edit was re-read and its errors
+     * logged (and counted as a failed reload) at every interval until it was fixed.
+     */
+    @Test
+    void aBrokenEditIsReloadedOnceNotAtEveryLook(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("webhook.yaml"), "enforce: high\n");
+        PolicyStore store = new PolicyStore(ServerOptions.builder().standardLibrary(false).policyPath(writeRule(dir)).config(config).build());
+        assertTrue(store.reload().ok());
+        assertFalse(store.changedOnDisk());
+        Files.writeString(config, "enforce: hgih\n");
+        assertTrue(store.changedOnDisk());
+        assertFalse(store.reload().ok());
+        assertFalse(store.changedOnDisk(), "the same broken file again is no change");
+        Files.writeString(config, "enforce: medium\n");
+        assertTrue(store.changedOnDisk());
+        assertTrue(store.reload().ok());
+        assertEquals(2, store.current().orElseThrow().generation());
+    }
+
+    private static Path writeRule(Path dir) throws IOException {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("team.policy"), RULE.formatted("shell"));
+        return rules;
+    }
+
+    /** A missing file was reported by its path alone: "cannot read tls.crt: tls.crt". */
+    @Test
+    void missingFilesAreSaidToBeMissing(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("tls.crt");
+        Pem.PemException e = assertThrows(Pem.PemException.class, () -> Pem.certificates(missing));
+        assertEquals("cannot read " + missing + ": no such file", e.getMessage());
+        PolicyStore store = new PolicyStore(ServerOptions.builder().config(dir.resolve("webhook.yaml")).build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertFalse(outcome.ok());
+        assertTrue(outcome.rendered().contains("cannot read the webhook config: no such file"), outcome.rendered());
     }
 
     /**

@@ -189,6 +189,12 @@ class WebhookServerTest {
         assertEquals(400, v1beta1.statusCode());
         assertEquals(405, get("/v1/admit").statusCode());
         assertEquals(404, get("/nowhere").statusCode());
+        // Text after the review was ignored: the first of two reviews in one body was answered.
+        HttpResponse<String> trailing = post("/v1/admit", fixture("compliant-pod.json") + " garbage");
+        assertEquals(400, trailing.statusCode(), trailing.body());
+        assertTrue(JSON.readTree(trailing.body()).get("error").asText().startsWith("the body is not JSON"), trailing.body());
+        assertEquals(400, post("/v1/admit", fixture("compliant-pod.json") + fixture("privileged-pod.json")).statusCode());
+        assertEquals(400, post("/v1/check", "{\"documents\": []} {\"documents\": []}").statusCode());
     }
 
     @Test
@@ -237,6 +243,25 @@ class WebhookServerTest {
         assertTrue(refused.body().contains("compose"), refused.body());
     }
 
+    /** A document's name becomes a file name in the report and a path in the loaders. */
+    @Test
+    void checkApiRefusesDocumentNamesThatAreNoFileNames() throws Exception {
+        // A NUL in a Dockerfile's name reached Path.of in the loader: 500 "internal error".
+        HttpResponse<String> nul = post("/v1/check", "{\"kind\": \"dockerfile\", \"documents\": "
+            + "[{\"name\": \"Docker\\u0000file\", \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(400, nul.statusCode(), nul.body());
+        assertTrue(nul.body().contains("document 1 has a \\\"name\\\" that is not a file name"), nul.body());
+        // A name that is not a string was read as "": findings in a file named nothing.
+        HttpResponse<String> object = post("/v1/check", "{\"documents\": [{\"name\": {\"a\": 1}, \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(400, object.statusCode(), object.body());
+        assertEquals(400, post("/v1/check", "{\"documents\": [{\"name\": \"\", \"content\": \"FROM x\\n\"}]}").statusCode());
+        // Left out or null, it is document-N, as before.
+        HttpResponse<String> unnamed = post("/v1/check", "{\"kind\": \"dockerfile\", \"documents\": "
+            + "[{\"name\": null, \"content\": \"FROM ubuntu:24.04\\n\"}]}");
+        assertEquals(200, unnamed.statusCode(), unnamed.body());
+        assertTrue(unnamed.body().contains("\"file\":\"document-1\""), unnamed.body());
+    }
+
     @Test
     void healthReadinessAndMetrics() throws Exception {
         assertEquals(200, get("/healthz").statusCode());
@@ -252,6 +277,21 @@ class WebhookServerTest {
         assertTrue(text.contains("policy_http_request_duration_seconds_bucket{path=\"/v1/admit\",le=\"+Inf\"}"), text);
         assertTrue(text.contains("policy_admission_decisions_total{decision=\"denied\",dry_run=\"false\"}"), text);
         assertTrue(text.contains("policy_engine_rules "), text);
+    }
+
+    /** HEAD got its 200, but writing the body failed behind it: the request counted as a 500 and an I/O error. */
+    @Test
+    void headRequestsAreAnsweredWithoutABodyAndCountedAsAnswered() throws Exception {
+        long ioErrors = server.metrics().counter("policy_errors_total", "kind", "io");
+        long headOk = server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200");
+        long head500 = server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "500");
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/readyz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(headOk + 1, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200"));
+        assertEquals(head500, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "500"));
+        assertEquals(ioErrors, server.metrics().counter("policy_errors_total", "kind", "io"));
     }
 
     @Test
