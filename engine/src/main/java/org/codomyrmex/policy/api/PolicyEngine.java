@@ -390,7 +390,8 @@ public final class PolicyEngine {
                     files.filter(p -> p.toString().endsWith(".policy") && Files.isRegularFile(p) && !volumeInternal(path.relativize(p)))
                         .sorted().forEach(this::addPolicyFile);
                 } catch (IOException | java.io.UncheckedIOException e) {
-                    readErrors.add(Diagnostic.error("P0001", "cannot read policy folder: " + e.getMessage(), Span.of(path.toString(), 0, 0)));
+                    readErrors.add(Diagnostic.error("P0001", "cannot read policy folder: "
+                        + (e instanceof IOException io ? reason(io) : e.getMessage()), Span.of(path.toString(), 0, 0)));
                 }
             } else {
                 addPolicyFile(path);
@@ -420,8 +421,15 @@ public final class PolicyEngine {
             } catch (CharacterCodingException e) {
                 readErrors.add(Diagnostic.error("P0002", "policy file is not valid UTF-8", Span.of(file.toString(), 1, 1)));
             } catch (IOException e) {
-                readErrors.add(Diagnostic.error("P0001", "cannot read policy file: " + e, Span.of(file.toString(), 0, 0)));
+                readErrors.add(Diagnostic.error("P0001", "cannot read policy file: " + reason(e), Span.of(file.toString(), 0, 0)));
             }
+        }
+
+        /** Why a file could not be read, in a user's words rather than the exception's class name. */
+        private static String reason(IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+            if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+            return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         }
 
         /** A policy given as text; {@code name} is how diagnostics name it. */

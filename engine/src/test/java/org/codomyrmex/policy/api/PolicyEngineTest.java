@@ -70,4 +70,13 @@ class PolicyEngineTest {
         assertEquals("bad", f.get(1).part().orElseThrow().name());
         assertEquals(1, report.exitCode(org.codomyrmex.policy.model.Severity.LOW));
     }
+
+    /** A policy path that cannot be read says why in words, not as a Java exception. */
+    @Test
+    void anUnreadablePolicyPathSaysWhyInWords() {
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false)
+            .addPolicyPath(java.nio.file.Path.of("/no/such/dir/team.policy")).build();
+        assertEquals(List.of("P0001 cannot read policy file: no such file"),
+            engine.policyDiagnostics().stream().map(d -> d.code() + " " + d.message()).toList());
+    }
 }
