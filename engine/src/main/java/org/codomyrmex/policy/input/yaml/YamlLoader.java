@@ -62,12 +62,14 @@ public final class YamlLoader {
     public record Result(List<Value> documents, List<Diagnostic> diagnostics) {
     }
 
-    private static final Pattern INT_11 = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
-    private static final Pattern OCT_11 = Pattern.compile("[-+]?0[0-7_]+");
     private static final Pattern HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");
     private static final Pattern OCT_12 = Pattern.compile("0o[0-7]+");
     private static final Pattern INT_12 = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
+    /** go-yaml v2's {@code yamlStyleFloat}, matched after underscores are dropped. */
+    private static final Pattern GO_YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    /** What Go's ParseFloat accepts of a scalar starting with a dot (no underscores there). */
+    private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
     private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
     private static final Pattern NAN = Pattern.compile("\\.(nan|NaN|NAN)");
 
@@ -264,25 +266,74 @@ public final class YamlLoader {
         }
         char c = t.charAt(0);
         if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) return new Value.Str(t, at);
-        try {
-            if (k8s) {
-                if (HEX.matcher(t).matches()) return new Value.Int(parseRadix(t, 16, 2), at);
-                if (OCT_11.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
-                if (INT_11.matcher(t).matches()) return new Value.Int(Long.parseLong(t.replace("_", "")), at);
-            } else {
-                if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
-                if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
-                if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
-            }
-        } catch (NumberFormatException tooBig) {
-            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
-        }
-        if (FLOAT.matcher(t).matches() && (k8s || !t.contains("_")) && !t.equals(".")) {
-            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
-        }
         if (INF.matcher(t).matches()) return new Value.Float(t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, at);
         if (NAN.matcher(t).matches()) return new Value.Float(Double.NaN, at);
+        if (k8s) return goYamlV2Number(t, at);
+        try {
+            if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
+            if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
+            if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
+        } catch (NumberFormatException tooBig) {
+            // Beyond 64 bits: a decimal still reads as a float; a hex or octal one stays text.
+            return FLOAT.matcher(t).matches() ? new Value.Float(Double.parseDouble(t), at) : new Value.Str(t, at);
+        }
+        if (FLOAT.matcher(t).matches() && !t.contains("_") && !t.equals(".")) {
+            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
+        }
         return new Value.Str(t, at);
+    }
+
+    /**
+     * A plain scalar starting with a digit, a sign or a dot, as go-yaml v2 resolves it: underscores dropped, then
+     * Go's {@code strconv.ParseInt(s, 0, 64)} (prefixes {@code 0x}, {@code 0o}, {@code 0b} in either case, and a
+     * leading {@code 0} for octal), then unsigned 64 bits, then a float of YAML's form that is in range; anything
+     * else is a string ({@code 0x} with 20 digits, {@code 1e400}). A scalar starting with a dot is only a float.
+     */
+    private static Value goYamlV2Number(String t, Span at) {
+        boolean dot = t.charAt(0) == '.';
+        // A scalar starting with a dot goes to Go's ParseFloat as written, which takes no underscores.
+        if (dot && !DOT_FLOAT.matcher(t).matches()) return new Value.Str(t, at);
+        String plain = dot ? t : t.replace("_", "");
+        java.math.BigInteger n = dot ? null : goParseInt(plain);
+        if (n != null) {
+            if (n.bitLength() < 64) return new Value.Int(n.longValue(), at);
+            // strconv.ParseUint: no sign, up to 2^64-1 (kept here as the nearest float).
+            if (n.signum() > 0 && n.bitLength() == 64 && plain.charAt(0) != '+') return new Value.Float(n.doubleValue(), at);
+        }
+        if (GO_YAML_FLOAT.matcher(plain).matches()) {
+            double d = Double.parseDouble(plain);
+            if (!Double.isInfinite(d)) return new Value.Float(d, at); // Go's ParseFloat fails out of range
+        }
+        return new Value.Str(t, at);
+    }
+
+    /** Go's integer literal syntax for base 0 (sign, then 0x/0o/0b/0 prefix or decimal); null when it is none. */
+    private static java.math.BigInteger goParseInt(String s) {
+        int i = 0;
+        boolean negative = false;
+        if (s.startsWith("-") || s.startsWith("+")) {
+            negative = s.charAt(0) == '-';
+            i = 1;
+        }
+        String body = s.substring(i);
+        int radix = 10;
+        String digits = body;
+        if (body.length() >= 2 && body.charAt(0) == '0') {
+            switch (body.charAt(1)) {
+                case 'x', 'X' -> { radix = 16; digits = body.substring(2); }
+                case 'o', 'O' -> { radix = 8; digits = body.substring(2); }
+                case 'b', 'B' -> { radix = 2; digits = body.substring(2); }
+                default -> { radix = 8; digits = body.substring(1); }
+            }
+        }
+        if (digits.isEmpty()) return null;
+        for (int k = 0; k < digits.length(); k++) {
+            char d = digits.charAt(k);
+            int value = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : d >= 'A' && d <= 'F' ? d - 'A' + 10 : 99;
+            if (value >= radix) return null;
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits, radix);
+        return negative ? v.negate() : v;
     }
 
     private static long parseRadix(String t, int radix, int prefix) {
