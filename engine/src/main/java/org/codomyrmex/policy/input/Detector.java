@@ -42,7 +42,7 @@ public final class Detector {
         if (!(name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))) return Optional.empty();
         try (var in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(64 * 1024);
-            return byContent(new String(head, StandardCharsets.UTF_8), name.endsWith(".json"));
+            return byContent(text(head, head.length), name.endsWith(".json"));
         } catch (java.io.IOException e) {
             return Optional.empty(); // unreadable files are reported when they are loaded
         }
@@ -60,8 +60,21 @@ public final class Detector {
         return Optional.empty();
     }
 
+    /**
+     * The first {@code length} bytes as text, in the encoding the loaders read: UTF-8, or UTF-16 when the bytes
+     * start with its byte-order mark (as Windows PowerShell writes {@code kubectl get -o yaml > x.yaml}).
+     */
+    public static String text(byte[] bytes, int length) {
+        int n = Math.min(bytes.length, length);
+        if (n >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) return new String(bytes, 2, n - 2, StandardCharsets.UTF_16BE);
+        if (n >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) return new String(bytes, 2, n - 2, StandardCharsets.UTF_16LE);
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
     /** The kind of YAML or JSON text, from its top-level keys. */
     public static Optional<InputKind> byContent(String text, boolean json) {
+        // A byte-order mark is not white space to Java, but it is not content either.
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
         String t = text.stripLeading();
         if (t.startsWith("{") || t.startsWith("[")) {
             if (IMAGE_JSON.matcher(text).find() && !text.contains("\"apiVersion\"")) return Optional.of(InputKind.IMAGE);
