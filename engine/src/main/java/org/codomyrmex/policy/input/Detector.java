@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  */
 public final class Detector {
     private static final Pattern COMPOSE_NAME = Pattern.compile("(docker-)?compose([.-][^/]*)?\\.ya?ml");
-    private static final Pattern KUBE_KEYS = Pattern.compile("(?m)^(\"?apiVersion\"?\\s*:)");
-    private static final Pattern KIND_KEY = Pattern.compile("(?m)^\\s*\"?kind\"?\\s*:");
+    private static final Pattern KUBE_KEYS = Pattern.compile("(?m)^(['\"]?apiVersion['\"]?\\s*:)");
+    private static final Pattern KIND_KEY = Pattern.compile("(?m)^\\s*['\"]?kind['\"]?\\s*:");
+    /** The keys in a YAML flow mapping ({@code {apiVersion: v1, kind: Pod}}), which is not JSON. */
+    private static final Pattern FLOW_API_VERSION = Pattern.compile("[{,]\\s*['\"]?apiVersion['\"]?\\s*:");
+    private static final Pattern FLOW_KIND = Pattern.compile("[{,]\\s*['\"]?kind['\"]?\\s*:");
     private static final Pattern SERVICES_KEY = Pattern.compile("(?m)^services\\s*:");
     private static final Pattern IMAGE_JSON = Pattern.compile(
         "\"(RepoTags|RepoDigests|rootfs|RootFS|Layers|SchemaVersion|ArtifactName|bomFormat|matches|LayersData)\"");
@@ -81,6 +84,9 @@ public final class Detector {
             if (text.contains("\"apiVersion\"") && text.contains("\"kind\"")) return Optional.of(InputKind.KUBERNETES);
             if (text.contains("\"services\"")) return Optional.of(InputKind.COMPOSE);
             if (text.contains("\"Config\"") || text.contains("\"config\"")) return Optional.of(InputKind.IMAGE);
+            if (!json && FLOW_API_VERSION.matcher(text).find() && FLOW_KIND.matcher(text).find()) {
+                return Optional.of(InputKind.KUBERNETES);
+            }
             return Optional.empty();
         }
         if (KUBE_KEYS.matcher(text).find() && KIND_KEY.matcher(text).find()) return Optional.of(InputKind.KUBERNETES);

@@ -47,4 +47,15 @@ class DetectorTest {
         assertEquals(Optional.of(InputKind.KUBERNETES), Detector.detect(dir.resolve("x.yaml")));
         assertEquals(Optional.of(InputKind.KUBERNETES), stdin(utf16));
     }
+
+    @Test
+    void aYamlFlowMappingIsAManifest(@TempDir Path dir) throws Exception {
+        // The Kubernetes loader reads `{apiVersion: v1, ...}` as YAML (docs/inputs-kubernetes.md), but it was
+        // never handed to it: without quotes around the keys, the input was of unknown kind.
+        String flow = "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n";
+        Files.writeString(dir.resolve("f.yaml"), flow);
+        assertEquals(Optional.of(InputKind.KUBERNETES), Detector.detect(dir.resolve("f.yaml")));
+        assertEquals(Optional.of(InputKind.KUBERNETES), stdin(flow.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.of(InputKind.KUBERNETES), stdin("'apiVersion': v1\n'kind': Pod\n".getBytes(StandardCharsets.UTF_8)));
+    }
 }
