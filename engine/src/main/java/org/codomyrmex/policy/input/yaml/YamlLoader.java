@@ -80,9 +80,38 @@ public final class YamlLoader {
     private final Map<Node, Value> converted = new IdentityHashMap<>();
     private final Map<Node, Long> expandedSize = new IdentityHashMap<>();
 
+    /**
+     * The code point indexes of the characters outside the BMP, in order. SnakeYAML's marks count code points,
+     * spans count chars (as the rest of the tool does), so each such character before a mark shifts it by one.
+     */
+    private final int[] astral;
+
     private YamlLoader(SourceFile source, Options options) {
         this.source = source;
         this.options = options;
+        this.astral = astralIndexes(source.text());
+    }
+
+    private static int[] astralIndexes(String text) {
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) if (Character.isHighSurrogate(text.charAt(i))) count++;
+        if (count == 0) return new int[0];
+        int[] out = new int[count];
+        int n = 0;
+        int cp = 0;
+        for (int i = 0; i < text.length(); cp++) {
+            int c = text.codePointAt(i);
+            if (Character.isSupplementaryCodePoint(c) && n < count) out[n++] = cp;
+            i += Character.charCount(c);
+        }
+        return n == count ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The char offset in the text of a mark's code point index. */
+    private int charOffset(int codePointIndex) {
+        if (astral.length == 0) return codePointIndex;
+        int before = java.util.Arrays.binarySearch(astral, codePointIndex);
+        return codePointIndex + (before >= 0 ? before : -before - 1);
     }
 
     public static Result load(SourceFile source, Options options) {
@@ -115,7 +144,7 @@ public final class YamlLoader {
                 "aliases that expand to millions of values are refused (alias bomb)"));
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Span at = m != null ? Span.of(source.name(), m.getLine() + 1, m.getColumn() + 1) : Span.of(source.name(), 1, 1);
+            Span at = m != null ? source.span(charOffset(m.getIndex()), charOffset(m.getIndex())) : Span.of(source.name(), 1, 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? e.getContext() + ": " : "";
             diagnostics.add(Diagnostic.error("I1001", "invalid YAML: " + context + firstLine(problem), at));
@@ -344,18 +373,25 @@ public final class YamlLoader {
         return negative ? -v : v;
     }
 
+    /**
+     * A node's span, from the marks' offsets rather than their lines and columns: SnakeYAML counts columns in
+     * code points and also breaks lines at CR, NEL, LS and PS, where spans count chars and lines end at LF only.
+     */
     private Span span(Node node) {
         Mark start = node.getStartMark();
         Mark end = node.getEndMark();
         if (start == null) return Span.of(source.name(), 1, 1);
-        int endLine = end != null ? end.getLine() + 1 : start.getLine() + 1;
-        int endColumn = end != null ? end.getColumn() : start.getColumn() + 1;
+        int from = charOffset(start.getIndex());
+        int to = end != null ? Math.max(from, charOffset(end.getIndex())) : from + 1;
+        int startLine = source.lineOf(from);
+        int endLine = source.lineOf(to);
+        int endColumn = source.columnOf(to) - 1; // the last char of the node, 1-based
         // Block nodes end at column 0 of the following line: point at the end of the last line instead.
-        if (endColumn == 0 && endLine > start.getLine() + 1) {
+        if (endColumn == 0 && endLine > startLine) {
             endLine--;
             endColumn = Math.max(1, source.lineLength(endLine));
         }
-        return new Span(source.name(), start.getLine() + 1, start.getColumn() + 1, endLine, Math.max(endColumn, 1));
+        return new Span(source.name(), startLine, source.columnOf(from), endLine, Math.max(endColumn, 1));
     }
 
     /** A resolver that types nothing itself, so every plain scalar reaches {@link #resolvePlain}. */
