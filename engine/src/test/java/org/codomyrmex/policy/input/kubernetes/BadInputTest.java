@@ -220,6 +220,16 @@ class BadInputTest {
     }
 
     @Test
+    void secretDataWithoutBase64PaddingIsRefusedAsKubernetesRefusesIt() {
+        // Go's base64.StdEncoding requires the '=' padding that Java's decoder treats as optional.
+        LoadResult r = load("s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: YWJjZA\n  b: \"YWJj\\nZA==\"\n");
+        assertAt(single(r, "K2006"), "s.yaml", 5, 6);
+        Value secret = r.documents().get(0).view("secret");
+        assertEquals("YWJjZA", str(get(secret, "data", "a")));
+        assertEquals("abcd", str(get(secret, "data", "b")), "line breaks inside the encoded text are skipped");
+    }
+
+    @Test
     void invalidUtf8IsLocated() {
         byte[] bytes = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: \"caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         LoadResult r = new KubernetesLoader().load(InputSource.ofBytes("latin1.yaml", bytes), LoadOptions.defaults());
