@@ -251,10 +251,9 @@ public final class YamlLoader {
         Span at = span(s);
         String text = s.getValue();
         Tag tag = s.getTag();
-        boolean plain = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
-        if (Tag.STR.equals(tag)) {
-            return plain ? resolvePlain(text, at) : new Value.Str(text, at);
-        }
+        if (PLAIN.equals(tag)) return resolvePlain(text, at);
+        // Quoted, or tagged !!str: a string whatever it looks like (`!!str on` is "on", as in go-yaml).
+        if (Tag.STR.equals(tag)) return new Value.Str(text, at);
         if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag) || Tag.NULL.equals(tag)) {
             Value v = resolvePlain(text, at);
             if (Tag.NULL.equals(tag)) return new Value.Null(at);
@@ -394,11 +393,23 @@ public final class YamlLoader {
         return new Span(source.name(), startLine, source.columnOf(from), endLine, Math.max(endColumn, 1));
     }
 
-    /** A resolver that types nothing itself, so every plain scalar reaches {@link #resolvePlain}. */
+    /** The tag of a plain scalar written without a tag: typed by {@link #resolvePlain}. */
+    private static final Tag PLAIN = new Tag("tag:codomyrmex.org,2026:plain");
+
+    /**
+     * A resolver that types nothing itself: every plain scalar without a tag gets {@link #PLAIN} and reaches
+     * {@link #resolvePlain}, where an explicit {@code !!str} keeps SnakeYAML's {@code Tag.STR}.
+     */
     private static final class PlainResolver extends Resolver {
         @Override
         protected void addImplicitResolvers() {
             // Deliberately empty: plain scalars are typed by the Profile, not by SnakeYAML's YAML 1.1 table.
+        }
+
+        @Override
+        public Tag resolve(org.yaml.snakeyaml.nodes.NodeId kind, String value, boolean implicit) {
+            if (kind == org.yaml.snakeyaml.nodes.NodeId.scalar && implicit) return PLAIN;
+            return super.resolve(kind, value, implicit);
         }
     }
 
