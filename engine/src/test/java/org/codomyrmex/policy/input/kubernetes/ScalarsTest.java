@@ -122,4 +122,16 @@ class ScalarsTest {
         assertEquals(7, r.diagnostics().get(0).span().line());
         assertEquals(14, r.diagnostics().get(0).span().column());
     }
+
+    @Test
+    void writtenTextLeavesOutAnchorsAndTags() {
+        // The span of `&ver 1.10` starts at the anchor: rules saw the label as "&ver 1.10".
+        LoadResult r = load("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {v: &ver 1.10, w: !!float 1.20, x: *ver}}\n");
+        Document d = only(r);
+        assertEquals(3, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "v")));
+        assertEquals("1.20", str(get(d.view("metadata"), "labels", "w")));
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "x")));
+        assertTrue(r.diagnostics().get(1).message().contains("the string \"1.20\""), r.diagnostics().get(1).message());
+    }
 }
