@@ -214,6 +214,7 @@ public final class YamlLoader {
                     merges.add(t.getValueNode());
                     continue;
                 }
+                if (options.profile() == Profile.KUBERNETES && PLAIN.equals(ks.getTag())) key = kubernetesKey(key);
             } else {
                 diagnostics.add(Diagnostic.warning("I1010", "a complex mapping key is not supported; entry ignored", span(keyNode)));
                 continue;
@@ -268,6 +269,38 @@ public final class YamlLoader {
         // Any other tag (!Ref, !!binary, a Java class name...) is not constructed: the text is kept as a string.
         diagnostics.add(Diagnostic.warning("I1013", "tag '" + tag.getValue() + "' is ignored; the value is read as a string", at));
         return new Value.Str(text, at);
+    }
+
+    /**
+     * A plain key as it reaches the API server: go-yaml v2 types keys as it types values, and sigs.k8s.io/yaml
+     * writes the booleans and numbers among them back as JSON strings, so {@code on:} is the key {@code "true"},
+     * {@code 0755:} is {@code "493"} and {@code 1.10:} is {@code "1.1"} (Go's FormatFloat(k, 'g', -1, 32)).
+     */
+    private String kubernetesKey(String text) {
+        Value v = resolvePlain(text, Span.NONE);
+        if (v instanceof Value.Bool b) return b.value() ? "true" : "false";
+        if (v instanceof Value.Int i) return Long.toString(i.value());
+        if (v instanceof Value.Float f) return goFloat32(f.value());
+        return text;
+    }
+
+    /** Go's {@code strconv.FormatFloat(d, 'g', -1, 32)}, with YAML's names for the infinities and NaN. */
+    static String goFloat32(double d) {
+        if (Double.isNaN(d)) return ".nan";
+        if (Double.isInfinite(d)) return d > 0 ? ".inf" : "-.inf";
+        float f = (float) d;
+        if (Float.isInfinite(f)) return f > 0 ? "+Inf" : "-Inf";
+        String sign = f < 0 || (f == 0 && 1 / f < 0) ? "-" : "";
+        if (f == 0) return sign + "0";
+        java.math.BigDecimal dec = new java.math.BigDecimal(Float.toString(Math.abs(f))).stripTrailingZeros();
+        String digits = dec.unscaledValue().toString();
+        int exp = digits.length() - dec.scale() - 1;
+        if (exp < -4 || exp >= 6) { // Go's shortest %g takes an exponent outside [1e-4, 1e6)
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            int e = Math.abs(exp);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+        }
+        return sign + dec.toPlainString();
     }
 
     private Value badTag(Tag tag, String text, Span at) {
