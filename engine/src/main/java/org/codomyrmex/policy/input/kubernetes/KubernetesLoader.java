@@ -105,9 +105,32 @@ public final class KubernetesLoader implements InputLoader {
         }
         List<Document> documents = new ArrayList<>();
         for (Value doc : values) {
+            reportNonFinite(doc, diagnostics);
             collect(doc, source, documents, diagnostics, options, 0, "");
         }
         return new LoadResult(documents, diagnostics);
+    }
+
+    /**
+     * kubectl sends objects as JSON, which has no infinity and no NaN: a YAML {@code .inf} or {@code .nan}
+     * (or a JSON number beyond the float range, such as {@code 1e999}) anywhere in an object makes kubectl refuse
+     * it. Each is reported where it is written; shared (aliased) collections are visited once.
+     */
+    private static void reportNonFinite(Value root, List<Diagnostic> diagnostics) {
+        java.util.Set<Value> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Value> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (v instanceof Value.Float f && !Double.isFinite(f.value())) {
+                diagnostics.add(Diagnostic.error("K1014", (Double.isNaN(f.value()) ? "NaN (not a number)" : "an infinite number")
+                    + ", which JSON cannot hold; kubectl refuses the object", f.span(), "quote it if it is meant as text"));
+            } else if (v instanceof Value.MapV m && seen.add(m)) {
+                m.entries().values().forEach(todo::push);
+            } else if (v instanceof Value.ListV l && seen.add(l)) {
+                l.items().forEach(todo::push);
+            }
+        }
     }
 
     static boolean looksLikeJson(String name, String text) {

@@ -230,6 +230,21 @@ class BadInputTest {
     }
 
     @Test
+    void numbersJsonCannotHoldAreErrorsWhereWritten() {
+        // kubectl converts YAML to JSON before sending it: `.inf` fails with "json: unsupported value: +Inf",
+        // and Go's JSON decoder refuses 1e999. Both objects were read without a word.
+        LoadResult yaml = load("i.yaml", "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: c}\n"
+            + "spec: {limits: &a {x: .inf}, a: *a, b: *a, n: .NaN}\n");
+        assertEquals(2, yaml.diagnostics().size(), headlines(yaml.diagnostics()));
+        assertAt(yaml.diagnostics().stream().filter(d -> d.message().contains("infinite")).findFirst().orElseThrow(), "i.yaml", 4, 23);
+        assertAt(yaml.diagnostics().stream().filter(d -> d.message().contains("NaN")).findFirst().orElseThrow(), "i.yaml", 4, 47);
+        assertEquals(1, yaml.documents().size(), "the object is still checked");
+        LoadResult json = load("i.json", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}, \"x\": 1e999}");
+        assertAt(single(json, "K1014"), "i.json", 1, 75);
+        assertTrue(load("q.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: \".inf\"}\n").diagnostics().isEmpty());
+    }
+
+    @Test
     void invalidUtf8IsLocated() {
         byte[] bytes = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: \"caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         LoadResult r = new KubernetesLoader().load(InputSource.ofBytes("latin1.yaml", bytes), LoadOptions.defaults());
