@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class KubernetesLoader implements InputLoader {
     /** How long {@code kubectl kustomize} may run before it is stopped. */
     public static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
+    /** The most values one YAML document may expand to (aliases included). */
+    private static final int MAX_VALUES = 2_000_000;
 
     @Override
     public InputKind kind() {
@@ -80,8 +82,11 @@ public final class KubernetesLoader implements InputLoader {
     /** Reads a manifest stream held in memory; {@code name} names it in spans. */
     public static LoadResult loadText(String name, String text, LoadOptions options) {
         SourceFile source = new SourceFile(name, text);
-        YamlLoader.Options yamlOptions = new YamlLoader.Options(YamlLoader.Profile.KUBERNETES, 100,
-            options.maxDepth(), 2_000_000, options.maxDocuments(), (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxFileBytes(), 1)));
+        // SnakeYAML counts aliases over the whole stream, not per document: its default of 100 ended a long
+        // multi-document stream halfway. Aliases are not expanded while composing, and the values they expand to
+        // count against maxValues (the alias-bomb guard), so the alias count is bounded by that budget alone.
+        YamlLoader.Options yamlOptions = new YamlLoader.Options(YamlLoader.Profile.KUBERNETES, MAX_VALUES,
+            options.maxDepth(), MAX_VALUES, options.maxDocuments(), (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxFileBytes(), 1)));
         List<Value> values;
         List<Diagnostic> diagnostics = new ArrayList<>();
         if (looksLikeJson(name, text)) {

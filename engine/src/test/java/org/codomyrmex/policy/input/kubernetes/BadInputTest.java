@@ -114,6 +114,22 @@ class BadInputTest {
     }
 
     @Test
+    void aliasesAcrossALongStreamDoNotEndIt() {
+        // SnakeYAML counted collection aliases over the whole stream and stopped at 100 with an unlocated
+        // "invalid YAML": 60 Deployments reusing their labels three times each lost the last 27.
+        StringBuilder y = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            y.append("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d").append(i)
+                .append(", namespace: ns, labels: &l {app: a}}\nspec:\n  selector: {matchLabels: *l}\n  template:\n")
+                .append("    metadata: {labels: *l}\n    spec:\n      containers: [{name: c, image: x, env: &e [{name: A, value: b}]}]\n")
+                .append("      initContainers: [{name: i, image: x, env: *e}]\n");
+        }
+        LoadResult r = load("many.yaml", y.toString());
+        assertEquals("", headlines(r.diagnostics()));
+        assertEquals(60, r.documents().size());
+    }
+
+    @Test
     void valuesKubernetesWouldRejectAreReportedWhereTheyAre() {
         String text = """
             apiVersion: v1
