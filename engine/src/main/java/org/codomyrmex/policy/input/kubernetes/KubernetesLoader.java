@@ -111,7 +111,7 @@ public final class KubernetesLoader implements InputLoader {
         List<Document> documents = new ArrayList<>();
         for (Value doc : values) {
             reportNonFinite(doc, diagnostics);
-            collect(doc, source, documents, diagnostics, options, 0, "");
+            collect(doc, source, documents, diagnostics, options, 0, "", null);
         }
         return new LoadResult(documents, diagnostics);
     }
@@ -148,14 +148,19 @@ public final class KubernetesLoader implements InputLoader {
         return false;
     }
 
-    /** One object, or the items of a list object, into documents. */
+    /**
+     * One object, or the items of a list object, into documents. {@code list} is the typed list ({@code PodList})
+     * holding {@code doc}, if any: the API server writes such lists without each item's kind and apiVersion, and
+     * kubectl gives an item that has neither the list's apiVersion and its kind without "List".
+     */
     private static void collect(Value doc, SourceFile source, List<Document> out, List<Diagnostic> diagnostics,
-                                LoadOptions options, int listDepth, String where) {
-        if (!(doc instanceof Value.MapV obj)) {
+                                LoadOptions options, int listDepth, String where, Value.MapV list) {
+        if (!(doc instanceof Value.MapV written)) {
             diagnostics.add(Diagnostic.error("K1010", where + "a Kubernetes object must be a mapping, found "
                 + article(doc.typeName()) + "; it is skipped", doc.span()));
             return;
         }
+        Value.MapV obj = list == null ? written : withKindOfList(written, list);
         Value kind = obj.get("kind");
         Value apiVersion = obj.get("apiVersion");
         if (!(kind instanceof Value.Str k) || k.value().isBlank() || !(apiVersion instanceof Value.Str av) || av.value().isBlank()) {
@@ -174,7 +179,7 @@ public final class KubernetesLoader implements InputLoader {
             }
             for (int i = 0; i < items.items().size(); i++) {
                 collect(items.items().get(i), source, out, diagnostics, options, listDepth + 1,
-                    k.value() + " item " + (i + 1) + ": ");
+                    k.value() + " item " + (i + 1) + ": ", obj);
             }
             return;
         }
@@ -186,6 +191,29 @@ public final class KubernetesLoader implements InputLoader {
             return;
         }
         out.add(document(obj, k.value(), av.value(), source, diagnostics));
+    }
+
+    /** As apimachinery's UnstructuredList: an item with neither kind nor apiVersion takes them from its typed list. */
+    private static Value.MapV withKindOfList(Value.MapV item, Value.MapV list) {
+        if (!(list.get("kind") instanceof Value.Str listKind) || !(list.get("apiVersion") instanceof Value.Str listApiVersion)) return item;
+        String itemKind = listKind.value().substring(0, listKind.value().length() - "List".length());
+        if (itemKind.isEmpty() || isNonEmptyString(item.get("kind")) || isNonEmptyString(item.get("apiVersion"))) return item;
+        java.util.Map<String, Value> entries = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Span> keySpans = new java.util.HashMap<>();
+        entries.put("apiVersion", listApiVersion);
+        keySpans.put("apiVersion", list.keySpan("apiVersion"));
+        entries.put("kind", new Value.Str(itemKind, listKind.span()));
+        keySpans.put("kind", list.keySpan("kind"));
+        for (java.util.Map.Entry<String, Value> e : item.entries().entrySet()) {
+            if (entries.containsKey(e.getKey())) continue;
+            entries.put(e.getKey(), e.getValue());
+            keySpans.put(e.getKey(), item.keySpan(e.getKey()));
+        }
+        return new Value.MapV(entries, keySpans, item.span());
+    }
+
+    private static boolean isNonEmptyString(Value v) {
+        return v instanceof Value.Str s && !s.value().isEmpty();
     }
 
     private static String article(String typeName) {
