@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  */
 public final class Detector {
     private static final Pattern COMPOSE_NAME = Pattern.compile("(docker-)?compose([.-][^/]*)?\\.ya?ml");
-    private static final Pattern KUBE_KEYS = Pattern.compile("(?m)^(\"?apiVersion\"?\\s*:)");
-    private static final Pattern KIND_KEY = Pattern.compile("(?m)^\\s*\"?kind\"?\\s*:");
+    private static final Pattern KUBE_KEYS = Pattern.compile("(?m)^(['\"]?apiVersion['\"]?\\s*:)");
+    private static final Pattern KIND_KEY = Pattern.compile("(?m)^\\s*['\"]?kind['\"]?\\s*:");
+    /** The keys in a YAML flow mapping ({@code {apiVersion: v1, kind: Pod}}), which is not JSON. */
+    private static final Pattern FLOW_API_VERSION = Pattern.compile("[{,]\\s*['\"]?apiVersion['\"]?\\s*:");
+    private static final Pattern FLOW_KIND = Pattern.compile("[{,]\\s*['\"]?kind['\"]?\\s*:");
     private static final Pattern SERVICES_KEY = Pattern.compile("(?m)^services\\s*:");
     private static final Pattern IMAGE_JSON = Pattern.compile(
         "\"(RepoTags|RepoDigests|rootfs|RootFS|Layers|SchemaVersion|ArtifactName|bomFormat|matches|LayersData)\"");
@@ -42,7 +45,7 @@ public final class Detector {
         if (!(name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))) return Optional.empty();
         try (var in = Files.newInputStream(path)) {
             byte[] head = in.readNBytes(64 * 1024);
-            return byContent(new String(head, StandardCharsets.UTF_8), name.endsWith(".json"));
+            return byContent(text(head, head.length), name.endsWith(".json"));
         } catch (java.io.IOException e) {
             return Optional.empty(); // unreadable files are reported when they are loaded
         }
@@ -60,14 +63,30 @@ public final class Detector {
         return Optional.empty();
     }
 
+    /**
+     * The first {@code length} bytes as text, in the encoding the loaders read: UTF-8, or UTF-16 when the bytes
+     * start with its byte-order mark (as Windows PowerShell writes {@code kubectl get -o yaml > x.yaml}).
+     */
+    public static String text(byte[] bytes, int length) {
+        int n = Math.min(bytes.length, length);
+        if (n >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) return new String(bytes, 2, n - 2, StandardCharsets.UTF_16BE);
+        if (n >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) return new String(bytes, 2, n - 2, StandardCharsets.UTF_16LE);
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
     /** The kind of YAML or JSON text, from its top-level keys. */
     public static Optional<InputKind> byContent(String text, boolean json) {
+        // A byte-order mark is not white space to Java, but it is not content either.
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
         String t = text.stripLeading();
         if (t.startsWith("{") || t.startsWith("[")) {
             if (IMAGE_JSON.matcher(text).find() && !text.contains("\"apiVersion\"")) return Optional.of(InputKind.IMAGE);
             if (text.contains("\"apiVersion\"") && text.contains("\"kind\"")) return Optional.of(InputKind.KUBERNETES);
             if (text.contains("\"services\"")) return Optional.of(InputKind.COMPOSE);
             if (text.contains("\"Config\"") || text.contains("\"config\"")) return Optional.of(InputKind.IMAGE);
+            if (!json && FLOW_API_VERSION.matcher(text).find() && FLOW_KIND.matcher(text).find()) {
+                return Optional.of(InputKind.KUBERNETES);
+            }
             return Optional.empty();
         }
         if (KUBE_KEYS.matcher(text).find() && KIND_KEY.matcher(text).find()) return Optional.of(InputKind.KUBERNETES);

@@ -8,7 +8,6 @@ import org.codomyrmex.policy.input.image.ImageLoader;
 import org.codomyrmex.policy.input.kubernetes.KubernetesLoader;
 import org.codomyrmex.policy.model.InputKind;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -43,7 +42,7 @@ public final class Inputs {
         if (source.path().isPresent()) return Detector.detect(source.path().get());
         try {
             byte[] bytes = source.content().read();
-            String text = new String(bytes, 0, Math.min(bytes.length, 64 * 1024), StandardCharsets.UTF_8);
+            String text = Detector.text(bytes, 64 * 1024);
             Optional<InputKind> k = Detector.byContent(text, false);
             if (k.isPresent()) return k;
             return looksLikeDockerfile(text) ? Optional.of(InputKind.DOCKERFILE) : Optional.empty();

@@ -576,8 +576,11 @@ final class KubeViews {
     private Value decodeBase64(String key, Value.Str s, List<Value> binaryKeys, Span keySpan) {
         byte[] bytes;
         try {
-            // Go's decoder (which Kubernetes uses) skips line breaks inside the encoded text.
-            bytes = Base64.getDecoder().decode(s.value().replace("\n", "").replace("\r", ""));
+            // Go's decoder (which Kubernetes uses) skips line breaks inside the encoded text, and, unlike Java's,
+            // requires the '=' padding: "YWJjZA" is refused.
+            String encoded = s.value().replace("\n", "").replace("\r", "");
+            if (encoded.length() % 4 != 0) throw new IllegalArgumentException("unpadded");
+            bytes = Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
             diagnostics.add(Diagnostic.error("K2006", "Secret data '" + key + "' is not valid base64; Kubernetes rejects it",
                 s.span(), "put plain text under stringData instead of data"));

@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class KubernetesLoader implements InputLoader {
     /** How long {@code kubectl kustomize} may run before it is stopped. */
     public static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
+    /** The most values one YAML document may expand to (aliases included). */
+    private static final int MAX_VALUES = 2_000_000;
 
     @Override
     public InputKind kind() {
@@ -80,8 +82,11 @@ public final class KubernetesLoader implements InputLoader {
     /** Reads a manifest stream held in memory; {@code name} names it in spans. */
     public static LoadResult loadText(String name, String text, LoadOptions options) {
         SourceFile source = new SourceFile(name, text);
-        YamlLoader.Options yamlOptions = new YamlLoader.Options(YamlLoader.Profile.KUBERNETES, 100,
-            options.maxDepth(), 2_000_000, options.maxDocuments(), (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxFileBytes(), 1)));
+        // SnakeYAML counts aliases over the whole stream, not per document: its default of 100 ended a long
+        // multi-document stream halfway. Aliases are not expanded while composing, and the values they expand to
+        // count against maxValues (the alias-bomb guard), so the alias count is bounded by that budget alone.
+        YamlLoader.Options yamlOptions = new YamlLoader.Options(YamlLoader.Profile.KUBERNETES, MAX_VALUES,
+            options.maxDepth(), MAX_VALUES, options.maxDocuments(), (int) Math.min(Integer.MAX_VALUE, Math.max(options.maxFileBytes(), 1)));
         List<Value> values;
         List<Diagnostic> diagnostics = new ArrayList<>();
         if (looksLikeJson(name, text)) {
@@ -105,9 +110,32 @@ public final class KubernetesLoader implements InputLoader {
         }
         List<Document> documents = new ArrayList<>();
         for (Value doc : values) {
-            collect(doc, source, documents, diagnostics, options, 0, "");
+            reportNonFinite(doc, diagnostics);
+            collect(doc, source, documents, diagnostics, options, 0, "", null);
         }
         return new LoadResult(documents, diagnostics);
+    }
+
+    /**
+     * kubectl sends objects as JSON, which has no infinity and no NaN: a YAML {@code .inf} or {@code .nan}
+     * (or a JSON number beyond the float range, such as {@code 1e999}) anywhere in an object makes kubectl refuse
+     * it. Each is reported where it is written; shared (aliased) collections are visited once.
+     */
+    private static void reportNonFinite(Value root, List<Diagnostic> diagnostics) {
+        java.util.Set<Value> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Value> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (v instanceof Value.Float f && !Double.isFinite(f.value())) {
+                diagnostics.add(Diagnostic.error("K1014", (Double.isNaN(f.value()) ? "NaN (not a number)" : "an infinite number")
+                    + ", which JSON cannot hold; kubectl refuses the object", f.span(), "quote it if it is meant as text"));
+            } else if (v instanceof Value.MapV m && seen.add(m)) {
+                m.entries().values().forEach(todo::push);
+            } else if (v instanceof Value.ListV l && seen.add(l)) {
+                l.items().forEach(todo::push);
+            }
+        }
     }
 
     static boolean looksLikeJson(String name, String text) {
@@ -120,14 +148,19 @@ public final class KubernetesLoader implements InputLoader {
         return false;
     }
 
-    /** One object, or the items of a list object, into documents. */
+    /**
+     * One object, or the items of a list object, into documents. {@code list} is the typed list ({@code PodList})
+     * holding {@code doc}, if any: the API server writes such lists without each item's kind and apiVersion, and
+     * kubectl gives an item that has neither the list's apiVersion and its kind without "List".
+     */
     private static void collect(Value doc, SourceFile source, List<Document> out, List<Diagnostic> diagnostics,
-                                LoadOptions options, int listDepth, String where) {
-        if (!(doc instanceof Value.MapV obj)) {
+                                LoadOptions options, int listDepth, String where, Value.MapV list) {
+        if (!(doc instanceof Value.MapV written)) {
             diagnostics.add(Diagnostic.error("K1010", where + "a Kubernetes object must be a mapping, found "
                 + article(doc.typeName()) + "; it is skipped", doc.span()));
             return;
         }
+        Value.MapV obj = list == null ? written : withKindOfList(written, list);
         Value kind = obj.get("kind");
         Value apiVersion = obj.get("apiVersion");
         if (!(kind instanceof Value.Str k) || k.value().isBlank() || !(apiVersion instanceof Value.Str av) || av.value().isBlank()) {
@@ -146,7 +179,7 @@ public final class KubernetesLoader implements InputLoader {
             }
             for (int i = 0; i < items.items().size(); i++) {
                 collect(items.items().get(i), source, out, diagnostics, options, listDepth + 1,
-                    k.value() + " item " + (i + 1) + ": ");
+                    k.value() + " item " + (i + 1) + ": ", obj);
             }
             return;
         }
@@ -158,6 +191,29 @@ public final class KubernetesLoader implements InputLoader {
             return;
         }
         out.add(document(obj, k.value(), av.value(), source, diagnostics));
+    }
+
+    /** As apimachinery's UnstructuredList: an item with neither kind nor apiVersion takes them from its typed list. */
+    private static Value.MapV withKindOfList(Value.MapV item, Value.MapV list) {
+        if (!(list.get("kind") instanceof Value.Str listKind) || !(list.get("apiVersion") instanceof Value.Str listApiVersion)) return item;
+        String itemKind = listKind.value().substring(0, listKind.value().length() - "List".length());
+        if (itemKind.isEmpty() || isNonEmptyString(item.get("kind")) || isNonEmptyString(item.get("apiVersion"))) return item;
+        java.util.Map<String, Value> entries = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Span> keySpans = new java.util.HashMap<>();
+        entries.put("apiVersion", listApiVersion);
+        keySpans.put("apiVersion", list.keySpan("apiVersion"));
+        entries.put("kind", new Value.Str(itemKind, listKind.span()));
+        keySpans.put("kind", list.keySpan("kind"));
+        for (java.util.Map.Entry<String, Value> e : item.entries().entrySet()) {
+            if (entries.containsKey(e.getKey())) continue;
+            entries.put(e.getKey(), e.getValue());
+            keySpans.put(e.getKey(), item.keySpan(e.getKey()));
+        }
+        return new Value.MapV(entries, keySpans, item.span());
+    }
+
+    private static boolean isNonEmptyString(Value v) {
+        return v instanceof Value.Str s && !s.value().isEmpty();
     }
 
     private static String article(String typeName) {

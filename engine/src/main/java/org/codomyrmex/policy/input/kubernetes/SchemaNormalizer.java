@@ -187,13 +187,20 @@ final class SchemaNormalizer {
         return "the " + v.typeName() + " " + (v instanceof Value.Str s ? Values.quote(s.value()) : writtenText(v));
     }
 
+    /** A node's span starts at its anchor and tag ({@code &v !!float 1.10}); the value is what follows them. */
+    private static String withoutProperties(String written) {
+        String t = written;
+        while ((t.startsWith("&") || t.startsWith("!")) && t.indexOf(' ') > 0) t = t.substring(t.indexOf(' ')).strip();
+        return t;
+    }
+
     /** The scalar's text as written in the file (so {@code 1.10} stays {@code 1.10}), else its literal. */
     private String writtenText(Value v) {
         Span s = v.span();
         if (s.isKnown() && s.line() == s.endLine() && s.file().equals(source.name())) {
             String line = source.line(s.line());
             if (s.column() >= 1 && s.endColumn() <= line.length() && s.column() <= s.endColumn()) {
-                return line.substring(s.column() - 1, s.endColumn());
+                return withoutProperties(line.substring(s.column() - 1, s.endColumn()));
             }
         }
         return Values.display(v);

@@ -62,14 +62,16 @@ public final class YamlLoader {
     public record Result(List<Value> documents, List<Diagnostic> diagnostics) {
     }
 
-    private static final Pattern INT_11 = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
-    private static final Pattern OCT_11 = Pattern.compile("[-+]?0[0-7_]+");
     private static final Pattern HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");
     private static final Pattern OCT_12 = Pattern.compile("0o[0-7]+");
     private static final Pattern INT_12 = Pattern.compile("[-+]?[0-9]+");
     /** go-yaml v3 reads YAML 1.1's 0755 as octal "for compatibility" (resolve.go): compose's mode: 0440 is 288. */
     private static final Pattern OCT_LEGACY = Pattern.compile("[-+]?0[0-7]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
+    /** go-yaml v2's {@code yamlStyleFloat}, matched after underscores are dropped. */
+    private static final Pattern GO_YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    /** What Go's ParseFloat accepts of a scalar starting with a dot (no underscores there). */
+    private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
     private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
     private static final Pattern NAN = Pattern.compile("\\.(nan|NaN|NAN)");
 
@@ -80,9 +82,38 @@ public final class YamlLoader {
     private final Map<Node, Value> converted = new IdentityHashMap<>();
     private final Map<Node, Long> expandedSize = new IdentityHashMap<>();
 
+    /**
+     * The code point indexes of the characters outside the BMP, in order. SnakeYAML's marks count code points,
+     * spans count chars (as the rest of the tool does), so each such character before a mark shifts it by one.
+     */
+    private final int[] astral;
+
     private YamlLoader(SourceFile source, Options options) {
         this.source = source;
         this.options = options;
+        this.astral = astralIndexes(source.text());
+    }
+
+    private static int[] astralIndexes(String text) {
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) if (Character.isHighSurrogate(text.charAt(i))) count++;
+        if (count == 0) return new int[0];
+        int[] out = new int[count];
+        int n = 0;
+        int cp = 0;
+        for (int i = 0; i < text.length(); cp++) {
+            int c = text.codePointAt(i);
+            if (Character.isSupplementaryCodePoint(c) && n < count) out[n++] = cp;
+            i += Character.charCount(c);
+        }
+        return n == count ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The char offset in the text of a mark's code point index. */
+    private int charOffset(int codePointIndex) {
+        if (astral.length == 0) return codePointIndex;
+        int before = java.util.Arrays.binarySearch(astral, codePointIndex);
+        return codePointIndex + (before >= 0 ? before : -before - 1);
     }
 
     public static Result load(SourceFile source, Options options) {
@@ -115,7 +146,7 @@ public final class YamlLoader {
                 "aliases that expand to millions of values are refused (alias bomb)"));
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Span at = m != null ? Span.of(source.name(), m.getLine() + 1, m.getColumn() + 1) : Span.of(source.name(), 1, 1);
+            Span at = m != null ? source.span(charOffset(m.getIndex()), charOffset(m.getIndex())) : Span.of(source.name(), 1, 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? e.getContext() + ": " : "";
             diagnostics.add(Diagnostic.error("I1001", "invalid YAML: " + context + firstLine(problem), at));
@@ -185,6 +216,7 @@ public final class YamlLoader {
                     merges.add(t.getValueNode());
                     continue;
                 }
+                if (options.profile() == Profile.KUBERNETES && PLAIN.equals(ks.getTag())) key = kubernetesKey(key);
             } else {
                 diagnostics.add(Diagnostic.warning("I1010", "a complex mapping key is not supported; entry ignored", span(keyNode)));
                 continue;
@@ -222,10 +254,9 @@ public final class YamlLoader {
         Span at = span(s);
         String text = s.getValue();
         Tag tag = s.getTag();
-        boolean plain = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
-        if (Tag.STR.equals(tag)) {
-            return plain ? resolvePlain(text, at) : new Value.Str(text, at);
-        }
+        if (PLAIN.equals(tag)) return resolvePlain(text, at);
+        // Quoted, or tagged !!str: a string whatever it looks like (`!!str on` is "on", as in go-yaml).
+        if (Tag.STR.equals(tag)) return new Value.Str(text, at);
         if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag) || Tag.NULL.equals(tag)) {
             Value v = resolvePlain(text, at);
             if (Tag.NULL.equals(tag)) return new Value.Null(at);
@@ -240,6 +271,38 @@ public final class YamlLoader {
         // Any other tag (!Ref, !!binary, a Java class name...) is not constructed: the text is kept as a string.
         diagnostics.add(Diagnostic.warning("I1013", "tag '" + tag.getValue() + "' is ignored; the value is read as a string", at));
         return new Value.Str(text, at);
+    }
+
+    /**
+     * A plain key as it reaches the API server: go-yaml v2 types keys as it types values, and sigs.k8s.io/yaml
+     * writes the booleans and numbers among them back as JSON strings, so {@code on:} is the key {@code "true"},
+     * {@code 0755:} is {@code "493"} and {@code 1.10:} is {@code "1.1"} (Go's FormatFloat(k, 'g', -1, 32)).
+     */
+    private String kubernetesKey(String text) {
+        Value v = resolvePlain(text, Span.NONE);
+        if (v instanceof Value.Bool b) return b.value() ? "true" : "false";
+        if (v instanceof Value.Int i) return Long.toString(i.value());
+        if (v instanceof Value.Float f) return goFloat32(f.value());
+        return text;
+    }
+
+    /** Go's {@code strconv.FormatFloat(d, 'g', -1, 32)}, with YAML's names for the infinities and NaN. */
+    static String goFloat32(double d) {
+        if (Double.isNaN(d)) return ".nan";
+        if (Double.isInfinite(d)) return d > 0 ? ".inf" : "-.inf";
+        float f = (float) d;
+        if (Float.isInfinite(f)) return f > 0 ? "+Inf" : "-Inf";
+        String sign = f < 0 || (f == 0 && 1 / f < 0) ? "-" : "";
+        if (f == 0) return sign + "0";
+        java.math.BigDecimal dec = new java.math.BigDecimal(Float.toString(Math.abs(f))).stripTrailingZeros();
+        String digits = dec.unscaledValue().toString();
+        int exp = digits.length() - dec.scale() - 1;
+        if (exp < -4 || exp >= 6) { // Go's shortest %g takes an exponent outside [1e-4, 1e6)
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            int e = Math.abs(exp);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+        }
+        return sign + dec.toPlainString();
     }
 
     private Value badTag(Tag tag, String text, Span at) {
@@ -266,26 +329,75 @@ public final class YamlLoader {
         }
         char c = t.charAt(0);
         if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) return new Value.Str(t, at);
-        try {
-            if (k8s) {
-                if (HEX.matcher(t).matches()) return new Value.Int(parseRadix(t, 16, 2), at);
-                if (OCT_11.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
-                if (INT_11.matcher(t).matches()) return new Value.Int(Long.parseLong(t.replace("_", "")), at);
-            } else {
-                if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
-                if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
-                if (OCT_LEGACY.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
-                if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
-            }
-        } catch (NumberFormatException tooBig) {
-            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
-        }
-        if (FLOAT.matcher(t).matches() && (k8s || !t.contains("_")) && !t.equals(".")) {
-            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
-        }
         if (INF.matcher(t).matches()) return new Value.Float(t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, at);
         if (NAN.matcher(t).matches()) return new Value.Float(Double.NaN, at);
+        if (k8s) return goYamlV2Number(t, at);
+        try {
+            if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
+            if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
+            if (OCT_LEGACY.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
+            if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
+        } catch (NumberFormatException tooBig) {
+            // Beyond 64 bits: a decimal still reads as a float; a hex or octal one stays text.
+            return FLOAT.matcher(t).matches() ? new Value.Float(Double.parseDouble(t), at) : new Value.Str(t, at);
+        }
+        if (FLOAT.matcher(t).matches() && !t.contains("_") && !t.equals(".")) {
+            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
+        }
         return new Value.Str(t, at);
+    }
+
+    /**
+     * A plain scalar starting with a digit, a sign or a dot, as go-yaml v2 resolves it: underscores dropped, then
+     * Go's {@code strconv.ParseInt(s, 0, 64)} (prefixes {@code 0x}, {@code 0o}, {@code 0b} in either case, and a
+     * leading {@code 0} for octal), then unsigned 64 bits, then a float of YAML's form that is in range; anything
+     * else is a string ({@code 0x} with 20 digits, {@code 1e400}). A scalar starting with a dot is only a float.
+     */
+    private static Value goYamlV2Number(String t, Span at) {
+        boolean dot = t.charAt(0) == '.';
+        // A scalar starting with a dot goes to Go's ParseFloat as written, which takes no underscores.
+        if (dot && !DOT_FLOAT.matcher(t).matches()) return new Value.Str(t, at);
+        String plain = dot ? t : t.replace("_", "");
+        java.math.BigInteger n = dot ? null : goParseInt(plain);
+        if (n != null) {
+            if (n.bitLength() < 64) return new Value.Int(n.longValue(), at);
+            // strconv.ParseUint: no sign, up to 2^64-1 (kept here as the nearest float).
+            if (n.signum() > 0 && n.bitLength() == 64 && plain.charAt(0) != '+') return new Value.Float(n.doubleValue(), at);
+        }
+        if (GO_YAML_FLOAT.matcher(plain).matches()) {
+            double d = Double.parseDouble(plain);
+            if (!Double.isInfinite(d)) return new Value.Float(d, at); // Go's ParseFloat fails out of range
+        }
+        return new Value.Str(t, at);
+    }
+
+    /** Go's integer literal syntax for base 0 (sign, then 0x/0o/0b/0 prefix or decimal); null when it is none. */
+    private static java.math.BigInteger goParseInt(String s) {
+        int i = 0;
+        boolean negative = false;
+        if (s.startsWith("-") || s.startsWith("+")) {
+            negative = s.charAt(0) == '-';
+            i = 1;
+        }
+        String body = s.substring(i);
+        int radix = 10;
+        String digits = body;
+        if (body.length() >= 2 && body.charAt(0) == '0') {
+            switch (body.charAt(1)) {
+                case 'x', 'X' -> { radix = 16; digits = body.substring(2); }
+                case 'o', 'O' -> { radix = 8; digits = body.substring(2); }
+                case 'b', 'B' -> { radix = 2; digits = body.substring(2); }
+                default -> { radix = 8; digits = body.substring(1); }
+            }
+        }
+        if (digits.isEmpty()) return null;
+        for (int k = 0; k < digits.length(); k++) {
+            char d = digits.charAt(k);
+            int value = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : d >= 'A' && d <= 'F' ? d - 'A' + 10 : 99;
+            if (value >= radix) return null;
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits, radix);
+        return negative ? v.negate() : v;
     }
 
     private static long parseRadix(String t, int radix, int prefix) {
@@ -296,25 +408,44 @@ public final class YamlLoader {
         return negative ? -v : v;
     }
 
+    /**
+     * A node's span, from the marks' offsets rather than their lines and columns: SnakeYAML counts columns in
+     * code points and also breaks lines at CR, NEL, LS and PS, where spans count chars and lines end at LF only.
+     */
     private Span span(Node node) {
         Mark start = node.getStartMark();
         Mark end = node.getEndMark();
         if (start == null) return Span.of(source.name(), 1, 1);
-        int endLine = end != null ? end.getLine() + 1 : start.getLine() + 1;
-        int endColumn = end != null ? end.getColumn() : start.getColumn() + 1;
+        int from = charOffset(start.getIndex());
+        int to = end != null ? Math.max(from, charOffset(end.getIndex())) : from + 1;
+        int startLine = source.lineOf(from);
+        int endLine = source.lineOf(to);
+        int endColumn = source.columnOf(to) - 1; // the last char of the node, 1-based
         // Block nodes end at column 0 of the following line: point at the end of the last line instead.
-        if (endColumn == 0 && endLine > start.getLine() + 1) {
+        if (endColumn == 0 && endLine > startLine) {
             endLine--;
             endColumn = Math.max(1, source.lineLength(endLine));
         }
-        return new Span(source.name(), start.getLine() + 1, start.getColumn() + 1, endLine, Math.max(endColumn, 1));
+        return new Span(source.name(), startLine, source.columnOf(from), endLine, Math.max(endColumn, 1));
     }
 
-    /** A resolver that types nothing itself, so every plain scalar reaches {@link #resolvePlain}. */
+    /** The tag of a plain scalar written without a tag: typed by {@link #resolvePlain}. */
+    private static final Tag PLAIN = new Tag("tag:codomyrmex.org,2026:plain");
+
+    /**
+     * A resolver that types nothing itself: every plain scalar without a tag gets {@link #PLAIN} and reaches
+     * {@link #resolvePlain}, where an explicit {@code !!str} keeps SnakeYAML's {@code Tag.STR}.
+     */
     private static final class PlainResolver extends Resolver {
         @Override
         protected void addImplicitResolvers() {
             // Deliberately empty: plain scalars are typed by the Profile, not by SnakeYAML's YAML 1.1 table.
+        }
+
+        @Override
+        public Tag resolve(org.yaml.snakeyaml.nodes.NodeId kind, String value, boolean implicit) {
+            if (kind == org.yaml.snakeyaml.nodes.NodeId.scalar && implicit) return PLAIN;
+            return super.resolve(kind, value, implicit);
         }
     }
 

@@ -114,6 +114,22 @@ class BadInputTest {
     }
 
     @Test
+    void aliasesAcrossALongStreamDoNotEndIt() {
+        // SnakeYAML counted collection aliases over the whole stream and stopped at 100 with an unlocated
+        // "invalid YAML": 60 Deployments reusing their labels three times each lost the last 27.
+        StringBuilder y = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            y.append("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d").append(i)
+                .append(", namespace: ns, labels: &l {app: a}}\nspec:\n  selector: {matchLabels: *l}\n  template:\n")
+                .append("    metadata: {labels: *l}\n    spec:\n      containers: [{name: c, image: x, env: &e [{name: A, value: b}]}]\n")
+                .append("      initContainers: [{name: i, image: x, env: *e}]\n");
+        }
+        LoadResult r = load("many.yaml", y.toString());
+        assertEquals("", headlines(r.diagnostics()));
+        assertEquals(60, r.documents().size());
+    }
+
+    @Test
     void valuesKubernetesWouldRejectAreReportedWhereTheyAre() {
         String text = """
             apiVersion: v1
@@ -217,6 +233,31 @@ class BadInputTest {
         Diagnostic b64 = single(r, "K2006");
         assertAt(b64, "m.yaml", 15, 10);
         assertEquals("not base64!", str(get(r.documents().get(1).view("secret"), "data", "token")));
+    }
+
+    @Test
+    void secretDataWithoutBase64PaddingIsRefusedAsKubernetesRefusesIt() {
+        // Go's base64.StdEncoding requires the '=' padding that Java's decoder treats as optional.
+        LoadResult r = load("s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: YWJjZA\n  b: \"YWJj\\nZA==\"\n");
+        assertAt(single(r, "K2006"), "s.yaml", 5, 6);
+        Value secret = r.documents().get(0).view("secret");
+        assertEquals("YWJjZA", str(get(secret, "data", "a")));
+        assertEquals("abcd", str(get(secret, "data", "b")), "line breaks inside the encoded text are skipped");
+    }
+
+    @Test
+    void numbersJsonCannotHoldAreErrorsWhereWritten() {
+        // kubectl converts YAML to JSON before sending it: `.inf` fails with "json: unsupported value: +Inf",
+        // and Go's JSON decoder refuses 1e999. Both objects were read without a word.
+        LoadResult yaml = load("i.yaml", "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: c}\n"
+            + "spec: {limits: &a {x: .inf}, a: *a, b: *a, n: .NaN}\n");
+        assertEquals(2, yaml.diagnostics().size(), headlines(yaml.diagnostics()));
+        assertAt(yaml.diagnostics().stream().filter(d -> d.message().contains("infinite")).findFirst().orElseThrow(), "i.yaml", 4, 23);
+        assertAt(yaml.diagnostics().stream().filter(d -> d.message().contains("NaN")).findFirst().orElseThrow(), "i.yaml", 4, 47);
+        assertEquals(1, yaml.documents().size(), "the object is still checked");
+        LoadResult json = load("i.json", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}, \"x\": 1e999}");
+        assertAt(single(json, "K1014"), "i.json", 1, 75);
+        assertTrue(load("q.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: \".inf\"}\n").diagnostics().isEmpty());
     }
 
     @Test

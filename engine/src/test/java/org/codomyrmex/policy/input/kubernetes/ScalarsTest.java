@@ -99,4 +99,39 @@ class ScalarsTest {
         assertEquals(14, r.diagnostics().get(0).span().column());
         assertEquals("1.10", str(get(d.view("metadata"), "labels", "version")));
     }
+
+    @Test
+    void charactersBeyondTheBmpKeepSpansAndWrittenText() {
+        // SnakeYAML counts columns in code points: after an emoji the span was one column short per emoji, so the
+        // text read back for `v: 1.10` was ": 1." and rules saw that.
+        LoadResult r = load("e.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {a: \"\uD83D\uDE00\uD83D\uDE00\", v: 1.10}}\n");
+        Document d = only(r);
+        assertEquals(1, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals(44, r.diagnostics().get(0).span().column());
+        assertEquals(47, r.diagnostics().get(0).span().endColumn());
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "v")));
+    }
+
+    @Test
+    void unicodeLineSeparatorsDoNotShiftLines() {
+        // SnakeYAML also breaks lines at NEL, LS and PS (in a quoted string they fold); the file's lines end at LF.
+        LoadResult r = load("ls.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {a: \"x\u2028y\"}\n"
+            + "  labels:\n    version: 1.10\n");
+        only(r);
+        assertEquals(1, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals(7, r.diagnostics().get(0).span().line());
+        assertEquals(14, r.diagnostics().get(0).span().column());
+    }
+
+    @Test
+    void writtenTextLeavesOutAnchorsAndTags() {
+        // The span of `&ver 1.10` starts at the anchor: rules saw the label as "&ver 1.10".
+        LoadResult r = load("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {v: &ver 1.10, w: !!float 1.20, x: *ver}}\n");
+        Document d = only(r);
+        assertEquals(3, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "v")));
+        assertEquals("1.20", str(get(d.view("metadata"), "labels", "w")));
+        assertEquals("1.10", str(get(d.view("metadata"), "labels", "x")));
+        assertTrue(r.diagnostics().get(1).message().contains("the string \"1.20\""), r.diagnostics().get(1).message());
+    }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.assertConforms;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.assertNoDiagnostics;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.get;
+import static org.codomyrmex.policy.input.kubernetes.KubeTesting.headlines;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.load;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.only;
 import static org.codomyrmex.policy.input.kubernetes.KubeTesting.str;
@@ -91,6 +92,26 @@ class StreamsTest {
         assertEquals(4, r.documents().get(0).resource().span().line());
         assertEquals(5, r.documents().get(0).resource().span().column());
         assertEquals("nginx", str(get(r.documents().get(2).view("containers"), 0, "image")));
+    }
+
+    @Test
+    void itemsOfATypedListTakeTheirKindFromTheList() {
+        // The API server writes a PodList (kubectl get --raw /api/v1/pods) without each item's kind and
+        // apiVersion; kubectl gives them the list's. The items were skipped with K1011, and their pods unchecked.
+        String json = "{\"kind\": \"PodList\", \"apiVersion\": \"v1\", \"metadata\": {\"resourceVersion\": \"1\"}, \"items\": ["
+            + "{\"metadata\": {\"name\": \"a\", \"namespace\": \"n\"}, \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"x\","
+            + " \"securityContext\": {\"privileged\": true}}]}},"
+            + "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"b\"}, \"spec\": {\"containers\": []}}]}";
+        LoadResult r = load("pods.json", json);
+        assertEquals(1, r.diagnostics().size(), headlines(r.diagnostics()));
+        assertEquals("K1011", r.diagnostics().get(0).code(), "an item with a kind but no apiVersion is not completed");
+        Document pod = only(r);
+        assertEquals("Pod", pod.resource().kind());
+        assertEquals("a", pod.resource().name());
+        assertEquals("v1", str(pod.view("apiVersion")));
+        assertTrue(get(pod.view("containers"), 0, "privileged") instanceof Value.Bool b && b.value());
+        LoadResult plain = load("l.yaml", "apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n");
+        assertEquals("K1011", plain.diagnostics().get(0).code(), "kind: List says nothing of its items");
     }
 
     @Test
