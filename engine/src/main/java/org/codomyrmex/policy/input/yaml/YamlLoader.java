@@ -45,8 +45,9 @@ public final class YamlLoader {
          */
         KUBERNETES,
         /**
-         * YAML 1.2 core schema, as Docker Compose reads files (go-yaml v3): only {@code true/false} are booleans,
-         * {@code 0o755} octal and, as go-yaml v3 still reads it, {@code 0755} too; {@code 22:22} is a string.
+         * As Docker Compose reads files (go-yaml v3): only {@code true/false} are booleans; numbers as in
+         * Kubernetes ({@code 0o755} and, as go-yaml v3 still reads it, {@code 0755} octal, {@code 1_000} a
+         * thousand); {@code 22:22} is a string.
          */
         CORE
     }
@@ -62,13 +63,7 @@ public final class YamlLoader {
     public record Result(List<Value> documents, List<Diagnostic> diagnostics) {
     }
 
-    private static final Pattern HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");
-    private static final Pattern OCT_12 = Pattern.compile("0o[0-7]+");
-    private static final Pattern INT_12 = Pattern.compile("[-+]?[0-9]+");
-    /** go-yaml v3 reads YAML 1.1's 0755 as octal "for compatibility" (resolve.go): compose's mode: 0440 is 288. */
-    private static final Pattern OCT_LEGACY = Pattern.compile("[-+]?0[0-7]+");
-    private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
-    /** go-yaml v2's {@code yamlStyleFloat}, matched after underscores are dropped. */
+    /** go-yaml's {@code yamlStyleFloat} (v2 and v3), matched after underscores are dropped. */
     private static final Pattern GO_YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
     /** What Go's ParseFloat accepts of a scalar starting with a dot (no underscores there). */
     private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
@@ -331,29 +326,17 @@ public final class YamlLoader {
         if (!(Character.isDigit(c) || c == '-' || c == '+' || c == '.')) return new Value.Str(t, at);
         if (INF.matcher(t).matches()) return new Value.Float(t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, at);
         if (NAN.matcher(t).matches()) return new Value.Float(Double.NaN, at);
-        if (k8s) return goYamlV2Number(t, at);
-        try {
-            if (HEX.matcher(t).matches() && !t.contains("_")) return new Value.Int(parseRadix(t, 16, 2), at);
-            if (OCT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t.substring(2), 8), at);
-            if (OCT_LEGACY.matcher(t).matches()) return new Value.Int(parseRadix(t, 8, 1), at);
-            if (INT_12.matcher(t).matches()) return new Value.Int(Long.parseLong(t), at);
-        } catch (NumberFormatException tooBig) {
-            // Beyond 64 bits: a decimal still reads as a float; a hex or octal one stays text.
-            return FLOAT.matcher(t).matches() ? new Value.Float(Double.parseDouble(t), at) : new Value.Str(t, at);
-        }
-        if (FLOAT.matcher(t).matches() && !t.contains("_") && !t.equals(".")) {
-            return new Value.Float(Double.parseDouble(t.replace("_", "")), at);
-        }
-        return new Value.Str(t, at);
+        // go-yaml v3 (Compose) reads numbers as v2 (Kubernetes) does: only the booleans differ.
+        return goYamlNumber(t, at);
     }
 
     /**
-     * A plain scalar starting with a digit, a sign or a dot, as go-yaml v2 resolves it: underscores dropped, then
+     * A plain scalar starting with a digit, a sign or a dot, as go-yaml (v2 and v3) resolves it: underscores dropped, then
      * Go's {@code strconv.ParseInt(s, 0, 64)} (prefixes {@code 0x}, {@code 0o}, {@code 0b} in either case, and a
      * leading {@code 0} for octal), then unsigned 64 bits, then a float of YAML's form that is in range; anything
      * else is a string ({@code 0x} with 20 digits, {@code 1e400}). A scalar starting with a dot is only a float.
      */
-    private static Value goYamlV2Number(String t, Span at) {
+    private static Value goYamlNumber(String t, Span at) {
         boolean dot = t.charAt(0) == '.';
         // A scalar starting with a dot goes to Go's ParseFloat as written, which takes no underscores.
         if (dot && !DOT_FLOAT.matcher(t).matches()) return new Value.Str(t, at);
@@ -398,14 +381,6 @@ public final class YamlLoader {
         }
         java.math.BigInteger v = new java.math.BigInteger(digits, radix);
         return negative ? v.negate() : v;
-    }
-
-    private static long parseRadix(String t, int radix, int prefix) {
-        String s = t.replace("_", "");
-        boolean negative = s.startsWith("-");
-        if (s.startsWith("-") || s.startsWith("+")) s = s.substring(1);
-        long v = Long.parseLong(s.substring(prefix), radix);
-        return negative ? -v : v;
     }
 
     /**

@@ -63,4 +63,17 @@ class YamlLoaderNumbersTest {
         assertTrue(scalar(k8s, "-.inf") instanceof Value.Float f && f.value() == Double.NEGATIVE_INFINITY);
         assertTrue(scalar(k8s, ".NaN") instanceof Value.Float f && Double.isNaN(f.value()));
     }
+
+    /** go-yaml v3, which Compose uses, reads numbers as v2 does; only the booleans of the two profiles differ. */
+    @Test
+    void composeReadsNumbersAsGoYamlV3Does() {
+        YamlLoader.Profile core = YamlLoader.Profile.CORE;
+        assertInt(1000, scalar(core, "1_000"), "1_000");
+        assertInt(5, scalar(core, "0b101"), "0b101");
+        assertInt(31, scalar(core, "0X1F"), "0X1F");
+        assertInt(288, scalar(core, "0440"), "0440");
+        assertInt(493, scalar(core, "0o755"), "0o755");
+        assertStr("1e400", scalar(core, "1e400"));
+        assertStr("on", scalar(core, "on"));
+    }
 }
