@@ -59,6 +59,11 @@ public final class Parser {
     private final int offset;
     /** The parsed text: the whole file, or one template hole. */
     private final String region;
+    /**
+     * The lexer counts code points, the file's offsets count UTF-16 chars: where the region holds characters
+     * outside the BMP (an emoji in a comment), the char index of each code point index; else null (the same).
+     */
+    private final int[] charIndexOfCodePoint;
 
     private Parser(SourceFile source) {
         this(source, 0, source.text().length());
@@ -69,6 +74,7 @@ public final class Parser {
         this.source = source;
         this.offset = start;
         this.region = start == 0 && end == source.text().length() ? source.text() : source.text().substring(start, end);
+        this.charIndexOfCodePoint = charIndexes(region);
         PolicyLexer lexer = new PolicyLexer(CharStreams.fromString(region, source.name()));
         lexer.removeErrorListeners();
         this.tokens = new CommonTokenStream(lexer);
@@ -358,9 +364,28 @@ public final class Parser {
 
     // ------------------------------------------------------------------ spans
 
+    private static int[] charIndexes(String text) {
+        int codePoints = text.codePointCount(0, text.length());
+        if (codePoints == text.length()) return null;
+        int[] index = new int[codePoints + 1];
+        int c = 0;
+        for (int i = 0; i < codePoints; i++) {
+            index[i] = c;
+            c += Character.charCount(text.codePointAt(c));
+        }
+        index[codePoints] = c;
+        return index;
+    }
+
+    /** The file offset of a lexer index (a code point index into the region). */
+    private int fileOffset(int lexerIndex) {
+        if (charIndexOfCodePoint == null || lexerIndex < 0) return offset + lexerIndex;
+        return offset + charIndexOfCodePoint[Math.min(lexerIndex, charIndexOfCodePoint.length - 1)];
+    }
+
     private Span span(Token t) {
-        int start = offset + t.getStartIndex();
-        int stop = offset + t.getStopIndex();
+        int start = fileOffset(t.getStartIndex());
+        int stop = fileOffset(t.getStopIndex());
         if (t.getType() == Token.EOF || t.getStartIndex() < 0) {
             int end = Math.max(0, offset + region.length() - 1);
             return Span.of(source.name(), source.lineOf(end), source.columnOf(end) + 1);
@@ -372,7 +397,7 @@ public final class Parser {
         Token start = ctx.getStart();
         Token stop = ctx.getStop() != null ? ctx.getStop() : start;
         if (stop.getStopIndex() < start.getStartIndex()) return span(start);
-        return source.span(offset + start.getStartIndex(), offset + stop.getStopIndex());
+        return source.span(fileOffset(start.getStartIndex()), fileOffset(stop.getStopIndex()));
     }
 
     private Span span(TerminalNode n) {
@@ -752,7 +777,7 @@ public final class Parser {
         return switch (t.getType()) {
             case PolicyLexer.RAW_STRING -> raw.substring(2, raw.length() - 1);
             case PolicyLexer.TEXT_BLOCK -> textBlock(raw.substring(3, raw.length() - 3));
-            default -> unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, false).text;
+            default -> unescape(raw.substring(1, raw.length() - 1), fileOffset(t.getStartIndex()) + 1, false).text;
         };
     }
 
@@ -856,7 +881,7 @@ public final class Parser {
             return new Expr.Template(List.of(new Expr.TextPart(stringValue(ctx))), at);
         }
         String raw = t.getText();
-        Unescaped u = unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, true);
+        Unescaped u = unescape(raw.substring(1, raw.length() - 1), fileOffset(t.getStartIndex()) + 1, true);
         List<Expr.TemplatePart> parts = new ArrayList<>();
         int textPos = 0;
         for (int[] hole : u.holes) {
