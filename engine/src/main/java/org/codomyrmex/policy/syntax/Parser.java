@@ -851,8 +851,12 @@ public final class Parser {
                 while (j < raw.length() && depth > 0) {
                     char d = raw.charAt(j);
                     if (quote != 0) {
-                        if (d == quote) quote = 0;
-                    } else if (d == '\'') {
+                        // A string inside the hole has escapes of its own: {'it\'s'} closes at the last quote.
+                        if (d == '\\') j++;
+                        else if (d == quote) quote = 0;
+                    } else if (d == '\\') {
+                        j++; // an escaped quote of the message itself opens no string
+                    } else if (d == '\'' || d == '"') {
                         quote = d;
                     } else if (d == '{') {
                         depth++;
