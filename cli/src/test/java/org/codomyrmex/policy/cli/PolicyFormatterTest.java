@@ -94,6 +94,12 @@ class PolicyFormatterTest {
         assertEquals(Optional.empty(), PolicyFormatter.format("package x\nconst a = \"open\n"));
     }
 
+    /** A file saved with a byte order mark (Notepad) was refused as an "unexpected character"; fmt drops the mark. */
+    @Test
+    void aByteOrderMarkIsDropped() {
+        assertEquals("package x\nconst a = 1\n", PolicyFormatter.format("\uFEFFpackage x\nconst a=1\n").orElseThrow());
+    }
+
     @Test
     void everyShippedPolicyStaysEquivalentAndIsAFixedPoint() throws IOException {
         List<SourceFile> files = new ArrayList<>();

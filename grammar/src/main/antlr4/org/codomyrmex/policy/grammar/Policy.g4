@@ -276,8 +276,9 @@ BLOCK_COMMENT
     : '/*' .*? '*/' -> channel(HIDDEN)
     ;
 
+// U+FEFF is the byte order mark editors such as Notepad put at the start of a UTF-8 file.
 WS
-    : [ \t\r\n\f]+ -> channel(HIDDEN)
+    : [ \t\r\n\f\uFEFF]+ -> channel(HIDDEN)
     ;
 
 // A string that reaches the end of its line: one token, so the parser reports it once as unterminated.
