@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
     footer = {"  policy test my-rules/",
         "  policy test --stdlib                  run the standard library's own tests",
         "  policy test my-rules/ --coverage      a line per rule: tests that name it, whether it fired",
-        "  policy test my-rules/ --fail-under 90 in CI: exit 1 when fewer than 90% of the rules are tested",
+        "  policy test my-rules/ --fail-under 90 in CI: exit 1 when fewer than 90%% of the rules are tested",
         "",
         "Exit codes: 0 all tests pass; 1 a test fails or coverage is under --fail-under; 2 policy errors."})
 final class TestCommand implements Callable<Integer> {
