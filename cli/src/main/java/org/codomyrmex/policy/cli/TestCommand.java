@@ -103,10 +103,12 @@ final class TestCommand implements Callable<Integer> {
         int total = ruleIds.size();
         int tested = total - untested.size();
         double percent = total == 0 ? 100.0 : 100.0 * tested / total;
-        out.printf("coverage: %d of %d rules tested (%.0f%%), %d fired in a test%n", tested, total, percent, total - neverFired.size());
+        // Shown rounded down: 2 of 3 is 66%, so "under --fail-under 67" never reads "67% is under 67%".
+        long shown = (long) Math.floor(percent);
+        out.printf("coverage: %d of %d rules tested (%d%%), %d fired in a test%n", tested, total, shown, total - neverFired.size());
         out.printf("%d passed, %d failed%n", outcome.passedCount(), outcome.failedCount());
         if (failUnder != null && percent < failUnder) {
-            err.printf("policy: rule coverage %.0f%% is under --fail-under %d%%%n", percent, failUnder);
+            err.printf("policy: rule coverage %d%% is under --fail-under %d%%%n", shown, failUnder);
             return 1;
         }
         return outcome.failedCount() > 0 ? 1 : 0;

@@ -54,4 +54,22 @@ class TestCommandTest {
         assertTrue(r.err().contains("w.policy:6:9: warning[C3004]: comparing a bool with a string is always false"), r.err());
         assertTrue(r.out().contains("1 passed, 0 failed"), r.out());
     }
+
+    /** 2 of 3 rules is 66.7%: shown rounded to 67, it read "rule coverage 67% is under --fail-under 67%". */
+    @Test
+    void coverageUnderTheThresholdIsNeverShownAsEqualToIt(@TempDir Path dir) throws Exception {
+        StringBuilder text = new StringBuilder("package c\n");
+        for (int i = 1; i <= 3; i++) {
+            text.append("rule C-").append(i).append(" \"r\" {\n  severity low\n  threat container-escape\n")
+                .append("  for c in containers\n  where c.privileged == true\n  report \"x\" at c\n}\n\n");
+        }
+        text.append("test \"t\" {\n  given compose \"services: {a: {image: x, privileged: true}}\"\n")
+            .append("  expect C-1\n  expect C-2\n}\n");
+        Path policy = dir.resolve("c.policy");
+        Files.writeString(policy, text);
+        Run r = run("test", policy.toString(), "--fail-under", "67");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("coverage: 2 of 3 rules tested (66%)"), r.out());
+        assertTrue(r.err().contains("policy: rule coverage 66% is under --fail-under 67%"), r.err());
+    }
 }
