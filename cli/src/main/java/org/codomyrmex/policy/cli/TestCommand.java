@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
@@ -92,9 +93,9 @@ final class TestCommand implements Callable<Integer> {
         List<String> neverFired = ruleIds.stream().filter(outcome.neverFired()::contains).toList();
         if (coverage) {
             out.println();
-            out.printf("%-16s %6s  %s%n", "rule", "tests", "fired");
+            out.printf(Locale.ROOT, "%-16s %6s  %s%n", "rule", "tests", "fired");
             for (String id : ruleIds) {
-                out.printf("%-16s %6d  %s%n", id, named.getOrDefault(id, 0), neverFired.contains(id) ? "never" : "yes");
+                out.printf(Locale.ROOT, "%-16s %6d  %s%n", id, named.getOrDefault(id, 0), neverFired.contains(id) ? "never" : "yes");
             }
             out.println();
         }
@@ -105,10 +106,10 @@ final class TestCommand implements Callable<Integer> {
         double percent = total == 0 ? 100.0 : 100.0 * tested / total;
         // Shown rounded down: 2 of 3 is 66%, so "under --fail-under 67" never reads "67% is under 67%".
         long shown = (long) Math.floor(percent);
-        out.printf("coverage: %d of %d rules tested (%d%%), %d fired in a test%n", tested, total, shown, total - neverFired.size());
-        out.printf("%d passed, %d failed%n", outcome.passedCount(), outcome.failedCount());
+        out.printf(Locale.ROOT, "coverage: %d of %d rules tested (%d%%), %d fired in a test%n", tested, total, shown, total - neverFired.size());
+        out.printf(Locale.ROOT, "%d passed, %d failed%n", outcome.passedCount(), outcome.failedCount());
         if (failUnder != null && percent < failUnder) {
-            err.printf("policy: rule coverage %d%% is under --fail-under %d%%%n", shown, failUnder);
+            err.printf(Locale.ROOT, "policy: rule coverage %d%% is under --fail-under %d%%%n", shown, failUnder);
             return 1;
         }
         return outcome.failedCount() > 0 ? 1 : 0;

@@ -67,7 +67,16 @@ class TestCommandTest {
             .append("  expect C-1\n  expect C-2\n}\n");
         Path policy = dir.resolve("c.policy");
         Files.writeString(policy, text);
-        Run r = run("test", policy.toString(), "--fail-under", "67");
+        java.util.Locale saved = java.util.Locale.getDefault();
+        Run r;
+        try {
+            // Under ar-EG the numbers came out in Arabic-Indic digits.
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+            r = run("test", policy.toString(), "--fail-under", "67", "--coverage");
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+        assertTrue(r.out().contains("C-3                   0  yes"), r.out());
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("coverage: 2 of 3 rules tested (66%)"), r.out());
         assertTrue(r.err().contains("policy: rule coverage 66% is under --fail-under 67%"), r.err());
