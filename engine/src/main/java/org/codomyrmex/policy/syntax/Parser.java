@@ -693,10 +693,10 @@ public final class Parser {
             Expr operand = unary(ctx.unary());
             // -5 is a literal, so constants like -1 need no folding and print as written.
             if (operand instanceof Expr.Literal lit && lit.value() instanceof Value.Int i) {
-                return new Expr.Literal(new Value.Int(-i.value(), span(ctx)), span(ctx));
+                return new Expr.Literal(new Value.Int(-i.value(), Span.NONE), span(ctx));
             }
             if (operand instanceof Expr.Literal lit && lit.value() instanceof Value.Float f) {
-                return new Expr.Literal(new Value.Float(-f.value(), span(ctx)), span(ctx));
+                return new Expr.Literal(new Value.Float(-f.value(), Span.NONE), span(ctx));
             }
             return new Expr.Unary(Expr.UnaryOp.NEGATE, operand, span(ctx));
         }
@@ -752,20 +752,25 @@ public final class Parser {
         return new Expr.MapLiteral(entries, span(m));
     }
 
+    /**
+     * A literal's value has no place in any input: its span stays on the expression, so a finding reported
+     * {@code at} a literal (or a {@code for} over a literal list) points at the input, not into the policy file.
+     */
     private Expr literal(LiteralContext ctx) {
         Span at = span(ctx);
+        Span none = Span.NONE;
         if (ctx.INT() != null) {
             try {
-                return new Expr.Literal(new Value.Int(Long.parseLong(ctx.getText()), at), at);
+                return new Expr.Literal(new Value.Int(Long.parseLong(ctx.getText()), none), at);
             } catch (NumberFormatException e) {
                 throw error("P1008", "integer too large: " + ctx.getText(), at);
             }
         }
-        if (ctx.FLOAT() != null) return new Expr.Literal(new Value.Float(Double.parseDouble(ctx.getText()), at), at);
-        if (ctx.TRUE() != null) return new Expr.Literal(new Value.Bool(true, at), at);
-        if (ctx.FALSE() != null) return new Expr.Literal(new Value.Bool(false, at), at);
-        if (ctx.NULL() != null) return new Expr.Literal(new Value.Null(at), at);
-        return new Expr.Literal(new Value.Str(stringValue(ctx.string()), at), at);
+        if (ctx.FLOAT() != null) return new Expr.Literal(new Value.Float(Double.parseDouble(ctx.getText()), none), at);
+        if (ctx.TRUE() != null) return new Expr.Literal(new Value.Bool(true, none), at);
+        if (ctx.FALSE() != null) return new Expr.Literal(new Value.Bool(false, none), at);
+        if (ctx.NULL() != null) return new Expr.Literal(new Value.Null(none), at);
+        return new Expr.Literal(new Value.Str(stringValue(ctx.string()), none), at);
     }
 
     // ------------------------------------------------------------------ strings and templates
