@@ -766,7 +766,11 @@ public final class Parser {
                 throw error("P1008", "integer too large: " + ctx.getText(), at);
             }
         }
-        if (ctx.FLOAT() != null) return new Expr.Literal(new Value.Float(Double.parseDouble(ctx.getText()), none), at);
+        if (ctx.FLOAT() != null) {
+            double d = Double.parseDouble(ctx.getText());
+            if (Double.isInfinite(d)) throw error("P1008", "number too large: " + ctx.getText(), at);
+            return new Expr.Literal(new Value.Float(d, none), at);
+        }
         if (ctx.TRUE() != null) return new Expr.Literal(new Value.Bool(true, none), at);
         if (ctx.FALSE() != null) return new Expr.Literal(new Value.Bool(false, none), at);
         if (ctx.NULL() != null) return new Expr.Literal(new Value.Null(none), at);
@@ -839,11 +843,11 @@ public final class Parser {
                             throw error("P1010", "\\u needs four hex digits", source.span(base + i - 1, base + i));
                         }
                         String hex = raw.substring(i + 1, i + 5);
-                        try {
-                            sb.append((char) Integer.parseInt(hex, 16));
-                        } catch (NumberFormatException e) {
+                        // parseInt alone takes a sign: the digits "+041" gave an A, and "-001" gave U+FFFF.
+                        if (!hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
                             throw error("P1010", "\\u needs four hex digits", source.span(base + i - 1, base + i + 4));
                         }
+                        sb.append((char) Integer.parseInt(hex, 16));
                         i += 4;
                     }
                     default -> throw error("P1011", "unknown escape '\\" + n + "'", source.span(base + i - 1, base + i),
