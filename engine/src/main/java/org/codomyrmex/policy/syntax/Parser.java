@@ -246,7 +246,10 @@ public final class Parser {
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
                                     RecognitionException e) {
                 if (diagnostics.size() >= MAX_ERRORS) throw new ParseCancellationException();
-                diagnostics.add(syntaxDiagnostic((PolicyParser) recognizer, (Token) offending, e, msg));
+                Diagnostic d = syntaxDiagnostic((PolicyParser) recognizer, (Token) offending, e, msg);
+                diagnostics.add(d);
+                // An open comment or text block was meant to run on: errors in the rest are only noise.
+                if (d.code().equals("P1016") || d.message().equals("unterminated text block")) throw new ParseCancellationException();
             }
         });
         return parser;
@@ -258,6 +261,19 @@ public final class Parser {
         Span at = offending != null ? span(offending) : Span.of(source.name(), 1, 1);
         if (offending != null && offending.getType() == PolicyLexer.UNEXPECTED_CHAR) {
             return Diagnostic.error("P1002", "unexpected character '" + offending.getText() + "'", at);
+        }
+        // `"""` and `/*` without their end do not lex as a text block or a comment, but as the string "" and an
+        // unterminated string, or as the operators / and *: say what the author wrote.
+        Token before = offending == null ? null : adjacent(offending, -1);
+        if (offending != null && offending.getType() == PolicyLexer.UNTERMINATED_STRING && offending.getText().startsWith("\"")
+            && before != null && before.getText().equals("\"\"")) {
+            return Diagnostic.error("P1003", "unterminated text block", span(before), "close it with \"\"\"");
+        }
+        Token slash = offending == null ? null
+            : offending.getText().equals("/") && isText(adjacent(offending, 1), "*") ? offending
+            : offending.getText().equals("*") && isText(before, "/") ? before : null;
+        if (slash != null) {
+            return Diagnostic.error("P1016", "unterminated comment", span(slash), "close it with */");
         }
         if (offending != null && offending.getType() == PolicyLexer.UNTERMINATED_STRING) {
             return Diagnostic.error("P1003", "unterminated string", at, "close it with " + offending.getText().charAt(0)
@@ -283,6 +299,20 @@ public final class Parser {
             message = "unexpected " + found;
         }
         return Diagnostic.error("P1001", message, at, want.isEmpty() ? null : "expected " + want);
+    }
+
+    /** The token right before ({@code -1}) or after ({@code 1}) this one with nothing between them, or null. */
+    private Token adjacent(Token t, int direction) {
+        int i = t.getTokenIndex() + direction;
+        if (t.getTokenIndex() < 0 || i < 0 || i >= tokens.size()) return null;
+        Token other = tokens.get(i);
+        if (other.getType() == Token.EOF) return null;
+        boolean touching = direction < 0 ? other.getStopIndex() + 1 == t.getStartIndex() : t.getStopIndex() + 1 == other.getStartIndex();
+        return touching ? other : null;
+    }
+
+    private static boolean isText(Token t, String text) {
+        return t != null && t.getText().equals(text);
     }
 
     private static String contextWords(ParserRuleContext ctx) {
