@@ -591,6 +591,12 @@ public final class Checker {
                 }
             }
         }
+        // A builtin named without its call ("mask" for mask(s)); a name that is also a view (image) stays unknown here.
+        boolean isView = Arrays.stream(InputKind.values()).anyMatch(k -> schemas.views(k).containsKey(n.name()));
+        if (builtins.lookup(n.name()).isPresent() && !isView) {
+            env.error("C2040", "'" + n.name() + "' is a function; call it with (...)", n.span(), null);
+            return Type.ANY;
+        }
         env.error("C2043", "unknown name '" + n.name() + "'", n.span(), Suggestions.hint(n.name(), env.visibleNames()));
         return Type.ANY;
     }
