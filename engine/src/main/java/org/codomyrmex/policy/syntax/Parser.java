@@ -741,9 +741,9 @@ public final class Parser {
                 List<Expr> args = new ArrayList<>();
                 args.add(e);
                 if (m.args() != null) m.args().expr().forEach(a -> args.add(expr(a)));
-                e = new Expr.Call(m.name().getText(), args, true, span(m.name()), whole);
+                e = new Expr.Call(m.memberName().getText(), args, true, span(m.memberName()), whole);
             } else if (op instanceof FieldAccessContext f) {
-                e = new Expr.Field(e, f.name().getText(), span(f.name()), whole);
+                e = new Expr.Field(e, f.memberName().getText(), span(f.memberName()), whole);
             } else {
                 e = new Expr.Index(e, expr(((IndexAccessContext) op).expr()), whole);
             }

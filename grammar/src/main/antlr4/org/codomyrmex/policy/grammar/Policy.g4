@@ -145,9 +145,16 @@ postfix
     ;
 
 postfixOp
-    : '.' name '(' args? ')'           # methodCall
-    | '.' name                         # fieldAccess
+    : '.' memberName '(' args? ')'     # methodCall
+    | '.' memberName                   # fieldAccess
     | '[' expr ']'                     # indexAccess
+    ;
+
+// After a dot every word is a field: inputs have fields named like keywords (a Kubernetes Event's count).
+memberName
+    : name
+    | PACKAGE | IMPORT | CONST | FUNC | RULE | FOR | LET | WHERE | IF | THEN | ELSE | IN | ANY | ALL | NONE | COUNT
+    | AND | OR | NOT | TRUE | FALSE | NULL
     ;
 
 primary
