@@ -298,7 +298,24 @@ public final class Parser {
         } else {
             message = "unexpected " + found;
         }
+        if (before != null && before.getType() == PolicyLexer.STRING && before.getText().startsWith("\"") && hasOpenHole(before.getText())) {
+            // report "x {labels["app"]}": the message ended at the inner quote.
+            return Diagnostic.error("P1001", message, at, "the message ends at the \" before this; write strings inside a"
+                + " {hole} with single quotes: {labels['app']}");
+        }
         return Diagnostic.error("P1001", message, at, want.isEmpty() ? null : "expected " + want);
+    }
+
+    /** Whether a quoted string's text has a '{' that no '}' closes (escapes skipped). */
+    private static boolean hasOpenHole(String quoted) {
+        int depth = 0;
+        for (int i = 1; i < quoted.length() - 1; i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\') i++;
+            else if (c == '{') depth++;
+            else if (c == '}' && depth > 0) depth--;
+        }
+        return depth > 0;
     }
 
     /** The token right before ({@code -1}) or after ({@code 1}) this one with nothing between them, or null. */
