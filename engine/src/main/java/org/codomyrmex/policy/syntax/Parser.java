@@ -614,6 +614,8 @@ public final class Parser {
                 OptionalInt column = e.INT().size() > 1 ? OptionalInt.of(intOf(e.INT(1))) : OptionalInt.empty();
                 expectations.add(new Decl.Expectation(ruleId(e.ruleId()), e.NO() != null, line, column, span(e)));
             } else if (item instanceof ExpectCountItemContext c) {
+                // A second count silently replaced the first: the test checked only the last one.
+                if (count.isPresent()) throw error("P1007", "'expect N findings' is given twice", span(c));
                 count = OptionalInt.of(intOf(c.INT()));
             }
         }
