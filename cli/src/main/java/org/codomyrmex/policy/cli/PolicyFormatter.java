@@ -36,6 +36,9 @@ final class PolicyFormatter {
             if (t.getType() == PolicyLexer.UNEXPECTED_CHAR || t.getType() == PolicyLexer.UNTERMINATED_STRING) return Optional.empty();
         }
         String out = layout(tokens);
+        // A file written with CRLF throughout (Windows) keeps them: else fmt --check would fail it forever, and
+        // its text blocks, kept byte for byte, would end up with other line endings than the lines around them.
+        if (text.indexOf('\n') >= 0 && text.replace("\r\n", "").indexOf('\n') < 0) out = out.replaceAll("(?<!\r)\n", "\r\n");
         return sameTokens(tokens, lex(out)) ? Optional.of(out) : Optional.empty();
     }
 

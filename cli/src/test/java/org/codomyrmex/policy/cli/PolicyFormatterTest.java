@@ -94,6 +94,22 @@ class PolicyFormatterTest {
         assertEquals(Optional.empty(), PolicyFormatter.format("package x\nconst a = \"open\n"));
     }
 
+    /** CRLF files came out with LF between lines and CRLF inside their text blocks, and fmt --check never passed them. */
+    @Test
+    void crlfLineEndingsAreKept() {
+        String crlf = "package x\r\nconst a=1\r\nconst b = \"\"\"\r\n  y: 1\r\n  \"\"\"\r\n";
+        String once = PolicyFormatter.format(crlf).orElseThrow();
+        assertEquals("package x\r\nconst a = 1\r\nconst b = \"\"\"\r\n  y: 1\r\n  \"\"\"\r\n", once);
+        assertEquals(once, PolicyFormatter.format(once).orElseThrow());
+        assertEquals("package x\nconst a = 1\n", PolicyFormatter.format("package x\r\nconst a=1\n").orElseThrow());
+    }
+
+    /** A file saved with a byte order mark (Notepad) was refused as an "unexpected character"; fmt drops the mark. */
+    @Test
+    void aByteOrderMarkIsDropped() {
+        assertEquals("package x\nconst a = 1\n", PolicyFormatter.format("\uFEFFpackage x\nconst a=1\n").orElseThrow());
+    }
+
     @Test
     void everyShippedPolicyStaysEquivalentAndIsAFixedPoint() throws IOException {
         List<SourceFile> files = new ArrayList<>();

@@ -440,17 +440,23 @@ public final class Checker {
         }
     }
 
+    /** A type named with its article, as a sentence says it: "a string", "an int", "an ImageRef". */
+    static String a(Type t) {
+        String name = t.display();
+        return (!name.isEmpty() && "aeiouAEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+    }
+
     private Type elementType(Type source, Span at, Env env) {
         if (source instanceof Type.ListOf l) return l.element();
         if (source instanceof Type.MapOf || source instanceof ObjectType) return Type.STRING; // iterating a map gives its keys
         if (source instanceof Type.Any || source instanceof Type.Null) return Type.ANY;
-        env.error("C2020", "cannot iterate over a " + source.display(), at, "iterate over a list or a map");
+        env.error("C2020", "cannot iterate over " + a(source), at, "iterate over a list or a map");
         return Type.ANY;
     }
 
     private void expectBool(Type t, Expr e, Env env, String what) {
         if (!(t instanceof Type.Bool || t instanceof Type.Any || t instanceof Type.Null)) {
-            env.error("C2021", what + " must be a bool, but this is a " + t.display(), e.span(),
+            env.error("C2021", what + " must be a bool, but this is " + a(t), e.span(),
                 t instanceof Type.ListOf ? "use any/all/none over the list, or len(...) > 0" : null);
         }
     }
@@ -585,6 +591,12 @@ public final class Checker {
                 }
             }
         }
+        // A builtin named without its call ("mask" for mask(s)); a name that is also a view (image) stays unknown here.
+        boolean isView = Arrays.stream(InputKind.values()).anyMatch(k -> schemas.views(k).containsKey(n.name()));
+        if (builtins.lookup(n.name()).isPresent() && !isView) {
+            env.error("C2040", "'" + n.name() + "' is a function; call it with (...)", n.span(), null);
+            return Type.ANY;
+        }
         env.error("C2043", "unknown name '" + n.name() + "'", n.span(), Suggestions.hint(n.name(), env.visibleNames()));
         return Type.ANY;
     }
@@ -630,10 +642,10 @@ public final class Checker {
             String hint = l.element() instanceof ObjectType o && o.field(name).isPresent()
                 ? "a list has no fields; use a quantifier (any x in ...: x." + name + ") or a comprehension ([x." + name + " for x in ...])"
                 : null;
-            env.error("C2046", "a " + target.display() + " has no field '" + name + "'", at, hint);
+            env.error("C2046", a(target) + " has no field '" + name + "'", at, hint);
             return Type.ANY;
         }
-        env.error("C2046", "a " + target.display() + " has no field '" + name + "'", at, null);
+        env.error("C2046", a(target) + " has no field '" + name + "'", at, null);
         return Type.ANY;
     }
 
@@ -660,13 +672,13 @@ public final class Checker {
             return Type.STRING;
         }
         if (target instanceof Type.Any || target instanceof Type.Null) return Type.ANY;
-        env.error("C2047", "a " + target.display() + " cannot be indexed", i.span(), null);
+        env.error("C2047", a(target) + " cannot be indexed", i.span(), null);
         return Type.ANY;
     }
 
     private void requireType(Type actual, Type expected, Expr e, Env env, String what) {
         if (!Type.assignable(expected, actual)) {
-            env.error("C2048", what + " must be a " + expected.display() + ", but this is a " + actual.display(), e.span(), null);
+            env.error("C2048", what + " must be " + a(expected) + ", but this is " + a(actual), e.span(), null);
         }
     }
 
@@ -706,8 +718,8 @@ public final class Checker {
             Type actual = type(args.get(i), env);
             Type expected = builtin.paramType(i);
             if (!Type.assignable(expected, actual)) {
-                env.error("C2052", "argument " + (i + 1) + " of " + c.name() + " must be a " + expected.display()
-                    + ", but this is a " + actual.display(), args.get(i).span(), "signature: " + builtin.signature());
+                env.error("C2052", "argument " + (i + 1) + " of " + c.name() + " must be " + a(expected)
+                    + ", but this is " + a(actual), args.get(i).span(), "signature: " + builtin.signature());
             }
             // A literal pattern RE2 cannot compile makes the call null at run time: the rule would silently never fire.
             if (builtin.category().equals("regex") && i < builtin.params().size()
@@ -757,7 +769,7 @@ public final class Checker {
             return Type.BOOL;
         }
         if (!(Type.isNumeric(t) || t instanceof Type.Any || t instanceof Type.Null)) {
-            env.error("C2053", "cannot negate a " + t.display(), u.span(), null);
+            env.error("C2053", "cannot negate " + a(t), u.span(), null);
         }
         return t instanceof Type.Float ? Type.FLOAT : t instanceof Type.Int ? Type.INT : Type.ANY;
     }
@@ -773,7 +785,7 @@ public final class Checker {
             }
             case EQ, NE -> {
                 if (!Type.comparable(l, r)) {
-                    env.warning("C3004", "comparing a " + l.display() + " with a " + r.display() + " is always "
+                    env.warning("C3004", "comparing " + a(l) + " with " + a(r) + " is always "
                         + (b.op() == Expr.BinaryOp.EQ ? "false" : "true"), b.span(), null);
                 }
                 return Type.BOOL;
@@ -781,19 +793,19 @@ public final class Checker {
             case LT, LE, GT, GE -> {
                 boolean ok = (isNumberish(l) && isNumberish(r)) || (isStringish(l) && isStringish(r));
                 if (!ok) {
-                    env.warning("C3005", "ordering a " + l.display() + " against a " + r.display() + " is always false", b.span(),
+                    env.warning("C3005", "ordering " + a(l) + " against " + a(r) + " is always false", b.span(),
                         l instanceof Type.Str || r instanceof Type.Str ? "convert with to_int(...) or quantity(...)" : null);
                 }
                 return Type.BOOL;
             }
             case IN, NOT_IN -> {
                 if (r instanceof Type.ListOf list && !Type.comparable(l, list.element())) {
-                    env.warning("C3004", "a " + l.display() + " is never in a " + r.display(), b.span(), null);
+                    env.warning("C3004", a(l) + " is never in " + a(r), b.span(), null);
                 } else if ((r instanceof Type.MapOf || r instanceof ObjectType || r instanceof Type.Str) && !isStringish(l)) {
-                    env.warning("C3004", "a " + l.display() + " is never in a " + r.display(), b.span(), null);
+                    env.warning("C3004", a(l) + " is never in " + a(r), b.span(), null);
                 } else if (!(r instanceof Type.ListOf || r instanceof Type.MapOf || r instanceof ObjectType
                     || r instanceof Type.Str || r instanceof Type.Any || r instanceof Type.Null)) {
-                    env.error("C2054", "'in' needs a list, map or string on its right, not a " + r.display(), b.right().span(), null);
+                    env.error("C2054", "'in' needs a list, map or string on its right, not " + a(r), b.right().span(), null);
                 }
                 return Type.BOOL;
             }
@@ -821,7 +833,7 @@ public final class Checker {
         if (b.op() == Expr.BinaryOp.ADD && l instanceof Type.ListOf a && r instanceof Type.ListOf c) {
             return Type.list(Type.join(a.element(), c.element()));
         }
-        env.error("C2055", "'" + b.op().symbol + "' cannot combine a " + l.display() + " and a " + r.display(), b.span(),
+        env.error("C2055", "'" + b.op().symbol + "' cannot combine " + a(l) + " and " + a(r), b.span(),
             l instanceof Type.Str || r instanceof Type.Str ? "use a message template, or string(...) to convert" : null);
         return Type.ANY;
     }

@@ -33,7 +33,7 @@ public final class DiagnosticRenderer {
                 : Math.max(0, Math.min(span.column() - 1 - MAX_EXCERPT / 2, full.length() - MAX_EXCERPT));
             String line = printable(full.substring(from, Math.min(full.length(), from + MAX_EXCERPT)));
             int column = span.column() - from;
-            out.append(String.format("%4d | ", span.line())).append(expandTabs(line)).append('\n');
+            out.append(String.format(java.util.Locale.ROOT, "%4d | ", span.line())).append(expandTabs(line)).append('\n');
             int start = visualColumn(line, column);
             int endColumn = Math.min(line.length(), (span.endLine() == span.line() ? span.endColumn() : full.length()) - from);
             int end = Math.max(start, visualColumn(line, Math.max(endColumn, column)));

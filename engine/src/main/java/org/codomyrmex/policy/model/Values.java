@@ -103,7 +103,7 @@ public final class Values {
         if (v instanceof Value.Int i) return Long.toString(i.value());
         if (v instanceof Value.Float f) {
             double d = f.value();
-            return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15 ? String.format("%.1f", d) : Double.toString(d);
+            return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15 ? String.format(java.util.Locale.ROOT, "%.1f", d) : Double.toString(d);
         }
         if (v instanceof Value.Str s) return quote(s.value());
         if (v instanceof Value.ListV l) {
@@ -136,7 +136,7 @@ public final class Values {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
+                    if (c < 0x20) sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)); else sb.append(c);
                 }
             }
         }

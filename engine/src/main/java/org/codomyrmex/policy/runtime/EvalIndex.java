@@ -28,9 +28,13 @@ public final class EvalIndex extends Node {
             return v != null ? v : new Value.Null(m.span());
         }
         if (t instanceof Value.Str s && i instanceof Value.Int n) {
+            // Characters are code points, as len() and substring() count them: "a😀b"[1] is the emoji, not half of it.
             String str = s.value();
-            long pos = n.value() < 0 ? str.length() + n.value() : n.value();
-            return pos >= 0 && pos < str.length() ? Values.string(String.valueOf(str.charAt((int) pos))) : Values.NULL;
+            int length = str.codePointCount(0, str.length());
+            long pos = n.value() < 0 ? length + n.value() : n.value();
+            if (pos < 0 || pos >= length) return Values.NULL;
+            int at = length == str.length() ? (int) pos : str.offsetByCodePoints(0, (int) pos);
+            return Values.string(new String(Character.toChars(str.codePointAt(at))));
         }
         return t instanceof Value.Null ? t : Values.NULL;
     }

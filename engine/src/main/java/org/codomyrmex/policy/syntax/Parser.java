@@ -59,6 +59,11 @@ public final class Parser {
     private final int offset;
     /** The parsed text: the whole file, or one template hole. */
     private final String region;
+    /**
+     * The lexer counts code points, the file's offsets count UTF-16 chars: where the region holds characters
+     * outside the BMP (an emoji in a comment), the char index of each code point index; else null (the same).
+     */
+    private final int[] charIndexOfCodePoint;
 
     private Parser(SourceFile source) {
         this(source, 0, source.text().length());
@@ -69,6 +74,7 @@ public final class Parser {
         this.source = source;
         this.offset = start;
         this.region = start == 0 && end == source.text().length() ? source.text() : source.text().substring(start, end);
+        this.charIndexOfCodePoint = charIndexes(region);
         PolicyLexer lexer = new PolicyLexer(CharStreams.fromString(region, source.name()));
         lexer.removeErrorListeners();
         this.tokens = new CommonTokenStream(lexer);
@@ -240,7 +246,10 @@ public final class Parser {
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String msg,
                                     RecognitionException e) {
                 if (diagnostics.size() >= MAX_ERRORS) throw new ParseCancellationException();
-                diagnostics.add(syntaxDiagnostic((PolicyParser) recognizer, (Token) offending, e, msg));
+                Diagnostic d = syntaxDiagnostic((PolicyParser) recognizer, (Token) offending, e, msg);
+                diagnostics.add(d);
+                // An open comment or text block was meant to run on: errors in the rest are only noise.
+                if (d.code().equals("P1016") || d.message().equals("unterminated text block")) throw new ParseCancellationException();
             }
         });
         return parser;
@@ -252,6 +261,19 @@ public final class Parser {
         Span at = offending != null ? span(offending) : Span.of(source.name(), 1, 1);
         if (offending != null && offending.getType() == PolicyLexer.UNEXPECTED_CHAR) {
             return Diagnostic.error("P1002", "unexpected character '" + offending.getText() + "'", at);
+        }
+        // `"""` and `/*` without their end do not lex as a text block or a comment, but as the string "" and an
+        // unterminated string, or as the operators / and *: say what the author wrote.
+        Token before = offending == null ? null : adjacent(offending, -1);
+        if (offending != null && offending.getType() == PolicyLexer.UNTERMINATED_STRING && offending.getText().startsWith("\"")
+            && before != null && before.getText().equals("\"\"")) {
+            return Diagnostic.error("P1003", "unterminated text block", span(before), "close it with \"\"\"");
+        }
+        Token slash = offending == null ? null
+            : offending.getText().equals("/") && isText(adjacent(offending, 1), "*") ? offending
+            : offending.getText().equals("*") && isText(before, "/") ? before : null;
+        if (slash != null) {
+            return Diagnostic.error("P1016", "unterminated comment", span(slash), "close it with */");
         }
         if (offending != null && offending.getType() == PolicyLexer.UNTERMINATED_STRING) {
             return Diagnostic.error("P1003", "unterminated string", at, "close it with " + offending.getText().charAt(0)
@@ -276,7 +298,38 @@ public final class Parser {
         } else {
             message = "unexpected " + found;
         }
+        if (before != null && before.getType() == PolicyLexer.STRING && before.getText().startsWith("\"") && hasOpenHole(before.getText())) {
+            // report "x {labels["app"]}": the message ended at the inner quote.
+            return Diagnostic.error("P1001", message, at, "the message ends at the \" before this; write strings inside a"
+                + " {hole} with single quotes: {labels['app']}");
+        }
         return Diagnostic.error("P1001", message, at, want.isEmpty() ? null : "expected " + want);
+    }
+
+    /** Whether a quoted string's text has a '{' that no '}' closes (escapes skipped). */
+    private static boolean hasOpenHole(String quoted) {
+        int depth = 0;
+        for (int i = 1; i < quoted.length() - 1; i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\') i++;
+            else if (c == '{') depth++;
+            else if (c == '}' && depth > 0) depth--;
+        }
+        return depth > 0;
+    }
+
+    /** The token right before ({@code -1}) or after ({@code 1}) this one with nothing between them, or null. */
+    private Token adjacent(Token t, int direction) {
+        int i = t.getTokenIndex() + direction;
+        if (t.getTokenIndex() < 0 || i < 0 || i >= tokens.size()) return null;
+        Token other = tokens.get(i);
+        if (other.getType() == Token.EOF) return null;
+        boolean touching = direction < 0 ? other.getStopIndex() + 1 == t.getStartIndex() : t.getStopIndex() + 1 == other.getStartIndex();
+        return touching ? other : null;
+    }
+
+    private static boolean isText(Token t, String text) {
+        return t != null && t.getText().equals(text);
     }
 
     private static String contextWords(ParserRuleContext ctx) {
@@ -358,9 +411,28 @@ public final class Parser {
 
     // ------------------------------------------------------------------ spans
 
+    private static int[] charIndexes(String text) {
+        int codePoints = text.codePointCount(0, text.length());
+        if (codePoints == text.length()) return null;
+        int[] index = new int[codePoints + 1];
+        int c = 0;
+        for (int i = 0; i < codePoints; i++) {
+            index[i] = c;
+            c += Character.charCount(text.codePointAt(c));
+        }
+        index[codePoints] = c;
+        return index;
+    }
+
+    /** The file offset of a lexer index (a code point index into the region). */
+    private int fileOffset(int lexerIndex) {
+        if (charIndexOfCodePoint == null || lexerIndex < 0) return offset + lexerIndex;
+        return offset + charIndexOfCodePoint[Math.min(lexerIndex, charIndexOfCodePoint.length - 1)];
+    }
+
     private Span span(Token t) {
-        int start = offset + t.getStartIndex();
-        int stop = offset + t.getStopIndex();
+        int start = fileOffset(t.getStartIndex());
+        int stop = fileOffset(t.getStopIndex());
         if (t.getType() == Token.EOF || t.getStartIndex() < 0) {
             int end = Math.max(0, offset + region.length() - 1);
             return Span.of(source.name(), source.lineOf(end), source.columnOf(end) + 1);
@@ -372,7 +444,7 @@ public final class Parser {
         Token start = ctx.getStart();
         Token stop = ctx.getStop() != null ? ctx.getStop() : start;
         if (stop.getStopIndex() < start.getStartIndex()) return span(start);
-        return source.span(offset + start.getStartIndex(), offset + stop.getStopIndex());
+        return source.span(fileOffset(start.getStartIndex()), fileOffset(stop.getStopIndex()));
     }
 
     private Span span(TerminalNode n) {
@@ -542,6 +614,8 @@ public final class Parser {
                 OptionalInt column = e.INT().size() > 1 ? OptionalInt.of(intOf(e.INT(1))) : OptionalInt.empty();
                 expectations.add(new Decl.Expectation(ruleId(e.ruleId()), e.NO() != null, line, column, span(e)));
             } else if (item instanceof ExpectCountItemContext c) {
+                // A second count silently replaced the first: the test checked only the last one.
+                if (count.isPresent()) throw error("P1007", "'expect N findings' is given twice", span(c));
                 count = OptionalInt.of(intOf(c.INT()));
             }
         }
@@ -668,10 +742,10 @@ public final class Parser {
             Expr operand = unary(ctx.unary());
             // -5 is a literal, so constants like -1 need no folding and print as written.
             if (operand instanceof Expr.Literal lit && lit.value() instanceof Value.Int i) {
-                return new Expr.Literal(new Value.Int(-i.value(), span(ctx)), span(ctx));
+                return new Expr.Literal(new Value.Int(-i.value(), Span.NONE), span(ctx));
             }
             if (operand instanceof Expr.Literal lit && lit.value() instanceof Value.Float f) {
-                return new Expr.Literal(new Value.Float(-f.value(), span(ctx)), span(ctx));
+                return new Expr.Literal(new Value.Float(-f.value(), Span.NONE), span(ctx));
             }
             return new Expr.Unary(Expr.UnaryOp.NEGATE, operand, span(ctx));
         }
@@ -686,9 +760,9 @@ public final class Parser {
                 List<Expr> args = new ArrayList<>();
                 args.add(e);
                 if (m.args() != null) m.args().expr().forEach(a -> args.add(expr(a)));
-                e = new Expr.Call(m.name().getText(), args, true, span(m.name()), whole);
+                e = new Expr.Call(m.memberName().getText(), args, true, span(m.memberName()), whole);
             } else if (op instanceof FieldAccessContext f) {
-                e = new Expr.Field(e, f.name().getText(), span(f.name()), whole);
+                e = new Expr.Field(e, f.memberName().getText(), span(f.memberName()), whole);
             } else {
                 e = new Expr.Index(e, expr(((IndexAccessContext) op).expr()), whole);
             }
@@ -727,20 +801,29 @@ public final class Parser {
         return new Expr.MapLiteral(entries, span(m));
     }
 
+    /**
+     * A literal's value has no place in any input: its span stays on the expression, so a finding reported
+     * {@code at} a literal (or a {@code for} over a literal list) points at the input, not into the policy file.
+     */
     private Expr literal(LiteralContext ctx) {
         Span at = span(ctx);
+        Span none = Span.NONE;
         if (ctx.INT() != null) {
             try {
-                return new Expr.Literal(new Value.Int(Long.parseLong(ctx.getText()), at), at);
+                return new Expr.Literal(new Value.Int(Long.parseLong(ctx.getText()), none), at);
             } catch (NumberFormatException e) {
                 throw error("P1008", "integer too large: " + ctx.getText(), at);
             }
         }
-        if (ctx.FLOAT() != null) return new Expr.Literal(new Value.Float(Double.parseDouble(ctx.getText()), at), at);
-        if (ctx.TRUE() != null) return new Expr.Literal(new Value.Bool(true, at), at);
-        if (ctx.FALSE() != null) return new Expr.Literal(new Value.Bool(false, at), at);
-        if (ctx.NULL() != null) return new Expr.Literal(new Value.Null(at), at);
-        return new Expr.Literal(new Value.Str(stringValue(ctx.string()), at), at);
+        if (ctx.FLOAT() != null) {
+            double d = Double.parseDouble(ctx.getText());
+            if (Double.isInfinite(d)) throw error("P1008", "number too large: " + ctx.getText(), at);
+            return new Expr.Literal(new Value.Float(d, none), at);
+        }
+        if (ctx.TRUE() != null) return new Expr.Literal(new Value.Bool(true, none), at);
+        if (ctx.FALSE() != null) return new Expr.Literal(new Value.Bool(false, none), at);
+        if (ctx.NULL() != null) return new Expr.Literal(new Value.Null(none), at);
+        return new Expr.Literal(new Value.Str(stringValue(ctx.string()), none), at);
     }
 
     // ------------------------------------------------------------------ strings and templates
@@ -752,7 +835,7 @@ public final class Parser {
         return switch (t.getType()) {
             case PolicyLexer.RAW_STRING -> raw.substring(2, raw.length() - 1);
             case PolicyLexer.TEXT_BLOCK -> textBlock(raw.substring(3, raw.length() - 3));
-            default -> unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, false).text;
+            default -> unescape(raw.substring(1, raw.length() - 1), fileOffset(t.getStartIndex()) + 1, false).text;
         };
     }
 
@@ -809,11 +892,11 @@ public final class Parser {
                             throw error("P1010", "\\u needs four hex digits", source.span(base + i - 1, base + i));
                         }
                         String hex = raw.substring(i + 1, i + 5);
-                        try {
-                            sb.append((char) Integer.parseInt(hex, 16));
-                        } catch (NumberFormatException e) {
+                        // parseInt alone takes a sign: the digits "+041" gave an A, and "-001" gave U+FFFF.
+                        if (!hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
                             throw error("P1010", "\\u needs four hex digits", source.span(base + i - 1, base + i + 4));
                         }
+                        sb.append((char) Integer.parseInt(hex, 16));
                         i += 4;
                     }
                     default -> throw error("P1011", "unknown escape '\\" + n + "'", source.span(base + i - 1, base + i),
@@ -826,8 +909,12 @@ public final class Parser {
                 while (j < raw.length() && depth > 0) {
                     char d = raw.charAt(j);
                     if (quote != 0) {
-                        if (d == quote) quote = 0;
-                    } else if (d == '\'') {
+                        // A string inside the hole has escapes of its own: {'it\'s'} closes at the last quote.
+                        if (d == '\\') j++;
+                        else if (d == quote) quote = 0;
+                    } else if (d == '\\') {
+                        j++; // an escaped quote of the message itself opens no string
+                    } else if (d == '\'' || d == '"') {
                         quote = d;
                     } else if (d == '{') {
                         depth++;
@@ -856,7 +943,7 @@ public final class Parser {
             return new Expr.Template(List.of(new Expr.TextPart(stringValue(ctx))), at);
         }
         String raw = t.getText();
-        Unescaped u = unescape(raw.substring(1, raw.length() - 1), offset + t.getStartIndex() + 1, true);
+        Unescaped u = unescape(raw.substring(1, raw.length() - 1), fileOffset(t.getStartIndex()) + 1, true);
         List<Expr.TemplatePart> parts = new ArrayList<>();
         int textPos = 0;
         for (int[] hole : u.holes) {

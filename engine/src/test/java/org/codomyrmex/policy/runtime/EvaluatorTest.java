@@ -37,6 +37,7 @@ class EvaluatorTest {
         // null-safe navigation and indexing
         "{a: {b: 1}}.a.b | 1", "{a: {b: 1}}.missing.deeper | null", "null.x | null", "[10, 20, 30][1] | 20",
         "[10, 20, 30][-1] | 30", "[1][5] | null", "{k: 'v'}['k'] | \"v\"", "'abc'[1] | \"b\"",
+        "'a😀b'[1] | \"😀\"", "'a😀b'[2] | \"b\"", "'a😀b'[-2] | \"😀\"", "'a😀b'[3] | null", "len('a😀b') | 3",
         // conditional and let
         "if 1 < 2 then 'yes' else 'no' | \"yes\"", "if null then 1 else 2 | 2", "let x = 3 in x * x | 9",
         "let x = 1 in let y = x + 1 in [x, y] | [1, 2]",

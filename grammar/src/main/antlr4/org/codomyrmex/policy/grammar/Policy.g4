@@ -145,9 +145,16 @@ postfix
     ;
 
 postfixOp
-    : '.' name '(' args? ')'           # methodCall
-    | '.' name                         # fieldAccess
+    : '.' memberName '(' args? ')'     # methodCall
+    | '.' memberName                   # fieldAccess
     | '[' expr ']'                     # indexAccess
+    ;
+
+// After a dot every word is a field: inputs have fields named like keywords (a Kubernetes Event's count).
+memberName
+    : name
+    | PACKAGE | IMPORT | CONST | FUNC | RULE | FOR | LET | WHERE | IF | THEN | ELSE | IN | ANY | ALL | NONE | COUNT
+    | AND | OR | NOT | TRUE | FALSE | NULL
     ;
 
 primary
@@ -276,8 +283,9 @@ BLOCK_COMMENT
     : '/*' .*? '*/' -> channel(HIDDEN)
     ;
 
+// U+FEFF is the byte order mark editors such as Notepad put at the start of a UTF-8 file.
 WS
-    : [ \t\r\n\f]+ -> channel(HIDDEN)
+    : [ \t\r\n\f\uFEFF]+ -> channel(HIDDEN)
     ;
 
 // A string that reaches the end of its line: one token, so the parser reports it once as unterminated.

@@ -122,7 +122,7 @@ final class ExampleEvaluator {
         Value v = primary(p.primary());
         for (PolicyParser.PostfixOpContext op : p.postfixOp()) {
             if (op instanceof PolicyParser.FieldAccessContext f) {
-                v = v instanceof Value.MapV m ? m.get(f.name().getText()) : Values.NULL;
+                v = v instanceof Value.MapV m ? m.get(f.memberName().getText()) : Values.NULL;
             } else if (op instanceof PolicyParser.IndexAccessContext ix) {
                 Value index = expr(ix.expr());
                 if (v instanceof Value.ListV l && index instanceof Value.Int i && i.value() >= 0 && i.value() < l.items().size()) {
