@@ -11,6 +11,7 @@ import org.codomyrmex.policy.model.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -139,7 +140,7 @@ public final class TextReport {
             String line = DiagnosticRenderer.printable(full.substring(from, Math.min(full.length(), from + DiagnosticRenderer.MAX_EXCERPT)));
             String number = Integer.toString(span.line());
             String pad = " ".repeat(Math.max(4, number.length()));
-            sb.append(String.format("%" + pad.length() + "s | ", number)).append(line.replace("\t", "    ")).append('\n');
+            sb.append(String.format(Locale.ROOT, "%" + pad.length() + "s | ", number)).append(line.replace("\t", "    ")).append('\n');
             int column = span.column() - from;
             int start = visualColumn(line, column);
             int endColumn = Math.min(line.length(), (span.endLine() == span.line() ? span.endColumn() : full.length()) - from);

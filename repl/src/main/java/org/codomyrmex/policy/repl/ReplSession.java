@@ -912,7 +912,7 @@ public final class ReplSession {
             out.println((r.passed() ? "PASS " : "FAIL ") + r.test().decl().name());
             for (Diagnostic d : r.failures()) out.print(testRenderer.render(d).indent(2));
         }
-        out.printf("%d passed, %d failed%n", outcome.passedCount(), outcome.failedCount());
+        out.printf(java.util.Locale.ROOT, "%d passed, %d failed%n", outcome.passedCount(), outcome.failedCount());
         if (outcome.failedCount() > 0) errorCount++;
     }
 
