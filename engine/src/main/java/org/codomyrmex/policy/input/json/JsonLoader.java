@@ -128,7 +128,8 @@ public final class JsonLoader {
 
     private JsonFactory factory() {
         StreamReadConstraints limits = StreamReadConstraints.builder()
-            .maxNestingDepth(options.maxDepth())
+            // Past our own depth check, which places its error at the value; Jackson's own gives no location.
+            .maxNestingDepth(options.maxDepth() + 2)
             .maxStringLength((int) Math.min(Integer.MAX_VALUE, options.maxBytes()))
             .build();
         return JsonFactory.builder()

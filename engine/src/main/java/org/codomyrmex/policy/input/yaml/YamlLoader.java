@@ -7,18 +7,19 @@ import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.model.Values;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.StringReader;
@@ -124,10 +125,11 @@ public final class YamlLoader {
         lo.setCodePointLimit(options.maxCodePoints());
         lo.setAllowRecursiveKeys(false);
         lo.setProcessComments(false);
-        Yaml yaml = new Yaml(new SafeConstructor(lo), new Representer(new DumperOptions()), new DumperOptions(), lo,
-            new PlainResolver());
+        MarkingParser parser = new MarkingParser(new ParserImpl(new StreamReader(new StringReader(source.text())), lo));
+        Composer composer = new Composer(parser, new PlainResolver(), lo);
         try {
-            for (Node node : yaml.composeAll(new StringReader(source.text()))) {
+            while (composer.checkNode()) {
+                Node node = composer.getNode();
                 if (documents.size() >= options.maxDocuments()) {
                     diagnostics.add(Diagnostic.error("I1004", "more than " + options.maxDocuments()
                         + " documents in one file; the rest is not read", span(node)));
@@ -146,12 +148,48 @@ public final class YamlLoader {
             String context = e.getContext() != null ? e.getContext() + ": " : "";
             diagnostics.add(Diagnostic.error("I1001", "invalid YAML: " + context + firstLine(problem), at));
         } catch (YAMLException e) {
-            diagnostics.add(Diagnostic.error("I1002", "invalid YAML: " + firstLine(String.valueOf(e.getMessage())),
-                Span.of(source.name(), 1, 1)));
+            // SnakeYAML gives no mark with these (nesting too deep, too many aliases): the last event read is where.
+            Span at = parser.last == null ? Span.of(source.name(), 1, 1)
+                : source.span(charOffset(parser.last.getIndex()), charOffset(parser.last.getIndex()));
+            String message = String.valueOf(e.getMessage());
+            diagnostics.add(Diagnostic.error("I1002", message.startsWith("Nesting Depth exceeded")
+                ? "YAML nested deeper than " + options.maxDepth() + " levels" : "invalid YAML: " + firstLine(message), at));
         } catch (StackOverflowError e) {
             diagnostics.add(Diagnostic.error("I1005", "YAML nested too deeply", Span.of(source.name(), 1, 1)));
         }
         return new Result(documents, diagnostics);
+    }
+
+    /** SnakeYAML's parser, remembering where the last event it gave out starts. */
+    private static final class MarkingParser implements org.yaml.snakeyaml.parser.Parser {
+        private final org.yaml.snakeyaml.parser.Parser inner;
+        private Mark last;
+
+        MarkingParser(org.yaml.snakeyaml.parser.Parser inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID id) {
+            boolean is = inner.checkEvent(id);
+            remember(inner.peekEvent());
+            return is;
+        }
+
+        @Override
+        public Event peekEvent() {
+            return remember(inner.peekEvent());
+        }
+
+        @Override
+        public Event getEvent() {
+            return remember(inner.getEvent());
+        }
+
+        private Event remember(Event e) {
+            if (e != null) last = e.getStartMark();
+            return e;
+        }
     }
 
     private static String firstLine(String s) {
