@@ -55,8 +55,13 @@ public final class YamlLoader {
 
     public record Options(Profile profile, int maxAliases, int maxDepth, long maxValues, int maxDocuments,
                           int maxCodePoints) {
+        /**
+         * SnakeYAML's alias limit counts every alias of the stream (its default of 100 ended a compose file whose
+         * services share an anchor 100 times); aliases are not expanded while composing, and the values they
+         * expand to count against {@code maxValues}, the alias-bomb guard, so that budget bounds them too.
+         */
         public static Options defaults(Profile profile) {
-            return new Options(profile, 100, 200, 2_000_000, 10_000, 32 * 1024 * 1024);
+            return new Options(profile, 2_000_000, 200, 2_000_000, 10_000, 32 * 1024 * 1024);
         }
     }
 

@@ -379,4 +379,17 @@ class ComposeLoaderTest {
         boolean endsBefore = inner.line() < outer.endLine() || (inner.line() == outer.endLine() && inner.column() <= outer.endColumn());
         return outer.file().equals(inner.file()) && startsAfter && endsBefore;
     }
+
+    /** SnakeYAML's default limit of 100 aliases ended a compose file whose 150 services share one anchor. */
+    @Test
+    void aFileSharingAnAnchorMoreThanAHundredTimesIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        StringBuilder yaml = new StringBuilder("x-base: &base\n  image: nginx:1.27\n  read_only: true\nservices:\n");
+        for (int i = 0; i < 150; i++) yaml.append("  s").append(i).append(": *base\n");
+        java.nio.file.Path file = dir.resolve("compose.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        org.codomyrmex.policy.input.LoadResult r = new ComposeLoader().load(
+            org.codomyrmex.policy.input.InputSource.ofPath("compose.yaml", file), org.codomyrmex.policy.input.LoadOptions.defaults());
+        assertEquals(java.util.List.of(), r.diagnostics().stream().filter(d -> d.isError()).map(d -> d.headline()).toList());
+        assertEquals(150, r.documents().get(0).parts().size());
+    }
 }
