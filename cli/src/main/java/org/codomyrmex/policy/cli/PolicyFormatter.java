@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * The canonical layout of a policy file ({@code policy fmt}), computed from the token stream so comments stay
- * where they are: two spaces of indentation per open bracket, two more for an expression continued on the next
- * line, one space around binary operators and after commas and colons, none inside brackets or around dots,
+ * where they are: the lines inside a bracket two spaces right of the line that opened it, two more for an
+ * expression continued on the next line, one space around binary operators and after commas and colons, none inside brackets or around dots,
  * at most one blank line in a row, one after each top-level block and none just inside a block, no trailing
  * spaces, one final newline. Line
  * breaks stay the author's; text blocks ({@code """...""""}) and block comments are kept byte for byte.
@@ -50,8 +50,12 @@ final class PolicyFormatter {
         return out;
     }
 
-    /** A bracket that is open at some point of the output, and whether it is a rule's or test's block. */
-    private record Open(String bracket, boolean block) {
+    /**
+     * A bracket that is open at some point of the output, whether it is a rule's or test's block, and the indent
+     * of the line it was opened on: the lines inside go two spaces further, so a bracket opened on a continued
+     * line keeps its contents to the right of that line.
+     */
+    private record Open(String bracket, boolean block, int lineIndent) {
     }
 
     private static String layout(List<Token> tokens) {
@@ -64,6 +68,7 @@ final class PolicyFormatter {
         Token prevSignificant = null; // previous token that is not whitespace or a comment
         boolean lastLineOpened = false;
         boolean lastClosedTopBlock = false;
+        int lineIndent = 0;
         for (Token t : tokens) {
             if (t.getType() == PolicyLexer.WS) {
                 int breaks = (int) t.getText().chars().filter(c -> c == '\n').count();
@@ -73,28 +78,34 @@ final class PolicyFormatter {
             }
             String text = t.getType() == PolicyLexer.LINE_COMMENT ? t.getText().stripTrailing() : t.getText();
             boolean closer = text.equals("}") || text.equals("]") || text.equals(")");
+            boolean comment = t.getType() == PolicyLexer.LINE_COMMENT || t.getType() == PolicyLexer.BLOCK_COMMENT;
             if (prev == null || pendingBreaks > 0) {
                 if (prev != null) {
                     flush(out, line);
-                    // Declarations after a block are set apart by one blank line; elsewhere at most one is kept.
+                    // Declarations after a block are set apart by one blank line (before the comments that
+                    // document them, not between those and the declaration); elsewhere at most one is kept.
                     boolean blank = (pendingBreaks > 1 || lastClosedTopBlock && stack.isEmpty()) && !lastLineOpened && !closer;
                     if (blank) out.append('\n');
+                    lastClosedTopBlock = false;
                 }
-                int depth = stack.size() - (closer ? 1 : 0);
                 boolean continuation = continuation(t, stack, prevSignificant);
-                line.append("  ".repeat(Math.max(0, depth) + (continuation ? 1 : 0)));
+                Open inner = stack.isEmpty() ? null : stack.get(stack.size() - 1);
+                lineIndent = inner == null ? (continuation ? 2 : 0)
+                    : closer ? inner.lineIndent() : inner.lineIndent() + 2 + (continuation ? 2 : 0);
+                line.append(" ".repeat(lineIndent));
             } else if (prev != null) {
                 line.append(space(prev, t, pendingSpace) ? (t.getType() == PolicyLexer.LINE_COMMENT ? "  " : " ") : "");
             }
             line.append(text);
             if (text.equals("{") || text.equals("[") || text.equals("(")) {
                 boolean block = text.equals("{") && stack.isEmpty() && prevSignificant != null && isString(prevSignificant);
-                stack.add(new Open(text, block));
+                stack.add(new Open(text, block, lineIndent));
             } else if (closer && !stack.isEmpty()) {
                 stack.remove(stack.size() - 1);
             }
             lastLineOpened = text.equals("{") || text.equals("[") || text.equals("(");
-            if (t.getType() != PolicyLexer.LINE_COMMENT) lastClosedTopBlock = text.equals("}") && stack.isEmpty();
+            // A comment after a block's brace on its line leaves the block just closed.
+            if (!comment) lastClosedTopBlock = text.equals("}") && stack.isEmpty();
             pendingBreaks = 0;
             pendingSpace = false;
             prev = t;

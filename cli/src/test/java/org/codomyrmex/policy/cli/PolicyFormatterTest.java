@@ -110,6 +110,33 @@ class PolicyFormatterTest {
         assertEquals("package x\nconst a = 1\n", PolicyFormatter.format("\uFEFFpackage x\nconst a=1\n").orElseThrow());
     }
 
+    /**
+     * A doc comment after a rule stays on the declaration it documents (a blank line went between them), and
+     * lines inside a bracket opened on a continued line stay right of it (they came back to its level).
+     */
+    @Test
+    void docCommentsStayOnTheirDeclarationAndBracketsIndentFromTheirLine() {
+        String text = """
+            package x
+
+            rule X-1 "r" {
+              severity low
+              threat image-security
+              for c in containers
+              report "x" at c.image
+            }
+
+            /// Documents f.
+            func f(a) =
+              (a == 1 and a != 2
+                and a != 3)
+              or a == 4
+            """;
+        assertEquals(text, PolicyFormatter.format(text).orElseThrow());
+        assertEquals(text, PolicyFormatter.format(text.replace("    and a != 3", "and a != 3")
+            .replace("}\n\n///", "}\n///")).orElseThrow());
+    }
+
     @Test
     void everyShippedPolicyStaysEquivalentAndIsAFixedPoint() throws IOException {
         List<SourceFile> files = new ArrayList<>();
@@ -128,6 +155,7 @@ class PolicyFormatterTest {
         for (SourceFile f : files) {
             String formatted = PolicyFormatter.format(f.text()).orElseThrow(() -> new AssertionError(f.name()));
             assertEquals(formatted, PolicyFormatter.format(formatted).orElseThrow(), f.name());
+            assertEquals(formatted, f.text(), f.name() + " is not in the layout policy fmt gives it");
             var before = Parser.parseModule(f);
             var after = Parser.parseModule(new SourceFile(f.name(), formatted));
             assertTrue(after.ok(), f.name() + ": " + after.diagnostics());
