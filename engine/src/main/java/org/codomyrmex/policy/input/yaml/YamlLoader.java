@@ -437,6 +437,9 @@ public final class YamlLoader {
         int from = charOffset(start.getIndex());
         int to = end != null ? Math.max(from, charOffset(end.getIndex())) : from + 1;
         int startLine = source.lineOf(from);
+        // An empty node (`key:` with no value) has no text: its span is the place it would start, not one that
+        // ends a column before it begins.
+        if (to == from) return new Span(source.name(), startLine, source.columnOf(from), startLine, source.columnOf(from));
         int endLine = source.lineOf(to);
         int endColumn = source.columnOf(to) - 1; // the last char of the node, 1-based
         // Block nodes end at column 0 of the following line: point at the end of the last line instead.

@@ -29,4 +29,15 @@ class YamlLoaderTagsTest {
         YamlLoader.Result k8s = YamlLoader.load(new SourceFile("t.yaml", "d: on\n"), YamlLoader.Options.defaults(YamlLoader.Profile.KUBERNETES));
         assertTrue(((Value.MapV) k8s.documents().get(0)).get("d") instanceof Value.Bool, "an untagged plain on is still a boolean");
     }
+
+    /** An empty value (`b:`) got a span ending a column before it started (2:3-2:2). */
+    @Test
+    void anEmptyValueHasASpanThatDoesNotRunBackwards() {
+        for (YamlLoader.Profile p : YamlLoader.Profile.values()) {
+            YamlLoader.Result r = YamlLoader.load(new SourceFile("t.yaml", "a: 1\nb:\nc: 2\n"), YamlLoader.Options.defaults(p));
+            org.codomyrmex.policy.diag.Span at = ((Value.MapV) r.documents().get(0)).get("b").span();
+            assertEquals(2, at.line(), p.name());
+            assertTrue(at.endLine() > at.line() || at.endColumn() >= at.column(), at + " " + p.name());
+        }
+    }
 }
