@@ -244,14 +244,19 @@ public final class YamlLoader {
         int capacity = (int) (node.getValue().size() / 0.75f) + 1;
         Map<String, Value> entries = new LinkedHashMap<>(capacity);
         Map<String, Span> keySpans = new java.util.HashMap<>(capacity);
-        List<Node> merges = new ArrayList<>();
+        List<NodeTuple> merges = new ArrayList<>();
         for (NodeTuple t : node.getValue()) {
             Node keyNode = t.getKeyNode();
             String key;
             if (keyNode instanceof ScalarNode ks) {
                 key = ks.getValue();
                 if (key.equals("<<") && ks.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
-                    merges.add(t.getValueNode());
+                    if (!merges.isEmpty()) {
+                        diagnostics.add(Diagnostic.warning("I1011", "duplicate key '<<' (first at line "
+                            + span(merges.get(0).getKeyNode()).line() + "); both merges apply, the first one's keys win",
+                            span(keyNode)));
+                    }
+                    merges.add(t);
                     continue;
                 }
                 if (options.profile() == Profile.KUBERNETES && PLAIN.equals(ks.getTag())) key = kubernetesKey(key);
@@ -269,7 +274,8 @@ public final class YamlLoader {
             keySpans.put(key, span(keyNode));
         }
         // Merge keys (<<: *base): explicit entries win; earlier merged maps win over later ones.
-        for (Node m : merges) {
+        for (NodeTuple merge : merges) {
+            Node m = merge.getValueNode();
             List<Node> sources = m instanceof SequenceNode seq ? seq.getValue() : List.of(m);
             for (Node src : sources) {
                 Value merged = convert(src, depth + 1);
@@ -281,7 +287,9 @@ public final class YamlLoader {
                         }
                     }
                 } else {
-                    diagnostics.add(Diagnostic.warning("I1012", "merge key '<<' needs a mapping or a list of mappings", span(src)));
+                    // At the '<<' that uses it: the alias's anchor may be far away, and fine where it is defined.
+                    diagnostics.add(Diagnostic.warning("I1012", "merge key '<<' needs a mapping or a list of mappings",
+                        span(merge.getKeyNode())));
                 }
             }
         }

@@ -40,4 +40,16 @@ class YamlLoaderTagsTest {
             assertTrue(at.endLine() > at.line() || at.endColumn() >= at.column(), at + " " + p.name());
         }
     }
+
+    /** A merge of a non-mapping is reported at the '<<' that uses it; a second '<<' in one mapping is a duplicate key. */
+    @Test
+    void mergeKeyProblemsAreReportedAtTheMergeKey() {
+        YamlLoader.Result r = YamlLoader.load(new SourceFile("t.yaml",
+            "x: &s text\ny: &m {a: 1}\nz:\n  <<: *s\n  b: 2\nw:\n  <<: *m\n  <<: {c: 3}\n"),
+            YamlLoader.Options.defaults(YamlLoader.Profile.CORE));
+        assertEquals(java.util.List.of("I1012 4:3", "I1011 8:3"),
+            r.diagnostics().stream().map(d -> d.code() + " " + d.span().line() + ":" + d.span().column()).toList());
+        Map<String, Value> w = ((Value.MapV) ((Value.MapV) r.documents().get(0)).get("w")).entries();
+        assertEquals(java.util.Set.of("a", "c"), w.keySet());
+    }
 }
