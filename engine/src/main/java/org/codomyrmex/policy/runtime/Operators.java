@@ -45,13 +45,18 @@ public final class Operators {
         return false;
     }
 
+    /** A float result, or null where it is no number: overflow to infinity (as an int overflow is null) or NaN. */
+    private static Value finite(double r) {
+        return Double.isFinite(r) ? Values.number(r) : Values.NULL;
+    }
+
     static Value add(Value a, Value b) {
         if (a instanceof Value.Int x && b instanceof Value.Int y) {
             long r = x.value() + y.value();
             // overflow gives null rather than a wrong number
             return ((x.value() ^ r) & (y.value() ^ r)) < 0 ? Values.NULL : Values.integer(r);
         }
-        if (isNumber(a) && isNumber(b)) return Values.number(toDouble(a) + toDouble(b));
+        if (isNumber(a) && isNumber(b)) return finite(toDouble(a) + toDouble(b));
         if (a instanceof Value.Str x && b instanceof Value.Str y) return Values.string(x.value() + y.value());
         if (a instanceof Value.ListV x && b instanceof Value.ListV y) {
             List<Value> items = new ArrayList<>(x.items());
@@ -69,7 +74,7 @@ public final class Operators {
                 return Values.NULL;
             }
         }
-        if (isNumber(a) && isNumber(b)) return Values.number(toDouble(a) - toDouble(b));
+        if (isNumber(a) && isNumber(b)) return finite(toDouble(a) - toDouble(b));
         return Values.NULL;
     }
 
@@ -81,7 +86,7 @@ public final class Operators {
                 return Values.NULL;
             }
         }
-        if (isNumber(a) && isNumber(b)) return Values.number(toDouble(a) * toDouble(b));
+        if (isNumber(a) && isNumber(b)) return finite(toDouble(a) * toDouble(b));
         return Values.NULL;
     }
 
@@ -93,7 +98,7 @@ public final class Operators {
         }
         if (isNumber(a) && isNumber(b)) {
             double d = toDouble(b);
-            return d == 0 ? Values.NULL : Values.number(toDouble(a) / d);
+            return d == 0 ? Values.NULL : finite(toDouble(a) / d);
         }
         return Values.NULL;
     }
@@ -105,7 +110,7 @@ public final class Operators {
         }
         if (isNumber(a) && isNumber(b)) {
             double d = toDouble(b);
-            return d == 0 ? Values.NULL : Values.number(toDouble(a) % d);
+            return d == 0 ? Values.NULL : finite(toDouble(a) % d);
         }
         return Values.NULL;
     }

@@ -25,6 +25,7 @@ class EvaluatorTest {
         // arithmetic, including the total cases
         "1 + 2 * 3 | 7", "(1 + 2) * 3 | 9", "7 / 2 | 3", "7.0 / 2 | 3.5", "7 % 3 | 1", "1 / 0 | null",
         "-(3) | -3", "'a' + 'b' | \"ab\"", "[1] + [2] | [1, 2]", "9223372036854775807 + 1 | null",
+        "1e308 * 10 | null", "-1e308 - 1e308 | null", "1e308 / 1e-10 | null", "1.5 * 2 | 3.0",
         // comparison and equality: ints equal floats, spans never matter
         "1 == 1.0 | true", "1 != 2 | true", "'a' < 'b' | true", "2 >= 2 | true", "null < 1 | false",
         "[1, {a: 2}] == [1, {a: 2}] | true", "{a: 1} == {a: 2} | false",
