@@ -53,4 +53,53 @@ class FindingMessagesTest {
         assertEquals(List.of("service agent uses the host's PID namespace"),
             messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-003"));
     }
+
+    @Test
+    void userSettingsOfThePodSayTheyComeFromThePodNotFromItsFirstContainer() {
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec:
+              securityContext: {runAsNonRoot: false, runAsUser: 0, runAsGroup: 0}
+              containers:
+                - name: a
+                  image: example/a:1.0
+                  securityContext: {runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true}
+                - {name: b, image: example/b:1.0}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: q, namespace: shop}
+            spec:
+              securityContext: {runAsUser: 70, runAsGroup: 70}
+              containers:
+                - {name: a, image: example/a:1.0, securityContext: {runAsNonRoot: false}}
+                - {name: b, image: example/b:1.0, securityContext: {runAsUser: 80}}
+            """;
+        assertEquals(List.of("the pod's securityContext sets runAsNonRoot: false", "container a does not set runAsNonRoot: true",
+            "container b does not set runAsNonRoot: true"), messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-042"));
+        assertEquals(List.of("containers inheriting the pod's securityContext run as root"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-043"));
+        assertEquals(List.of("containers inheriting the pod's securityContext run with group 0 (root)"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-045"));
+        assertEquals(List.of("container a runs as user id 1000, below 10000",
+            "containers inheriting the pod's securityContext run as user id 70, below 10000", "container b runs as user id 80, below 10000"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "K8S-019"));
+        assertEquals(List.of("container a runs with group id 1000, below 10000",
+            "containers inheriting the pod's securityContext run with group id 70, below 10000"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "K8S-020"));
+    }
+
+    @Test
+    void userSettingsOfAComposeServiceNameTheService() {
+        String compose = """
+            services:
+              app:
+                image: example/app:1.0
+                user: "0:0"
+            """;
+        assertEquals(List.of("service app runs as root"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-043"));
+        assertEquals(List.of("service app runs with group 0 (root)"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-045"));
+    }
 }
