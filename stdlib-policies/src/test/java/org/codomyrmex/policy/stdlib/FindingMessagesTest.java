@@ -102,4 +102,32 @@ class FindingMessagesTest {
         assertEquals(List.of("service app runs as root"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-043"));
         assertEquals(List.of("service app runs with group 0 (root)"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-045"));
     }
+
+    @Test
+    void seLinuxOptionsOfThePodSayTheyComeFromThePod() {
+        String pods = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec:
+              securityContext:
+                seLinuxOptions: {type: spc_t, role: system_r}
+              containers:
+                - {name: a, image: example/a:1.0}
+                - {name: b, image: example/b:1.0}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: q, namespace: shop}
+            spec:
+              containers:
+                - name: a
+                  image: example/a:1.0
+                  securityContext: {seLinuxOptions: {type: unconfined_t, user: system_u}}
+            """;
+        assertEquals(List.of("containers inheriting the pod's securityContext use the SELinux type spc_t",
+            "container a uses the SELinux type unconfined_t"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-036"));
+        assertEquals(List.of("containers inheriting the pod's securityContext get the SELinux role system_r",
+            "container a sets the SELinux user system_u"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-037"));
+    }
 }
