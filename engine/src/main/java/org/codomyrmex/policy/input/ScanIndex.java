@@ -35,6 +35,7 @@ public final class ScanIndex {
     private final Map<String, List<Value>> resourceQuotas = new LinkedHashMap<>();
     private final Map<String, List<Value>> limitRanges = new LinkedHashMap<>();
     private final Map<String, Value> roles = new LinkedHashMap<>();
+    private final Map<String, Value> serviceAccounts = new LinkedHashMap<>();
     private final List<Value> bindings = new ArrayList<>();
     private final Map<String, List<Value>> bindingsBySubject = new LinkedHashMap<>();
     private final List<Value> workloads = new ArrayList<>();
@@ -91,6 +92,7 @@ public final class ScanIndex {
         m.put("resourceQuotas", lists(resourceQuotas));
         m.put("limitRanges", lists(limitRanges));
         m.put("roles", Values.map(roles));
+        m.put("serviceAccounts", Values.map(serviceAccounts));
         m.put("bindings", Values.list(bindings));
         m.put("bindingsBySubject", lists(bindingsBySubject));
         m.put("workloads", Values.list(workloads));
@@ -153,6 +155,12 @@ public final class ScanIndex {
                 roles.put(key, new Value.MapV(o, Map.of(), d.resource().span()));
             }
             case "RoleBinding", "ClusterRoleBinding" -> binding(d, o, kind, namespace);
+            case "ServiceAccount" -> {
+                // Its own automountServiceAccountToken is what pods that set none of theirs get.
+                o.put("automountServiceAccountToken", field(d.view("serviceAccount"), "automountServiceAccountToken"));
+                o.put("automountDefaulted", field(d.view("serviceAccount"), "automountDefaulted"));
+                serviceAccounts.put(namespace + "/" + name, new Value.MapV(o, Map.of(), d.resource().span()));
+            }
             default -> {
                 if (!(d.view("pod") instanceof Value.Null)) workload(d, o);
             }

@@ -1,0 +1,133 @@
+package org.codomyrmex.policy.stdlib;
+
+import org.codomyrmex.policy.api.Report;
+import org.codomyrmex.policy.model.Finding;
+import org.codomyrmex.policy.model.InputKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What findings say, where in-language tests can only check where they are: a message must be true of what it
+ * is reported at, including a pod-level setting shared by several containers and reported once for all.
+ */
+class FindingMessagesTest {
+    private static List<String> messages(String name, String text, InputKind kind, String ruleId) {
+        Report report = StandardLibraryTest.ENGINE.check(name, text, kind);
+        return report.findings().stream().filter(f -> f.ruleId().equals(ruleId)).map(Finding::message).toList();
+    }
+
+    @Test
+    void hostNamespacesOfAPodNameThePodNotItsFirstContainer() {
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent, namespace: ops}
+            spec:
+              hostNetwork: true
+              hostPID: true
+              hostIPC: true
+              initContainers:
+                - {name: setup, image: busybox:1.36}
+              containers:
+                - {name: agent, image: example/agent:1.0}
+            """;
+        assertEquals(List.of("the pod uses the host's network namespace"), messages("pod.yaml", pod, InputKind.KUBERNETES, "ESC-002"));
+        assertEquals(List.of("the pod uses the host's PID namespace"), messages("pod.yaml", pod, InputKind.KUBERNETES, "ESC-003"));
+        assertEquals(List.of("the pod uses the host's IPC namespace"), messages("pod.yaml", pod, InputKind.KUBERNETES, "ESC-004"));
+    }
+
+    @Test
+    void hostNamespacesOfAComposeServiceNameTheService() {
+        String compose = """
+            services:
+              agent:
+                image: example/agent:1.0
+                network_mode: host
+                pid: host
+            """;
+        assertEquals(List.of("service agent uses the host's network namespace"),
+            messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-002"));
+        assertEquals(List.of("service agent uses the host's PID namespace"),
+            messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-003"));
+    }
+
+    @Test
+    void userSettingsOfThePodSayTheyComeFromThePodNotFromItsFirstContainer() {
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec:
+              securityContext: {runAsNonRoot: false, runAsUser: 0, runAsGroup: 0}
+              containers:
+                - name: a
+                  image: example/a:1.0
+                  securityContext: {runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true}
+                - {name: b, image: example/b:1.0}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: q, namespace: shop}
+            spec:
+              securityContext: {runAsUser: 70, runAsGroup: 70}
+              containers:
+                - {name: a, image: example/a:1.0, securityContext: {runAsNonRoot: false}}
+                - {name: b, image: example/b:1.0, securityContext: {runAsUser: 80}}
+            """;
+        assertEquals(List.of("the pod's securityContext sets runAsNonRoot: false", "container a does not set runAsNonRoot: true",
+            "container b does not set runAsNonRoot: true"), messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-042"));
+        assertEquals(List.of("containers inheriting the pod's securityContext run as root"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-043"));
+        assertEquals(List.of("containers inheriting the pod's securityContext run with group 0 (root)"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "ESC-045"));
+        assertEquals(List.of("container a runs as user id 1000, below 10000",
+            "containers inheriting the pod's securityContext run as user id 70, below 10000", "container b runs as user id 80, below 10000"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "K8S-019"));
+        assertEquals(List.of("container a runs with group id 1000, below 10000",
+            "containers inheriting the pod's securityContext run with group id 70, below 10000"),
+            messages("pods.yaml", pod, InputKind.KUBERNETES, "K8S-020"));
+    }
+
+    @Test
+    void userSettingsOfAComposeServiceNameTheService() {
+        String compose = """
+            services:
+              app:
+                image: example/app:1.0
+                user: "0:0"
+            """;
+        assertEquals(List.of("service app runs as root"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-043"));
+        assertEquals(List.of("service app runs with group 0 (root)"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-045"));
+    }
+
+    @Test
+    void seLinuxOptionsOfThePodSayTheyComeFromThePod() {
+        String pods = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec:
+              securityContext:
+                seLinuxOptions: {type: spc_t, role: system_r}
+              containers:
+                - {name: a, image: example/a:1.0}
+                - {name: b, image: example/b:1.0}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: q, namespace: shop}
+            spec:
+              containers:
+                - name: a
+                  image: example/a:1.0
+                  securityContext: {seLinuxOptions: {type: unconfined_t, user: system_u}}
+            """;
+        assertEquals(List.of("containers inheriting the pod's securityContext use the SELinux type spc_t",
+            "container a uses the SELinux type unconfined_t"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-036"));
+        assertEquals(List.of("containers inheriting the pod's securityContext get the SELinux role system_r",
+            "container a sets the SELinux user system_u"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-037"));
+    }
+}
