@@ -260,6 +260,49 @@ class ImageLoaderErrorsTest {
         assertEquals("docker.io/library/a:1", r.documents().get(0).resource().name());
     }
 
+    /**
+     * cosign and oras store signatures and SBOMs in the layout beside the image; they are not images, so they
+     * must not become image documents (a signature's empty run config made "sets no USER" findings).
+     */
+    @Test
+    void artifactsBesideTheImageAreNotImages() throws IOException {
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        String index = Files.readString(dir.resolve("index.json"));
+        byte[] signature = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
+        String signatureHex = write(dir, signature);
+        byte[] sigConfig = ("{\"architecture\":\"\",\"os\":\"\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
+            + "\"diff_ids\":[\"sha256:" + signatureHex + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String sigConfigHex = write(dir, sigConfig);
+        byte[] cosign = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+            + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + sigConfigHex
+            + "\",\"size\":" + sigConfig.length + "},\"layers\":[{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\","
+            + "\"digest\":\"sha256:" + signatureHex + "\",\"size\":" + signature.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        String cosignHex = write(dir, cosign);
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        String emptyHex = write(dir, empty);
+        byte[] sbom = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"artifactType\":\"application/spdx+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\","
+            + "\"digest\":\"sha256:" + emptyHex + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/spdx+json\","
+            + "\"digest\":\"sha256:" + signatureHex + "\",\"size\":" + signature.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        String sbomHex = write(dir, sbom);
+        String artifacts = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + cosignHex
+            + "\",\"size\":" + cosign.length + "},{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+            + sbomHex + "\",\"size\":" + sbom.length + "}";
+        Files.writeString(dir.resolve("index.json"), index.replace("\"manifests\":[", "\"manifests\":[" + artifacts + ","));
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1, r.documents().size());
+        assertTrue(ImageLoaderTest.file(r.documents().get(0).view("files"), "/a.txt").isPresent());
+
+        // A layout of artifacts only says that it holds no image, at the first artifact's descriptor.
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[\n" + artifacts + "]}");
+        LoadResult onlyArtifacts = load(dir);
+        assertTrue(onlyArtifacts.documents().isEmpty());
+        Diagnostic d = only(onlyArtifacts, "I4038");
+        assertEquals(2, d.span().line());
+        assertEquals(1, onlyArtifacts.diagnostics().size(), onlyArtifacts.diagnostics().toString());
+    }
+
     // ---------------------------------------------------------------- hostile layers, built here
 
     @Test
