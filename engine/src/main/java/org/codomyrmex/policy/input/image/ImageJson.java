@@ -166,6 +166,11 @@ final class ImageJson {
     private static ImageFacts trivy(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "trivy";
+        // A report of a folder, a repository or an SBOM (trivy fs/repo/sbom) names no image, and Trivy still
+        // writes an empty Metadata.ImageConfig into it: only an image report (or an old one without
+        // ArtifactType) describes an image.
+        boolean image = !(m.get("ArtifactType") instanceof Value.Str type) || type.value().equals("container_image");
+        if (!image) return trivyVulnerabilities(m, f);
         f.reference = ImageFacts.strOrNull(m.get("ArtifactName"));
         if (m.get("Metadata") instanceof Value.MapV meta) {
             f.id = ImageFacts.strOrNull(meta.get("ImageID"));
@@ -174,6 +179,10 @@ final class ImageJson {
             f.digest = afterAt(first(meta.get("RepoDigests")));
             if (meta.get("ImageConfig") instanceof Value.MapV config) ociConfig(f, config);
         }
+        return trivyVulnerabilities(m, f);
+    }
+
+    private static ImageFacts trivyVulnerabilities(Value.MapV m, ImageFacts f) {
         List<Value> vulns = new ArrayList<>();
         if (m.get("Results") instanceof Value.ListV results) {
             for (Value r : results.items()) {

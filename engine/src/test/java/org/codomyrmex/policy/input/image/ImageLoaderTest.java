@@ -274,6 +274,33 @@ class ImageLoaderTest {
         assertEquals(Values.NULL, d.view("sbom"));
     }
 
+    /**
+     * {@code trivy fs} (and repo, sbom) reports carry an empty Metadata.ImageConfig with Go's zero time: it
+     * described no image, yet it gave "sets no USER" and "built 739948 days ago" findings about the folder.
+     */
+    @Test
+    void aTrivyReportOfAFolderDescribesNoImage(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("trivy-fs.json");
+        java.nio.file.Files.writeString(file, """
+            {"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem",
+             "Metadata": {"ImageConfig": {"architecture": "", "created": "0001-01-01T00:00:00Z", "os": "",
+                                          "rootfs": {"type": "", "diff_ids": null}, "config": {}}},
+             "Results": [{"Target": "package-lock.json", "Class": "lang-pkgs", "Type": "npm",
+               "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-1", "PkgName": "lodash", "InstalledVersion": "4.17.20",
+                                    "FixedVersion": "4.17.21", "Severity": "HIGH"}]}]}
+            """);
+        LoadResult r = load(file);
+        assertEquals(List.of(), r.diagnostics());
+        Document d = only(r);
+        assertEquals(Values.NULL, d.view("containers"));
+        assertEquals(Values.NULL, at(d.view("image"), "config"));
+        assertEquals(Values.NULL, at(d.view("image"), "created"));
+        assertEquals(Values.NULL, at(d.view("image"), "reference"));
+        List<Value> vulns = ((Value.ListV) d.view("vulnerabilities")).items();
+        assertEquals("CVE-2024-1", str(map(vulns.get(0)).get("id")));
+        assertEquals("package-lock.json", str(map(vulns.get(0)).get("target")));
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
