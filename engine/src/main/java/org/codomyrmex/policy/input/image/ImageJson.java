@@ -97,7 +97,7 @@ final class ImageJson {
         Value repoDigest = first(m.get("RepoDigests"));
         if (Values.isNull(f.reference)) f.reference = repoDigest;
         f.digest = m.get("Digest") instanceof Value.Str d ? d : afterAt(repoDigest);
-        f.created = ImageFacts.strOrNull(m.get("Created"));
+        f.created = created(m.get("Created"));
         f.author = ImageFacts.strOrNull(m.get("Author"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));
@@ -116,7 +116,7 @@ final class ImageJson {
         f.reference = ImageFacts.strOrNull(m.get("Name"));
         f.digest = ImageFacts.strOrNull(m.get("Digest"));
         f.repoTags = m.get("RepoTags");
-        f.created = ImageFacts.strOrNull(m.get("Created"));
+        f.created = created(m.get("Created"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));
         f.variant = ImageFacts.strOrNull(m.get("Variant"));
@@ -143,7 +143,7 @@ final class ImageJson {
 
     /** The fields of an OCI image config (lower-case keys); also Trivy's Metadata.ImageConfig. */
     static void ociConfig(ImageFacts f, Value.MapV m) {
-        f.created = ImageFacts.strOrNull(m.get("created"));
+        f.created = created(m.get("created"));
         f.author = ImageFacts.strOrNull(m.get("author"));
         f.architecture = ImageFacts.strOrNull(m.get("architecture"));
         f.os = ImageFacts.strOrNull(m.get("os"));
@@ -288,6 +288,14 @@ final class ImageJson {
             out.add(ImageFacts.obj(c.span(), o));
             components(c.get("components"), out, depth + 1);
         }
+    }
+
+    /**
+     * The build time; Go's zero time ("0001-01-01T00:00:00Z"), which go-containerregistry tools (crane, Trivy)
+     * write when an image has none, means unknown, not an image two thousand years old.
+     */
+    private static Value created(Value v) {
+        return v instanceof Value.Str s && s.value().startsWith("0001-01-01T00:00:00") ? Values.NULL : ImageFacts.strOrNull(v);
     }
 
     private static Value first(Value v) {

@@ -301,6 +301,22 @@ class ImageLoaderTest {
         assertEquals("package-lock.json", str(map(vulns.get(0)).get("target")));
     }
 
+    /** Go's zero time is what crane and docker write for an image without a build time: unknown, not year 1. */
+    @Test
+    void goZeroCreatedTimeIsUnknown(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path config = tmp.resolve("config.json");
+        java.nio.file.Files.writeString(config, """
+            {"architecture": "amd64", "os": "linux", "created": "0001-01-01T00:00:00Z", "config": {"User": "1000"},
+             "rootfs": {"type": "layers", "diff_ids": []}}
+            """);
+        assertEquals(Values.NULL, at(only(load(config)).view("image"), "created"));
+        Path inspect = tmp.resolve("inspect.json");
+        java.nio.file.Files.writeString(inspect, """
+            [{"Id": "sha256:%s", "RepoTags": ["a:1"], "Created": "0001-01-01T00:00:00Z", "Config": {"User": "1000"}}]
+            """.formatted("a".repeat(64)));
+        assertEquals(Values.NULL, at(only(load(inspect)).view("image"), "created"));
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
