@@ -2,6 +2,7 @@ package org.codomyrmex.policy.input.image;
 
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.model.Values;
 
@@ -103,10 +104,26 @@ final class ImageJson {
         f.os = ImageFacts.strOrNull(m.get("Os"));
         f.variant = ImageFacts.strOrNull(m.get("Variant"));
         f.runConfig = m.get("Config") instanceof Value.MapV c ? c : Values.NULL;
+        if (podman && f.runConfig instanceof Value.MapV c && m.get("Healthcheck") instanceof Value.MapV health
+            && !c.entries().containsKey("Healthcheck")) {
+            f.runConfig = withHealthcheck(c, health, m.keySpan("Healthcheck"));
+        }
         f.labels = f.runConfig instanceof Value.MapV c && c.get("Labels") instanceof Value.MapV l ? l : m.get("Labels");
         f.history = m.get("History");
         f.layers = diffIdLayers(m.get("RootFS") instanceof Value.MapV r ? r.get("Layers") : Values.NULL);
         return f;
+    }
+
+    /**
+     * Podman's Config is an OCI image config, which has no Healthcheck: {@code podman inspect} shows an image's
+     * HEALTHCHECK as a top-level Healthcheck, so it joins the run config where Docker keeps it.
+     */
+    private static Value.MapV withHealthcheck(Value.MapV config, Value.MapV health, Span keyAt) {
+        Map<String, Value> entries = new LinkedHashMap<>(config.entries());
+        entries.put("Healthcheck", health);
+        Map<String, Span> keys = new LinkedHashMap<>(config.keySpans());
+        keys.put("Healthcheck", keyAt);
+        return new Value.MapV(entries, keys, config.span());
     }
 
     /** {@code skopeo inspect} (without --config): manifest digest, tags, labels, env and layer digests. */

@@ -317,6 +317,32 @@ class ImageLoaderTest {
         assertEquals(Values.NULL, at(only(load(inspect)).view("image"), "created"));
     }
 
+    /**
+     * Podman's image Config is an OCI config without Healthcheck; {@code podman inspect} puts an image's
+     * HEALTHCHECK at the top level. It was ignored, so an image with a health check "defined no HEALTHCHECK".
+     */
+    @Test
+    void podmanInspectHealthcheckIsTheImages(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("podman.json");
+        java.nio.file.Files.writeString(file, """
+            [{"Id": "%s", "Digest": "sha256:%s", "RepoTags": ["localhost/app:1"],
+              "Config": {"User": "1000", "Cmd": ["/app"]},
+              "ManifestType": "application/vnd.docker.distribution.manifest.v2+json", "User": "1000", "NamesHistory": [],
+              "Healthcheck": {"Test": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "Interval": 30000000000}}]
+            """.formatted("a".repeat(64), "b".repeat(64)));
+        LoadResult r = load(file);
+        assertEquals(List.of(), r.diagnostics());
+        Document d = only(r);
+        assertEquals("podman-inspect", str(at(d.view("image"), "format")));
+        Value.MapV health = map(at(d.view("image"), "config", "healthcheck"));
+        assertEquals(30_000_000_000L, num(health.get("interval")));
+        assertFalse(Values.isTrue(health.get("disabled")));
+        Value.MapV container = map(((Value.ListV) d.view("containers")).items().get(0));
+        List<Value> healthchecks = ((Value.ListV) container.get("healthchecks")).items();
+        assertEquals(1, healthchecks.size());
+        assertEquals(4, healthchecks.get(0).span().line());
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
