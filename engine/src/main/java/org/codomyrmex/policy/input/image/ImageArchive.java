@@ -70,6 +70,10 @@ final class ImageArchive {
             diagnostics.add(Diagnostic.error("I4031", "not an OCI image index: no 'manifests' list", index.span()));
             return;
         }
+        if (manifests.items().isEmpty()) {
+            diagnostics.add(Diagnostic.warning("I4039", "the image index lists no manifest: no image", manifests.span()));
+            return;
+        }
         if (depth > limits.maxIndexDepth()) {
             diagnostics.add(Diagnostic.error("I4032", "image indexes nested deeper than " + limits.maxIndexDepth(), index.span()));
             return;
@@ -216,6 +220,9 @@ final class ImageArchive {
         if (!(root instanceof Value.ListV images)) {
             diagnostics.add(Diagnostic.error("I4035", "manifest.json of a docker save archive must be a list", root.span()));
             return out;
+        }
+        if (images.items().isEmpty()) {
+            diagnostics.add(Diagnostic.warning("I4039", "manifest.json lists no image", root.span()));
         }
         for (Value item : images.items()) {
             if (!(item instanceof Value.MapV entry) || !(entry.get("Config") instanceof Value.Str configPath)) {

@@ -194,6 +194,24 @@ class ImageLoaderErrorsTest {
         assertTrue(r.documents().isEmpty());
     }
 
+    /** An archive or layout that names no image gave no document and no word about it. */
+    @Test
+    void anArchiveOrLayoutNamingNoImageSaysSo() throws IOException {
+        Path tar = tmp.resolve("empty-save.tar");
+        Files.write(tar, tar(t -> file(t, "manifest.json", "[]\n", 0644)));
+        LoadResult r = load(tar);
+        assertTrue(r.documents().isEmpty());
+        assertEquals("empty-save.tar!/manifest.json", only(r, "I4039").span().file());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\": 2,\n \"manifests\": []}");
+        LoadResult empty = load(dir);
+        assertTrue(empty.documents().isEmpty());
+        assertEquals(2, only(empty, "I4039").span().line());
+        assertEquals(1, empty.diagnostics().size(), empty.diagnostics().toString());
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
