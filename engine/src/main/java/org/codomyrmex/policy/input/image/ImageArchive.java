@@ -79,7 +79,11 @@ final class ImageArchive {
             return;
         }
         for (Value item : manifests.items()) {
-            if (!(item instanceof Value.MapV descriptor)) continue;
+            if (!(item instanceof Value.MapV descriptor)) {
+                diagnostics.add(Diagnostic.error("I4040", "each item of an image index's 'manifests' must be a descriptor "
+                    + "object (mediaType, digest, size); this one is skipped", item.span()));
+                continue;
+            }
             Value.MapV annotations = descriptor.get("annotations") instanceof Value.MapV a ? a : Values.EMPTY_MAP;
             if (annotations.get("vnd.docker.reference.type") instanceof Value.Str) continue; // build attestations
             if (descriptor.get("artifactType") instanceof Value.Str) { // signatures, SBOMs: not images

@@ -212,6 +212,20 @@ class ImageLoaderErrorsTest {
         assertEquals(1, empty.diagnostics().size(), empty.diagnostics().toString());
     }
 
+    /** An index item that is not a descriptor object was skipped without a word. */
+    @Test
+    void anIndexItemThatIsNotADescriptorIsALocatedError() throws IOException {
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        String index = Files.readString(dir.resolve("index.json"));
+        Files.writeString(dir.resolve("index.json"), index.replace("\"manifests\":[", "\"manifests\":[\n\"sha256:abc\","));
+        LoadResult r = load(dir);
+        assertEquals(1, r.documents().size());
+        Diagnostic d = only(r, "I4040");
+        assertEquals(2, d.span().line());
+        assertEquals(1, d.span().column());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
