@@ -251,7 +251,11 @@ final class ImageArchive {
             FileTree tree = new FileTree();
             if (entry.get("Layers") instanceof Value.ListV layers) {
                 for (int i = 0; i < layers.items().size(); i++) {
-                    if (!(layers.items().get(i) instanceof Value.Str layerPath)) continue;
+                    if (!(layers.items().get(i) instanceof Value.Str layerPath)) {
+                        diagnostics.add(Diagnostic.error("I4035", "each item of 'Layers' in manifest.json must be the path "
+                            + "of a layer tar", layers.items().get(i).span()));
+                        continue;
+                    }
                     Value diffId = i < diffIds.size() ? diffIds.get(i) : Values.NULL;
                     String where = "layer " + i + " (" + layerPath.value() + ")";
                     LayerReader.Layer layer = readLayer(layerPath.value(), layerPath.span(), where, i);
@@ -275,6 +279,11 @@ final class ImageArchive {
                         Values.string(layer.compression().equals("gzip") ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
                             : "application/vnd.docker.image.rootfs.diff.tar"), layer.entries(), true, layer.complete()));
                 }
+            }
+            if (diffIds.size() != f.layers.size()) {
+                Value layers = entry.get("Layers");
+                diagnostics.add(Diagnostic.warning("I4034", "manifest.json lists " + f.layers.size() + " layers but the "
+                    + "config's rootfs lists " + diffIds.size() + " diff_ids", layers.span().isKnown() ? layers.span() : entry.span()));
             }
             f.files = tree.entries();
             out.add(f);

@@ -226,6 +226,33 @@ class ImageLoaderErrorsTest {
         assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
     }
 
+    /**
+     * A docker save manifest.json whose Layers item is not a path, or which lists fewer layers than the config's
+     * diff_ids, lost layers without a word (an OCI manifest says so with I4034).
+     */
+    @Test
+    void dockerSaveLayersThatDoNotMatchTheConfigAreReported() throws IOException {
+        Path oci = fixture("app-oci");
+        String manifest = "[{\"Config\":\"blobs/sha256/" + CONFIG + "\",\"RepoTags\":[\"example/app:1.0\"],\n"
+            + "\"Layers\":[\"blobs/sha256/" + LAYER0 + "\", 7]}]";
+        Path tar = tmp.resolve("short.tar");
+        Files.write(tar, tar(t -> {
+            for (String hex : List.of(CONFIG, LAYER0)) {
+                file(t, "blobs/sha256/" + hex, Files.readAllBytes(oci.resolve("blobs/sha256/" + hex)), 0644);
+            }
+            file(t, "manifest.json", manifest, 0644);
+        }));
+        LoadResult r = load(tar);
+        assertEquals(1, r.documents().size());
+        Diagnostic notAPath = only(r, "I4035");
+        assertEquals(2, notAPath.span().line());
+        assertEquals(92, notAPath.span().column());
+        Diagnostic count = only(r, "I4034");
+        assertEquals("manifest.json lists 1 layers but the config's rootfs lists 2 diff_ids", count.message());
+        assertEquals(2, count.span().line());
+        assertEquals(2, r.diagnostics().size(), r.diagnostics().toString());
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
