@@ -278,7 +278,10 @@ final class ImageJson {
     private static ImageFacts cyclonedx(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "cyclonedx";
-        if (m.get("metadata") instanceof Value.MapV meta && meta.get("component") instanceof Value.MapV c) {
+        // The SBOM's subject is an image only when it is a component of type container: `syft dir:.` or
+        // `trivy fs` describe a folder or an application (type file, application), which has no image reference.
+        if (m.get("metadata") instanceof Value.MapV meta && meta.get("component") instanceof Value.MapV c
+            && !(c.get("type") instanceof Value.Str type && !type.value().equals("container"))) {
             f.reference = ImageFacts.strOrNull(c.get("name"));
             if (c.get("version") instanceof Value.Str v && v.value().startsWith("sha256:")) f.digest = v;
         }

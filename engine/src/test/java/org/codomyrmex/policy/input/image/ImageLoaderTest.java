@@ -343,6 +343,21 @@ class ImageLoaderTest {
         assertEquals(4, healthchecks.get(0).span().line());
     }
 
+    /** A CycloneDX SBOM of a folder named its folder as an image reference: "known only by the latest tag (myapp)". */
+    @Test
+    void aCycloneDxSbomOfAFolderNamesNoImage(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("sbom.json");
+        java.nio.file.Files.writeString(file, """
+            {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+             "metadata": {"component": {"bom-ref": "af63bd4c8601b7f1", "type": "file", "name": "myapp"}},
+             "components": [{"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}
+            """);
+        Document d = only(load(file));
+        assertEquals(Values.NULL, at(d.view("image"), "reference"));
+        assertEquals("sbom.json", d.resource().name());
+        assertEquals("lodash", str(map(((Value.ListV) at(d.view("sbom"), "components")).items().get(0)).get("name")));
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
