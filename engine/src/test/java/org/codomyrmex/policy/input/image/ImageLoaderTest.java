@@ -358,6 +358,25 @@ class ImageLoaderTest {
         assertEquals("lodash", str(map(((Value.ListV) at(d.view("sbom"), "components")).items().get(0)).get("name")));
     }
 
+    /** An Env item without '=' sets no variable: image.config.env said it was the empty string, containers said null. */
+    @Test
+    void anEnvItemWithoutEqualsHasNoValue(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("config.json");
+        java.nio.file.Files.writeString(file, """
+            {"architecture": "amd64", "os": "linux", "config": {"User": "1000", "Env": ["A=1", "NOEQ", "EMPTY="]},
+             "rootfs": {"type": "layers", "diff_ids": []}}
+            """);
+        Document d = only(load(file));
+        Value.MapV env = map(at(d.view("image"), "config", "env"));
+        assertEquals("1", str(env.get("A")));
+        assertEquals("", str(env.get("EMPTY")));
+        assertTrue(env.entries().containsKey("NOEQ"));
+        assertTrue(env.get("NOEQ") instanceof Value.Null, env.toString());
+        assertEquals(1, env.get("NOEQ").span().line());
+        Value.MapV noeq = map(((Value.ListV) map(((Value.ListV) d.view("containers")).items().get(0)).get("env")).items().get(1));
+        assertTrue(noeq.get("value") instanceof Value.Null, noeq.toString());
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
