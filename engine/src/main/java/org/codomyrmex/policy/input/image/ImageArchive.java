@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  */
 final class ImageArchive {
     private static final Pattern DIGEST = Pattern.compile("(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})");
+    private static final Set<String> IMAGE_CONFIG_TYPES = Set.of(
+        "application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json");
     private static final Pattern HEX_NAME = Pattern.compile("(?:.*/)?([a-f0-9]{64})(?:\\.tar|\\.json)?");
 
     private final BlobStore store;
@@ -33,6 +36,8 @@ final class ImageArchive {
     private final List<Diagnostic> diagnostics;
     private final LayerReader.Budget budget;
     private final JsonLoader.Options jsonOptions;
+    /** The descriptor of the first OCI artifact skipped, to say so when the layout holds no image at all. */
+    private Span firstArtifact = Span.NONE;
 
     ImageArchive(BlobStore store, ImageLimits limits, List<Diagnostic> diagnostics) {
         this.store = store;
@@ -52,6 +57,10 @@ final class ImageArchive {
         Optional<JsonLoader.Result> index = json("index.json", Span.of(store.where("index.json"), 1, 1));
         if (index.isEmpty() || index.get().value().isEmpty()) return out;
         index(index.get().value().get(), format, out, 0, Values.NULL);
+        if (out.isEmpty() && firstArtifact.isKnown()) {
+            diagnostics.add(Diagnostic.warning("I4038", "the layout holds OCI artifacts (signatures, SBOMs, ...) but no "
+                + "image: nothing to check", firstArtifact));
+        }
         return out;
     }
 
@@ -61,14 +70,26 @@ final class ImageArchive {
             diagnostics.add(Diagnostic.error("I4031", "not an OCI image index: no 'manifests' list", index.span()));
             return;
         }
+        if (manifests.items().isEmpty()) {
+            diagnostics.add(Diagnostic.warning("I4039", "the image index lists no manifest: no image", manifests.span()));
+            return;
+        }
         if (depth > limits.maxIndexDepth()) {
             diagnostics.add(Diagnostic.error("I4032", "image indexes nested deeper than " + limits.maxIndexDepth(), index.span()));
             return;
         }
         for (Value item : manifests.items()) {
-            if (!(item instanceof Value.MapV descriptor)) continue;
+            if (!(item instanceof Value.MapV descriptor)) {
+                diagnostics.add(Diagnostic.error("I4040", "each item of an image index's 'manifests' must be a descriptor "
+                    + "object (mediaType, digest, size); this one is skipped", item.span()));
+                continue;
+            }
             Value.MapV annotations = descriptor.get("annotations") instanceof Value.MapV a ? a : Values.EMPTY_MAP;
             if (annotations.get("vnd.docker.reference.type") instanceof Value.Str) continue; // build attestations
+            if (descriptor.get("artifactType") instanceof Value.Str) { // signatures, SBOMs: not images
+                skippedArtifact(descriptor);
+                continue;
+            }
             String mediaType = text(descriptor.get("mediaType"));
             Optional<JsonLoader.Result> blob = jsonBlob(descriptor, "manifest");
             if (blob.isEmpty() || blob.get().value().isEmpty()) continue;
@@ -78,9 +99,39 @@ final class ImageArchive {
                 index(manifest, format, out, depth + 1, reference(annotations, inheritedRef));
                 continue;
             }
+            if (manifest instanceof Value.MapV mm && isArtifact(mm)) {
+                skippedArtifact(descriptor);
+                continue;
+            }
             Value ref = reference(annotations, inheritedRef);
             image(manifest, descriptor.get("digest"), ref, format).ifPresent(out::add);
         }
+    }
+
+    /**
+     * An OCI artifact stored beside the images (a cosign signature, an SBOM, a Helm chart): its config is not an
+     * image config or its layers are not filesystem layers, so it has no filesystem or run config to check, and
+     * container runtimes never run it.
+     */
+    private static boolean isArtifact(Value.MapV manifest) {
+        if (manifest.get("artifactType") instanceof Value.Str) return true;
+        if (manifest.get("config") instanceof Value.MapV config && config.get("mediaType") instanceof Value.Str type
+            && !IMAGE_CONFIG_TYPES.contains(type.value())) {
+            return true;
+        }
+        if (manifest.get("layers") instanceof Value.ListV layers) {
+            for (Value layer : layers.items()) {
+                if (layer instanceof Value.MapV d && d.get("mediaType") instanceof Value.Str type
+                    && !type.value().contains(".layer.") && !type.value().contains(".rootfs.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void skippedArtifact(Value.MapV descriptor) {
+        if (!firstArtifact.isKnown()) firstArtifact = descriptor.span();
     }
 
     private static Value reference(Value.MapV annotations, Value inherited) {
@@ -174,6 +225,9 @@ final class ImageArchive {
             diagnostics.add(Diagnostic.error("I4035", "manifest.json of a docker save archive must be a list", root.span()));
             return out;
         }
+        if (images.items().isEmpty()) {
+            diagnostics.add(Diagnostic.warning("I4039", "manifest.json lists no image", root.span()));
+        }
         for (Value item : images.items()) {
             if (!(item instanceof Value.MapV entry) || !(entry.get("Config") instanceof Value.Str configPath)) {
                 diagnostics.add(Diagnostic.error("I4035", "expected {Config, RepoTags, Layers} in manifest.json", item.span()));
@@ -197,7 +251,11 @@ final class ImageArchive {
             FileTree tree = new FileTree();
             if (entry.get("Layers") instanceof Value.ListV layers) {
                 for (int i = 0; i < layers.items().size(); i++) {
-                    if (!(layers.items().get(i) instanceof Value.Str layerPath)) continue;
+                    if (!(layers.items().get(i) instanceof Value.Str layerPath)) {
+                        diagnostics.add(Diagnostic.error("I4035", "each item of 'Layers' in manifest.json must be the path "
+                            + "of a layer tar", layers.items().get(i).span()));
+                        continue;
+                    }
                     Value diffId = i < diffIds.size() ? diffIds.get(i) : Values.NULL;
                     String where = "layer " + i + " (" + layerPath.value() + ")";
                     LayerReader.Layer layer = readLayer(layerPath.value(), layerPath.span(), where, i);
@@ -221,6 +279,11 @@ final class ImageArchive {
                         Values.string(layer.compression().equals("gzip") ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
                             : "application/vnd.docker.image.rootfs.diff.tar"), layer.entries(), true, layer.complete()));
                 }
+            }
+            if (diffIds.size() != f.layers.size()) {
+                Value layers = entry.get("Layers");
+                diagnostics.add(Diagnostic.warning("I4034", "manifest.json lists " + f.layers.size() + " layers but the "
+                    + "config's rootfs lists " + diffIds.size() + " diff_ids", layers.span().isKnown() ? layers.span() : entry.span()));
             }
             f.files = tree.entries();
             out.add(f);

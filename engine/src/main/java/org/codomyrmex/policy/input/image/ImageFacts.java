@@ -308,7 +308,9 @@ final class ImageFacts {
             if (!(item instanceof Value.Str s)) continue;
             int eq = s.value().indexOf('=');
             String name = eq < 0 ? s.value() : s.value().substring(0, eq);
-            m.put(name, new Value.Str(eq < 0 ? "" : s.value().substring(eq + 1), s.span()));
+            // "NAME" without '=' gives the process no variable NAME (getenv and shells skip it): no value, as
+            // the containers view says, rather than an empty one.
+            m.put(name, eq < 0 ? new Value.Null(s.span()) : new Value.Str(s.value().substring(eq + 1), s.span()));
             keys.put(name, s.span());
         }
         return new Value.MapV(m, keys, list.span());

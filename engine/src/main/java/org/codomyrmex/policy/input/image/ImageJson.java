@@ -2,6 +2,7 @@ package org.codomyrmex.policy.input.image;
 
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
+import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.model.Values;
 
@@ -97,16 +98,32 @@ final class ImageJson {
         Value repoDigest = first(m.get("RepoDigests"));
         if (Values.isNull(f.reference)) f.reference = repoDigest;
         f.digest = m.get("Digest") instanceof Value.Str d ? d : afterAt(repoDigest);
-        f.created = ImageFacts.strOrNull(m.get("Created"));
+        f.created = created(m.get("Created"));
         f.author = ImageFacts.strOrNull(m.get("Author"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));
         f.variant = ImageFacts.strOrNull(m.get("Variant"));
         f.runConfig = m.get("Config") instanceof Value.MapV c ? c : Values.NULL;
+        if (podman && f.runConfig instanceof Value.MapV c && m.get("Healthcheck") instanceof Value.MapV health
+            && !c.entries().containsKey("Healthcheck")) {
+            f.runConfig = withHealthcheck(c, health, m.keySpan("Healthcheck"));
+        }
         f.labels = f.runConfig instanceof Value.MapV c && c.get("Labels") instanceof Value.MapV l ? l : m.get("Labels");
         f.history = m.get("History");
         f.layers = diffIdLayers(m.get("RootFS") instanceof Value.MapV r ? r.get("Layers") : Values.NULL);
         return f;
+    }
+
+    /**
+     * Podman's Config is an OCI image config, which has no Healthcheck: {@code podman inspect} shows an image's
+     * HEALTHCHECK as a top-level Healthcheck, so it joins the run config where Docker keeps it.
+     */
+    private static Value.MapV withHealthcheck(Value.MapV config, Value.MapV health, Span keyAt) {
+        Map<String, Value> entries = new LinkedHashMap<>(config.entries());
+        entries.put("Healthcheck", health);
+        Map<String, Span> keys = new LinkedHashMap<>(config.keySpans());
+        keys.put("Healthcheck", keyAt);
+        return new Value.MapV(entries, keys, config.span());
     }
 
     /** {@code skopeo inspect} (without --config): manifest digest, tags, labels, env and layer digests. */
@@ -116,7 +133,7 @@ final class ImageJson {
         f.reference = ImageFacts.strOrNull(m.get("Name"));
         f.digest = ImageFacts.strOrNull(m.get("Digest"));
         f.repoTags = m.get("RepoTags");
-        f.created = ImageFacts.strOrNull(m.get("Created"));
+        f.created = created(m.get("Created"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));
         f.variant = ImageFacts.strOrNull(m.get("Variant"));
@@ -143,7 +160,7 @@ final class ImageJson {
 
     /** The fields of an OCI image config (lower-case keys); also Trivy's Metadata.ImageConfig. */
     static void ociConfig(ImageFacts f, Value.MapV m) {
-        f.created = ImageFacts.strOrNull(m.get("created"));
+        f.created = created(m.get("created"));
         f.author = ImageFacts.strOrNull(m.get("author"));
         f.architecture = ImageFacts.strOrNull(m.get("architecture"));
         f.os = ImageFacts.strOrNull(m.get("os"));
@@ -166,6 +183,11 @@ final class ImageJson {
     private static ImageFacts trivy(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "trivy";
+        // A report of a folder, a repository or an SBOM (trivy fs/repo/sbom) names no image, and Trivy still
+        // writes an empty Metadata.ImageConfig into it: only an image report (or an old one without
+        // ArtifactType) describes an image.
+        boolean image = !(m.get("ArtifactType") instanceof Value.Str type) || type.value().equals("container_image");
+        if (!image) return trivyVulnerabilities(m, f);
         f.reference = ImageFacts.strOrNull(m.get("ArtifactName"));
         if (m.get("Metadata") instanceof Value.MapV meta) {
             f.id = ImageFacts.strOrNull(meta.get("ImageID"));
@@ -174,6 +196,10 @@ final class ImageJson {
             f.digest = afterAt(first(meta.get("RepoDigests")));
             if (meta.get("ImageConfig") instanceof Value.MapV config) ociConfig(f, config);
         }
+        return trivyVulnerabilities(m, f);
+    }
+
+    private static ImageFacts trivyVulnerabilities(Value.MapV m, ImageFacts f) {
         List<Value> vulns = new ArrayList<>();
         if (m.get("Results") instanceof Value.ListV results) {
             for (Value r : results.items()) {
@@ -252,7 +278,10 @@ final class ImageJson {
     private static ImageFacts cyclonedx(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "cyclonedx";
-        if (m.get("metadata") instanceof Value.MapV meta && meta.get("component") instanceof Value.MapV c) {
+        // The SBOM's subject is an image only when it is a component of type container: `syft dir:.` or
+        // `trivy fs` describe a folder or an application (type file, application), which has no image reference.
+        if (m.get("metadata") instanceof Value.MapV meta && meta.get("component") instanceof Value.MapV c
+            && !(c.get("type") instanceof Value.Str type && !type.value().equals("container"))) {
             f.reference = ImageFacts.strOrNull(c.get("name"));
             if (c.get("version") instanceof Value.Str v && v.value().startsWith("sha256:")) f.digest = v;
         }
@@ -279,6 +308,14 @@ final class ImageJson {
             out.add(ImageFacts.obj(c.span(), o));
             components(c.get("components"), out, depth + 1);
         }
+    }
+
+    /**
+     * The build time; Go's zero time ("0001-01-01T00:00:00Z"), which go-containerregistry tools (crane, Trivy)
+     * write when an image has none, means unknown, not an image two thousand years old.
+     */
+    private static Value created(Value v) {
+        return v instanceof Value.Str s && s.value().startsWith("0001-01-01T00:00:00") ? Values.NULL : ImageFacts.strOrNull(v);
     }
 
     private static Value first(Value v) {

@@ -194,6 +194,65 @@ class ImageLoaderErrorsTest {
         assertTrue(r.documents().isEmpty());
     }
 
+    /** An archive or layout that names no image gave no document and no word about it. */
+    @Test
+    void anArchiveOrLayoutNamingNoImageSaysSo() throws IOException {
+        Path tar = tmp.resolve("empty-save.tar");
+        Files.write(tar, tar(t -> file(t, "manifest.json", "[]\n", 0644)));
+        LoadResult r = load(tar);
+        assertTrue(r.documents().isEmpty());
+        assertEquals("empty-save.tar!/manifest.json", only(r, "I4039").span().file());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\": 2,\n \"manifests\": []}");
+        LoadResult empty = load(dir);
+        assertTrue(empty.documents().isEmpty());
+        assertEquals(2, only(empty, "I4039").span().line());
+        assertEquals(1, empty.diagnostics().size(), empty.diagnostics().toString());
+    }
+
+    /** An index item that is not a descriptor object was skipped without a word. */
+    @Test
+    void anIndexItemThatIsNotADescriptorIsALocatedError() throws IOException {
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        String index = Files.readString(dir.resolve("index.json"));
+        Files.writeString(dir.resolve("index.json"), index.replace("\"manifests\":[", "\"manifests\":[\n\"sha256:abc\","));
+        LoadResult r = load(dir);
+        assertEquals(1, r.documents().size());
+        Diagnostic d = only(r, "I4040");
+        assertEquals(2, d.span().line());
+        assertEquals(1, d.span().column());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+    }
+
+    /**
+     * A docker save manifest.json whose Layers item is not a path, or which lists fewer layers than the config's
+     * diff_ids, lost layers without a word (an OCI manifest says so with I4034).
+     */
+    @Test
+    void dockerSaveLayersThatDoNotMatchTheConfigAreReported() throws IOException {
+        Path oci = fixture("app-oci");
+        String manifest = "[{\"Config\":\"blobs/sha256/" + CONFIG + "\",\"RepoTags\":[\"example/app:1.0\"],\n"
+            + "\"Layers\":[\"blobs/sha256/" + LAYER0 + "\", 7]}]";
+        Path tar = tmp.resolve("short.tar");
+        Files.write(tar, tar(t -> {
+            for (String hex : List.of(CONFIG, LAYER0)) {
+                file(t, "blobs/sha256/" + hex, Files.readAllBytes(oci.resolve("blobs/sha256/" + hex)), 0644);
+            }
+            file(t, "manifest.json", manifest, 0644);
+        }));
+        LoadResult r = load(tar);
+        assertEquals(1, r.documents().size());
+        Diagnostic notAPath = only(r, "I4035");
+        assertEquals(2, notAPath.span().line());
+        assertEquals(92, notAPath.span().column());
+        Diagnostic count = only(r, "I4034");
+        assertEquals("manifest.json lists 1 layers but the config's rootfs lists 2 diff_ids", count.message());
+        assertEquals(2, count.span().line());
+        assertEquals(2, r.diagnostics().size(), r.diagnostics().toString());
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
@@ -258,6 +317,49 @@ class ImageLoaderErrorsTest {
         assertEquals(1, r.documents().size());
         assertTrue(ImageLoaderTest.file(r.documents().get(0).view("files"), "/a.txt").isPresent());
         assertEquals("docker.io/library/a:1", r.documents().get(0).resource().name());
+    }
+
+    /**
+     * cosign and oras store signatures and SBOMs in the layout beside the image; they are not images, so they
+     * must not become image documents (a signature's empty run config made "sets no USER" findings).
+     */
+    @Test
+    void artifactsBesideTheImageAreNotImages() throws IOException {
+        Path dir = layout(tar(t -> file(t, "a.txt", "a\n", 0644)));
+        String index = Files.readString(dir.resolve("index.json"));
+        byte[] signature = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
+        String signatureHex = write(dir, signature);
+        byte[] sigConfig = ("{\"architecture\":\"\",\"os\":\"\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
+            + "\"diff_ids\":[\"sha256:" + signatureHex + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String sigConfigHex = write(dir, sigConfig);
+        byte[] cosign = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+            + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + sigConfigHex
+            + "\",\"size\":" + sigConfig.length + "},\"layers\":[{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\","
+            + "\"digest\":\"sha256:" + signatureHex + "\",\"size\":" + signature.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        String cosignHex = write(dir, cosign);
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        String emptyHex = write(dir, empty);
+        byte[] sbom = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"artifactType\":\"application/spdx+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\","
+            + "\"digest\":\"sha256:" + emptyHex + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/spdx+json\","
+            + "\"digest\":\"sha256:" + signatureHex + "\",\"size\":" + signature.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        String sbomHex = write(dir, sbom);
+        String artifacts = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + cosignHex
+            + "\",\"size\":" + cosign.length + "},{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+            + sbomHex + "\",\"size\":" + sbom.length + "}";
+        Files.writeString(dir.resolve("index.json"), index.replace("\"manifests\":[", "\"manifests\":[" + artifacts + ","));
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1, r.documents().size());
+        assertTrue(ImageLoaderTest.file(r.documents().get(0).view("files"), "/a.txt").isPresent());
+
+        // A layout of artifacts only says that it holds no image, at the first artifact's descriptor.
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[\n" + artifacts + "]}");
+        LoadResult onlyArtifacts = load(dir);
+        assertTrue(onlyArtifacts.documents().isEmpty());
+        Diagnostic d = only(onlyArtifacts, "I4038");
+        assertEquals(2, d.span().line());
+        assertEquals(1, onlyArtifacts.diagnostics().size(), onlyArtifacts.diagnostics().toString());
     }
 
     // ---------------------------------------------------------------- hostile layers, built here

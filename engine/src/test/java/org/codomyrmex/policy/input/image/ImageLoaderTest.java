@@ -274,6 +274,109 @@ class ImageLoaderTest {
         assertEquals(Values.NULL, d.view("sbom"));
     }
 
+    /**
+     * {@code trivy fs} (and repo, sbom) reports carry an empty Metadata.ImageConfig with Go's zero time: it
+     * described no image, yet it gave "sets no USER" and "built 739948 days ago" findings about the folder.
+     */
+    @Test
+    void aTrivyReportOfAFolderDescribesNoImage(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("trivy-fs.json");
+        java.nio.file.Files.writeString(file, """
+            {"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem",
+             "Metadata": {"ImageConfig": {"architecture": "", "created": "0001-01-01T00:00:00Z", "os": "",
+                                          "rootfs": {"type": "", "diff_ids": null}, "config": {}}},
+             "Results": [{"Target": "package-lock.json", "Class": "lang-pkgs", "Type": "npm",
+               "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-1", "PkgName": "lodash", "InstalledVersion": "4.17.20",
+                                    "FixedVersion": "4.17.21", "Severity": "HIGH"}]}]}
+            """);
+        LoadResult r = load(file);
+        assertEquals(List.of(), r.diagnostics());
+        Document d = only(r);
+        assertEquals(Values.NULL, d.view("containers"));
+        assertEquals(Values.NULL, at(d.view("image"), "config"));
+        assertEquals(Values.NULL, at(d.view("image"), "created"));
+        assertEquals(Values.NULL, at(d.view("image"), "reference"));
+        List<Value> vulns = ((Value.ListV) d.view("vulnerabilities")).items();
+        assertEquals("CVE-2024-1", str(map(vulns.get(0)).get("id")));
+        assertEquals("package-lock.json", str(map(vulns.get(0)).get("target")));
+    }
+
+    /** Go's zero time is what crane and docker write for an image without a build time: unknown, not year 1. */
+    @Test
+    void goZeroCreatedTimeIsUnknown(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path config = tmp.resolve("config.json");
+        java.nio.file.Files.writeString(config, """
+            {"architecture": "amd64", "os": "linux", "created": "0001-01-01T00:00:00Z", "config": {"User": "1000"},
+             "rootfs": {"type": "layers", "diff_ids": []}}
+            """);
+        assertEquals(Values.NULL, at(only(load(config)).view("image"), "created"));
+        Path inspect = tmp.resolve("inspect.json");
+        java.nio.file.Files.writeString(inspect, """
+            [{"Id": "sha256:%s", "RepoTags": ["a:1"], "Created": "0001-01-01T00:00:00Z", "Config": {"User": "1000"}}]
+            """.formatted("a".repeat(64)));
+        assertEquals(Values.NULL, at(only(load(inspect)).view("image"), "created"));
+    }
+
+    /**
+     * Podman's image Config is an OCI config without Healthcheck; {@code podman inspect} puts an image's
+     * HEALTHCHECK at the top level. It was ignored, so an image with a health check "defined no HEALTHCHECK".
+     */
+    @Test
+    void podmanInspectHealthcheckIsTheImages(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("podman.json");
+        java.nio.file.Files.writeString(file, """
+            [{"Id": "%s", "Digest": "sha256:%s", "RepoTags": ["localhost/app:1"],
+              "Config": {"User": "1000", "Cmd": ["/app"]},
+              "ManifestType": "application/vnd.docker.distribution.manifest.v2+json", "User": "1000", "NamesHistory": [],
+              "Healthcheck": {"Test": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "Interval": 30000000000}}]
+            """.formatted("a".repeat(64), "b".repeat(64)));
+        LoadResult r = load(file);
+        assertEquals(List.of(), r.diagnostics());
+        Document d = only(r);
+        assertEquals("podman-inspect", str(at(d.view("image"), "format")));
+        Value.MapV health = map(at(d.view("image"), "config", "healthcheck"));
+        assertEquals(30_000_000_000L, num(health.get("interval")));
+        assertFalse(Values.isTrue(health.get("disabled")));
+        Value.MapV container = map(((Value.ListV) d.view("containers")).items().get(0));
+        List<Value> healthchecks = ((Value.ListV) container.get("healthchecks")).items();
+        assertEquals(1, healthchecks.size());
+        assertEquals(4, healthchecks.get(0).span().line());
+    }
+
+    /** A CycloneDX SBOM of a folder named its folder as an image reference: "known only by the latest tag (myapp)". */
+    @Test
+    void aCycloneDxSbomOfAFolderNamesNoImage(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("sbom.json");
+        java.nio.file.Files.writeString(file, """
+            {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+             "metadata": {"component": {"bom-ref": "af63bd4c8601b7f1", "type": "file", "name": "myapp"}},
+             "components": [{"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}
+            """);
+        Document d = only(load(file));
+        assertEquals(Values.NULL, at(d.view("image"), "reference"));
+        assertEquals("sbom.json", d.resource().name());
+        assertEquals("lodash", str(map(((Value.ListV) at(d.view("sbom"), "components")).items().get(0)).get("name")));
+    }
+
+    /** An Env item without '=' sets no variable: image.config.env said it was the empty string, containers said null. */
+    @Test
+    void anEnvItemWithoutEqualsHasNoValue(@org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+        Path file = tmp.resolve("config.json");
+        java.nio.file.Files.writeString(file, """
+            {"architecture": "amd64", "os": "linux", "config": {"User": "1000", "Env": ["A=1", "NOEQ", "EMPTY="]},
+             "rootfs": {"type": "layers", "diff_ids": []}}
+            """);
+        Document d = only(load(file));
+        Value.MapV env = map(at(d.view("image"), "config", "env"));
+        assertEquals("1", str(env.get("A")));
+        assertEquals("", str(env.get("EMPTY")));
+        assertTrue(env.entries().containsKey("NOEQ"));
+        assertTrue(env.get("NOEQ") instanceof Value.Null, env.toString());
+        assertEquals(1, env.get("NOEQ").span().line());
+        Value.MapV noeq = map(((Value.ListV) map(((Value.ListV) d.view("containers")).items().get(0)).get("env")).items().get(1));
+        assertTrue(noeq.get("value") instanceof Value.Null, noeq.toString());
+    }
+
     @Test
     void readsAGrypeReport() {
         LoadResult r = load(fixture("grype.json"));
