@@ -160,13 +160,15 @@ public final class StageGraph {
         final List<Stage.Dependency> deps = new ArrayList<>();
         final List<Stage.ArgDeclaration> args = new ArrayList<>();
         final Map<String, Optional<String>> argScope = new HashMap<>();
-        final Map<String, String> envScope = new HashMap<>();
+        /** ENV values of the stage; an empty value is an ENV whose value is not known here. */
+        final Map<String, Optional<String>> envScope = new HashMap<>();
         ConfigBuilder config = new ConfigBuilder();
         boolean cmdSet;
 
         Optional<String> lookup(String var) {
-            String e = envScope.get(var);
-            if (e != null) return Optional.of(e);
+            // An ENV shadows an ARG of the same name even when its own value is not known.
+            Optional<String> e = envScope.get(var);
+            if (e != null) return e;
             Optional<String> a = argScope.get(var);
             return a != null ? a : Optional.empty();
         }
@@ -255,8 +257,8 @@ public final class StageGraph {
                 for (Stage.Setting st : settings) {
                     if (name.equals("ENV")) {
                         c.env.put(st.key().text(), st);
-                        if (st.value().isResolved()) s.envScope.put(st.key().text(), st.value().value());
-                        else s.envScope.remove(st.key().text());
+                        s.envScope.put(st.key().text(),
+                            st.value().isResolved() ? Optional.of(st.value().value()) : Optional.empty());
                     } else {
                         c.labels.put(st.key().text(), st);
                     }

@@ -62,6 +62,20 @@ class StageGraphTest {
     }
 
     @Test
+    void anEnvWhoseValueIsNotKnownStillShadowsTheArgOfTheSameName() {
+        // BuildKit: an ENV always overrides an ARG of the same name; here the ENV's value depends on Y, unknown.
+        Stage s = graph("""
+            FROM alpine
+            ARG X=1
+            ENV X=${Y}
+            USER $X
+            """).stages().get(0);
+        Expanded user = s.config().user().orElseThrow();
+        assertFalse(user.isResolved(), "USER $X must not read the ARG's 1: " + user.value());
+        assertEquals("$X", user.value());
+    }
+
+    @Test
     void globalArgsMustBeRedeclaredAndEnvValuesOfOneInstructionSeeTheOldEnvironment() {
         StageGraph.Result g = graph("""
             ARG V=3.20
