@@ -322,7 +322,7 @@ public final class StageGraph {
                 }
             }
             case "HEALTHCHECK" -> c.healthcheck = Optional.ofNullable(health(instr, c)).or(() -> c.healthcheck);
-            case "ONBUILD" -> instr.onbuild().ifPresentOrElse(c.onbuild::add,
+            case "ONBUILD" -> instr.onbuild().ifPresentOrElse(trigger -> onbuild(c, trigger),
                 () -> missing(instr, "ONBUILD requires an instruction"));
             case "COPY", "ADD" -> {
                 copyFrom(s, instr, flags);
@@ -338,6 +338,20 @@ public final class StageGraph {
             default -> { }
         }
         steps.add(new Step(instr, s.index, args, flags));
+    }
+
+    /** Records an ONBUILD trigger; BuildKit refuses ONBUILD, FROM and MAINTAINER as triggers. */
+    private void onbuild(ConfigBuilder c, Instruction trigger) {
+        String name = trigger.name();
+        if (name.equals("ONBUILD")) {
+            diagnostics.add(Diagnostic.error("I2014", "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+                trigger.keywordSpan()));
+        } else if (name.equals("FROM") || name.equals("MAINTAINER")) {
+            diagnostics.add(Diagnostic.error("I2014", name + " isn't allowed as an ONBUILD trigger",
+                trigger.keywordSpan()));
+        } else {
+            c.onbuild.add(trigger);
+        }
     }
 
     private void missing(Instruction instr, String message) {

@@ -62,6 +62,23 @@ class StageGraphTest {
     }
 
     @Test
+    void onbuildRefusesTheTriggersBuildkitRefuses() {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM alpine
+            ONBUILD ONBUILD RUN x
+            ONBUILD FROM x
+            onbuild maintainer me
+            ONBUILD RUN ok
+            """));
+        StageGraph.Result g = StageGraph.build(p.dockerfile(), Map.of(), Optional.empty());
+        List<String> errors = g.diagnostics().stream().filter(Diagnostic::isError)
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.message()).toList();
+        assertEquals(List.of("2:9 Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+            "3:9 FROM isn't allowed as an ONBUILD trigger", "4:9 MAINTAINER isn't allowed as an ONBUILD trigger"), errors);
+        assertEquals(List.of("RUN"), g.stages().get(0).config().onbuild().stream().map(Instruction::name).toList());
+    }
+
+    @Test
     void anEnvWhoseValueIsNotKnownStillShadowsTheArgOfTheSameName() {
         // BuildKit: an ENV always overrides an ARG of the same name; here the ENV's value depends on Y, unknown.
         Stage s = graph("""
