@@ -91,6 +91,7 @@ public final class StageGraph {
         for (String p : PREDEFINED_ARGS) globalScope.put(p, Optional.ofNullable(buildArgs.get(p)));
         for (Instruction instr : df.instructions()) {
             String name = instr.name();
+            diagnostics.addAll(BuilderFlags.check(instr));
             if (name.equals("FROM")) {
                 from(instr);
             } else if (states.isEmpty()) {

@@ -62,6 +62,34 @@ class StageGraphTest {
     }
 
     @Test
+    void flagsBuildkitDoesNotAcceptAreLocatedErrors() {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM --platform=linux/amd64 alpine
+            RUN --bogus=1 echo
+            COPY --link --link=false a b
+            ENV --x=1 A=b
+            COPY --from a b
+            ADD --link=maybe a b
+            RUN --mount=type=cache,target=/a --mount=type=tmpfs,target=/b --network=none echo
+            COPY --from=x --chown=1 --chmod=644 --link --parents --exclude=a --exclude=b a b
+            HEALTHCHECK --interval=5s NONE
+            HEALTHCHECK --retries=3 --bogus CMD true
+            ONBUILD RUN --whatever x
+            """));
+        StageGraph.Result g = StageGraph.build(p.dockerfile(), Map.of(), Optional.empty());
+        List<String> errors = g.diagnostics().stream().filter(d -> d.code().equals("I2016"))
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.message()).toList();
+        assertEquals(List.of(
+            "2:5 unknown flag --bogus for RUN (it takes --device, --mount, --network, --security)",
+            "3:13 duplicate flag specified: --link",
+            "4:5 unknown flag --x for ENV (it takes no flags)",
+            "5:6 missing a value on flag: --from",
+            "6:5 expecting boolean value for flag --link, not: maybe",
+            "10:25 unknown flag --bogus for HEALTHCHECK (it takes --interval, --retries, --start-interval, "
+                + "--start-period, --timeout)"), errors);
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
