@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,5 +65,66 @@ final class BuilderFlags {
             if (problem != null) return List.of(Diagnostic.error("I2016", problem, f.span()));
         }
         return List.of();
+    }
+    private static final Map<String, Double> DURATION_UNITS = Map.of("ns", 1.0, "us", 1e3, "\u00b5s", 1e3,
+        "\u03bcs", 1e3, "ms", 1e6, "s", 1e9, "m", 60e9, "h", 3600e9);
+
+    /**
+     * What BuildKit says about a HEALTHCHECK duration flag ({@code --interval} and friends): the value must be a Go
+     * duration ({@code 30s}, {@code 1m30s}, {@code 1.5h}) and, unless zero, at least 1ms. Empty when it is fine.
+     */
+    static Optional<String> durationProblem(String flag, String value) {
+        if (value.isEmpty()) return Optional.empty();
+        String s = value;
+        boolean negative = false;
+        if (s.charAt(0) == '-' || s.charAt(0) == '+') {
+            negative = s.charAt(0) == '-';
+            s = s.substring(1);
+        }
+        if (s.equals("0")) return Optional.empty();
+        String invalid = "time: invalid duration \"" + value + "\"";
+        if (s.isEmpty()) return Optional.of(invalid);
+        double nanos = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int numberStart = i;
+            while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) i++;
+            boolean whole = i > numberStart;
+            boolean fraction = false;
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+                int fractionStart = i;
+                while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) i++;
+                fraction = i > fractionStart;
+            }
+            if (!whole && !fraction) return Optional.of(invalid);
+            String number = s.substring(numberStart, i);
+            int unitStart = i;
+            while (i < s.length() && s.charAt(i) != '.' && !(s.charAt(i) >= '0' && s.charAt(i) <= '9')) i++;
+            String unit = s.substring(unitStart, i);
+            if (unit.isEmpty()) return Optional.of("time: missing unit in duration \"" + value + "\"");
+            Double scale = DURATION_UNITS.get(unit);
+            if (scale == null) return Optional.of("time: unknown unit \"" + unit + "\" in duration \"" + value + "\"");
+            nanos += Double.parseDouble(number.endsWith(".") ? number + "0" : number.startsWith(".") ? "0" + number : number)
+                * scale;
+            if (nanos > Long.MAX_VALUE) return Optional.of(invalid);
+        }
+        if (nanos != 0 && (negative || nanos < 1e6)) {
+            return Optional.of("Interval \"" + flag + "\" cannot be less than 1ms");
+        }
+        return Optional.empty();
+    }
+
+    /** What BuildKit says about {@code HEALTHCHECK --retries}: a 32-bit integer, not negative. */
+    static Optional<String> retriesProblem(String value) {
+        if (value.isEmpty()) return Optional.empty();
+        long retries;
+        try {
+            retries = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return Optional.of("strconv.ParseInt: parsing \"" + value + "\": invalid syntax or out of range");
+        }
+        if (retries < 0) return Optional.of("--retries cannot be negative (" + retries + ")");
+        return Optional.empty();
     }
 }

@@ -392,6 +392,15 @@ public final class StageGraph {
             missing(instr, "Missing command after HEALTHCHECK CMD");
             return null;
         }
+        for (Flag f : instr.flags()) {
+            String value = f.value().orElse("");
+            Optional<String> problem = switch (f.name()) {
+                case "interval", "timeout", "start-period", "start-interval" -> BuilderFlags.durationProblem(f.name(), value);
+                case "retries" -> BuilderFlags.retriesProblem(value);
+                default -> Optional.empty();
+            };
+            problem.ifPresent(p -> diagnostics.add(Diagnostic.error("I2016", p, f.span())));
+        }
         List<String> test = new ArrayList<>();
         if (instr.json()) {
             test.add("CMD");

@@ -90,6 +90,33 @@ class StageGraphTest {
     }
 
     @Test
+    void healthcheckDurationsAndRetriesAreCheckedAsBuildkitChecksThem() {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM alpine
+            HEALTHCHECK --interval=abc CMD true
+            HEALTHCHECK --timeout=5 CMD true
+            HEALTHCHECK --start-period=-1s CMD true
+            HEALTHCHECK --start-interval=500us CMD true
+            HEALTHCHECK --retries=x CMD true
+            HEALTHCHECK --retries=-1 CMD true
+            HEALTHCHECK --interval=5x CMD true
+            HEALTHCHECK --interval=1m30s --timeout=0 --start-period=1.5h --start-interval=.5s --retries=0 CMD true
+            HEALTHCHECK --interval=0s --timeout=1ms CMD true
+            """));
+        StageGraph.Result g = StageGraph.build(p.dockerfile(), Map.of(), Optional.empty());
+        List<String> errors = g.diagnostics().stream().filter(Diagnostic::isError)
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.message()).toList();
+        assertEquals(List.of(
+            "2:13 time: invalid duration \"abc\"",
+            "3:13 time: missing unit in duration \"5\"",
+            "4:13 Interval \"start-period\" cannot be less than 1ms",
+            "5:13 Interval \"start-interval\" cannot be less than 1ms",
+            "6:13 strconv.ParseInt: parsing \"x\": invalid syntax or out of range",
+            "7:13 --retries cannot be negative (-1)",
+            "8:13 time: unknown unit \"x\" in duration \"5x\""), errors);
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
