@@ -71,6 +71,8 @@ public final class StageGraph {
     private final List<Stage.ArgDeclaration> globalArgs = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private final List<StageState> states = new ArrayList<>();
+    /** The name of every stage of the file (null for an unnamed one), known before any is read, as in BuildKit. */
+    private final List<String> allStageNames = new ArrayList<>();
 
     private StageGraph(ParsedDockerfile df, Map<String, String> buildArgs) {
         this.df = df;
@@ -89,6 +91,12 @@ public final class StageGraph {
 
     private Result run(Optional<String> target) {
         for (String p : PREDEFINED_ARGS) globalScope.put(p, Optional.ofNullable(buildArgs.get(p)));
+        for (Instruction instr : df.instructions()) {
+            if (!instr.name().equals("FROM")) continue;
+            List<Word> a = instr.args();
+            allStageNames.add(a.size() == 3 && a.get(1).text().equalsIgnoreCase("as")
+                ? a.get(2).text().toLowerCase(Locale.ROOT) : null);
+        }
         for (Instruction instr : df.instructions()) {
             String name = instr.name();
             diagnostics.addAll(BuilderFlags.check(instr));
@@ -118,6 +126,7 @@ public final class StageGraph {
                 finalIndex = found;
             }
         }
+        circularDependency();
         Set<Integer> reachable = new TreeSet<>();
         if (finalIndex.isPresent()) {
             Deque<Integer> todo = new ArrayDeque<>(List.of(finalIndex.get()));
@@ -466,7 +475,11 @@ public final class StageGraph {
         return parts;
     }
 
-    /** The earlier stage a --from names (by name or index); empty for an image. */
+    /**
+     * The stage a --from names, by name or index; empty for an image. As in BuildKit, any stage of the file may be
+     * named, a later one too (only a cycle is an error, see {@link #circularDependency()}); an index past the last
+     * stage is an error.
+     */
     private Optional<Integer> stageRef(StageState current, Expanded ref, Span at) {
         if (!ref.isResolved()) return Optional.empty();
         String v = ref.value().toLowerCase(Locale.ROOT);
@@ -477,24 +490,54 @@ public final class StageGraph {
             } catch (NumberFormatException e) {
                 idx = Integer.MAX_VALUE;
             }
-            if (idx >= current.index) {
-                diagnostics.add(Diagnostic.error("I2015", "invalid from flag value " + v
-                    + ": refers to the current or a later build stage", at));
+            if (idx >= allStageNames.size()) {
+                diagnostics.add(Diagnostic.error("I2015", "invalid stage index " + v + ": the file has "
+                    + allStageNames.size() + " stage" + (allStageNames.size() == 1 ? "" : "s") + ", numbered from 0", at));
                 return Optional.empty();
             }
             return Optional.of(idx);
         }
-        for (StageState other : states) {
-            if (v.equals(other.name)) {
-                if (other.index >= current.index) {
-                    diagnostics.add(Diagnostic.error("I2015", "'" + ref.value()
-                        + "' refers to the current or a later build stage", at));
-                    return Optional.empty();
+        int idx = allStageNames.indexOf(v);
+        return idx < 0 ? Optional.empty() : Optional.of(idx);
+    }
+
+    /**
+     * BuildKit refuses a file whose stages depend on each other in a circle through COPY --from or RUN
+     * --mount=from= (a stage copying from itself included); the error is given at the --from of the first stage
+     * found on a circle, at the --from that closes it.
+     */
+    private void circularDependency() {
+        int n = states.size();
+        int[] mark = new int[n]; // 0 not seen, 1 on the current path, 2 done
+        for (int start = 0; start < n; start++) {
+            if (mark[start] != 0) continue;
+            Deque<int[]> stack = new ArrayDeque<>(); // {stage, next dependency to follow}
+            stack.push(new int[] {start, 0});
+            mark[start] = 1;
+            while (!stack.isEmpty()) {
+                int[] top = stack.peek();
+                List<Stage.Dependency> deps = states.get(top[0]).deps;
+                if (top[1] == deps.size()) {
+                    mark[top[0]] = 2;
+                    stack.pop();
+                    continue;
                 }
-                return Optional.of(other.index);
+                Stage.Dependency d = deps.get(top[1]++);
+                if (d.stage().isEmpty() || d.stage().get() >= n) continue;
+                int next = d.stage().get();
+                if (mark[next] == 1) {
+                    StageState on = states.get(next);
+                    String name = on.name != null ? on.name : "stage-" + on.index;
+                    diagnostics.add(Diagnostic.error("I2015", "circular dependency detected on stage: " + name,
+                        d.span()));
+                    return;
+                }
+                if (mark[next] == 0) {
+                    mark[next] = 1;
+                    stack.push(new int[] {next, 0});
+                }
             }
         }
-        return Optional.empty();
     }
 
     // ---- ARG -------------------------------------------------------------------------------------------------

@@ -117,6 +117,39 @@ class StageGraphTest {
     }
 
     @Test
+    void copyFromMayNameALaterStageAsInBuildkitAndOnlyACircleIsAnError() {
+        StageGraph.Result g = graph("""
+            FROM alpine AS first
+            COPY --from=Later /a /b
+            COPY --from=2 /a /b
+            FROM alpine AS later
+            FROM alpine
+            COPY --from=later /a /b
+            """);
+        assertEquals(List.of(), g.diagnostics().stream().filter(Diagnostic::isError).toList());
+        List<Stage.Dependency> deps = g.stages().get(0).dependencies();
+        assertEquals(List.of(Optional.empty(), Optional.of(1), Optional.of(2)),
+            deps.stream().map(Stage.Dependency::stage).toList(), "from alpine, then stages 1 and 2, not images");
+
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM busybox AS stage0
+            COPY --from=stage2 f1 /sub/
+            FROM busybox AS stage1
+            COPY --from=stage0 f2 /sub/
+            FROM busybox AS stage2
+            COPY --from=stage1 f2 /sub/
+            FROM busybox
+            COPY --from=3 f /
+            COPY --from=9 f /
+            """));
+        List<String> errors = StageGraph.build(p.dockerfile(), Map.of(), Optional.empty()).diagnostics().stream()
+            .filter(Diagnostic::isError).map(d -> d.span().line() + ":" + d.span().column() + " " + d.message())
+            .toList();
+        assertEquals(List.of("9:6 invalid stage index 9: the file has 4 stages, numbered from 0",
+            "4:6 circular dependency detected on stage: stage0"), errors);
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
