@@ -255,6 +255,7 @@ public final class StageGraph {
         switch (name) {
             case "ARG" -> args = arg(instr, s);
             case "ENV", "LABEL" -> {
+                if (instr.pairs().isEmpty()) missing(instr, name + " requires at least one argument");
                 args = new ArrayList<>();
                 List<Stage.Setting> settings = new ArrayList<>();
                 for (KeyValue kv : instr.pairs()) {
@@ -365,6 +366,10 @@ public final class StageGraph {
     }
 
     private void missing(Instruction instr, String message) {
+        // Arguments the parser could not read were reported there; "requires an argument" would be a second,
+        // wrong, error about them.
+        boolean unreadable = instr.args().isEmpty() && !instr.json() && !instr.rest().text().isBlank();
+        if (unreadable) return;
         diagnostics.add(Diagnostic.error("I2014", message, instr.span()));
     }
 

@@ -150,6 +150,25 @@ class StageGraphTest {
     }
 
     @Test
+    void emptyEnvAndLabelAreErrorsAndArgumentsThatCouldNotBeReadAreNotCalledMissing() {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM alpine
+            ENV
+            LABEL
+            RUN ["a", 1]
+            ENV =x
+            USER
+            """));
+        List<String> errors = new java.util.ArrayList<>();
+        p.diagnostics().stream().filter(Diagnostic::isError).forEach(d -> errors.add(d.span().line() + " " + d.message()));
+        StageGraph.build(p.dockerfile(), Map.of(), Optional.empty()).diagnostics().stream().filter(Diagnostic::isError)
+            .forEach(d -> errors.add(d.span().line() + " " + d.message()));
+        assertEquals(List.of("4 when using JSON array syntax, arrays must be comprised of strings only",
+            "5 ENV names can not be blank", "2 ENV requires at least one argument",
+            "3 LABEL requires at least one argument", "6 USER requires an argument"), errors);
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
