@@ -300,7 +300,11 @@ public final class StageGraph {
                         continue;
                     }
                     for (String port : e.value().trim().split("\\s+")) {
-                        if (!port.isEmpty()) c.exposed.add(new Expanded(e.raw(), port, Set.of(), false, e.span()));
+                        if (port.isEmpty()) continue;
+                        Optional<String> problem = exposeProblem(port);
+                        problem.ifPresent(p -> diagnostics.add(Diagnostic.error("I2014", p, e.span(),
+                            "write a port, a range or either with a protocol: 80, 8000-8010, 53/udp")));
+                        c.exposed.add(new Expanded(e.raw(), port, Set.of(), false, e.span()));
                     }
                 }
             }
@@ -363,6 +367,43 @@ public final class StageGraph {
         } else {
             c.onbuild.add(trigger);
         }
+    }
+
+    /**
+     * What BuildKit (Docker's {@code nat.ParsePortSpecs}) says about one EXPOSE value, empty when it reads it:
+     * {@code [ip:[hostPort]:]port[-endPort][/tcp|udp|sctp]}, a range not running backwards. A number above 65535
+     * is left to the rules (NET-024 reports it at the port).
+     */
+    static Optional<String> exposeProblem(String spec) {
+        String port = spec;
+        String proto = "tcp";
+        int slash = spec.indexOf('/');
+        if (slash >= 0) {
+            port = spec.substring(0, slash);
+            String[] parts = spec.split("/", -1);
+            if (parts.length > 1 && !parts[1].isEmpty()) proto = parts[1];
+        }
+        if (port.isEmpty()) return Optional.of("no port specified in EXPOSE " + spec);
+        String lower = proto.toLowerCase(Locale.ROOT);
+        if (!lower.equals("tcp") && !lower.equals("udp") && !lower.equals("sctp")) {
+            return Optional.of("invalid protocol " + proto + " in EXPOSE " + spec + ": use tcp, udp or sctp");
+        }
+        int colon = port.lastIndexOf(':');
+        String container = colon < 0 ? port : port.substring(colon + 1);
+        String[] range = container.split("-", -1);
+        if (range.length > 2) return Optional.of("invalid container port " + container + " in EXPOSE " + spec);
+        long[] bounds = new long[range.length];
+        for (int i = 0; i < range.length; i++) {
+            if (!range[i].matches("[0-9]{1,18}")) {
+                return Optional.of("invalid container port " + container + " in EXPOSE " + spec
+                    + ": a port is a number from 0 to 65535");
+            }
+            bounds[i] = Long.parseLong(range[i]);
+        }
+        if (bounds.length == 2 && bounds[1] < bounds[0]) {
+            return Optional.of("invalid range " + container + " in EXPOSE " + spec + ": it ends before it starts");
+        }
+        return Optional.empty();
     }
 
     private void missing(Instruction instr, String message) {

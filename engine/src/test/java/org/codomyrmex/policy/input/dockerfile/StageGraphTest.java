@@ -169,6 +169,27 @@ class StageGraphTest {
     }
 
     @Test
+    void exposeValuesBuildkitCannotReadAreLocatedErrors() {
+        DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
+            FROM alpine
+            ARG P=99999
+            EXPOSE 80 443/UDP 8000-8010/tcp 53/sctp 127.0.0.1:8080:80 ${X}
+            EXPOSE abc 80/xyz
+            EXPOSE 9000-8000 $P
+            """));
+        StageGraph.Result g = StageGraph.build(p.dockerfile(), Map.of(), Optional.empty());
+        List<String> errors = g.diagnostics().stream().filter(Diagnostic::isError)
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.message()).toList();
+        assertEquals(List.of(
+            "4:8 invalid container port abc in EXPOSE abc: a port is a number from 0 to 65535",
+            "4:12 invalid protocol xyz in EXPOSE 80/xyz: use tcp, udp or sctp",
+            "5:8 invalid range 9000-8000 in EXPOSE 9000-8000: it ends before it starts"), errors);
+        assertEquals(List.of("80", "443/UDP", "8000-8010/tcp", "53/sctp", "127.0.0.1:8080:80", "${X}", "abc", "80/xyz",
+                "9000-8000", "99999"),
+            g.stages().get(0).config().exposed().stream().map(Expanded::value).toList());
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
