@@ -473,7 +473,7 @@ public final class StageGraph {
             Flag f = instr.flags().get(i);
             if (!f.name().equals("from") || flags.get(i).isEmpty()) continue;
             Expanded ref = flags.get(i).get();
-            s.deps.add(new Stage.Dependency("copy", ref, stageRef(s, ref, f.span()), f.span()));
+            s.deps.add(new Stage.Dependency("copy", ref, stageRef(ref, true, f.span()), f.span()));
         }
     }
 
@@ -486,7 +486,8 @@ public final class StageGraph {
             String from = options.get("from");
             if (from == null) continue;
             Expanded ref = new Expanded(from, from, v.unresolved(), v.failed(), v.span());
-            s.deps.add(new Stage.Dependency("mount", ref, stageRef(s, ref, f.span()), f.span()));
+            // BuildKit looks a mount's from= up by stage name only: from=0 is an image called 0, not stage 0.
+            s.deps.add(new Stage.Dependency("mount", ref, stageRef(ref, false, f.span()), f.span()));
         }
     }
 
@@ -522,14 +523,14 @@ public final class StageGraph {
     }
 
     /**
-     * The stage a --from names, by name or index; empty for an image. As in BuildKit, any stage of the file may be
+     * The stage a --from names, by name or (for COPY/ADD) index; empty for an image. As in BuildKit, any stage of the file may be
      * named, a later one too (only a cycle is an error, see {@link #circularDependency()}); an index past the last
      * stage is an error.
      */
-    private Optional<Integer> stageRef(StageState current, Expanded ref, Span at) {
+    private Optional<Integer> stageRef(Expanded ref, boolean byIndex, Span at) {
         if (!ref.isResolved()) return Optional.empty();
         String v = ref.value().toLowerCase(Locale.ROOT);
-        if (v.matches("[0-9]+")) {
+        if (byIndex && v.matches("[0-9]+")) {
             int idx;
             try {
                 idx = Integer.parseInt(v);

@@ -147,6 +147,16 @@ class StageGraphTest {
             .toList();
         assertEquals(List.of("9:6 invalid stage index 9: the file has 4 stages, numbered from 0",
             "4:6 circular dependency detected on stage: stage0"), errors);
+
+        StageGraph.Result mounts = graph("""
+            FROM alpine AS build
+            FROM alpine
+            RUN --mount=from=0,target=/a --mount=from=build,target=/b --mount=from=7,target=/c true
+            """);
+        assertEquals(List.of(), mounts.diagnostics().stream().filter(Diagnostic::isError).toList());
+        assertEquals(List.of(Optional.empty(), Optional.empty(), Optional.of(0), Optional.empty()),
+            mounts.stages().get(1).dependencies().stream().map(Stage.Dependency::stage).toList(),
+            "a mount's from= names a stage by name only; 0 and 7 are images");
     }
 
     @Test
