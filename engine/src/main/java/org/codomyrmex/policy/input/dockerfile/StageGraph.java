@@ -117,8 +117,8 @@ public final class StageGraph {
         Optional<Integer> finalIndex = states.isEmpty() ? Optional.empty() : Optional.of(states.size() - 1);
         if (target.isPresent() && !states.isEmpty()) {
             String t = target.get().toLowerCase(Locale.ROOT);
-            Optional<Integer> found = states.stream().filter(s -> t.equals(s.name) || t.equals(Integer.toString(s.index)))
-                .map(s -> s.index).findFirst();
+            // As docker build --target: a stage is found by its name only, never by its number.
+            Optional<Integer> found = states.stream().filter(s -> t.equals(s.name)).map(s -> s.index).findFirst();
             if (found.isEmpty()) {
                 diagnostics.add(Diagnostic.error("I2012", "target stage '" + target.get() + "' could not be found",
                     Span.of(df.source().name(), 1, 1)));

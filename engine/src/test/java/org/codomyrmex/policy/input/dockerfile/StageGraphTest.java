@@ -200,6 +200,18 @@ class StageGraphTest {
     }
 
     @Test
+    void aTargetIsAStageNameNotANumberAsForDockerBuild() {
+        String df = """
+            FROM alpine AS build
+            FROM alpine
+            """;
+        assertEquals(Optional.of(0), graph(df, Map.of(), Optional.of("BUILD")).finalStage());
+        StageGraph.Result byNumber = graph(df, Map.of(), Optional.of("0"));
+        assertEquals(Optional.of(1), byNumber.finalStage());
+        assertEquals(List.of("I2012"), byNumber.diagnostics().stream().map(Diagnostic::code).toList());
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
