@@ -212,6 +212,18 @@ class StageGraphTest {
     }
 
     @Test
+    void aColonBeforeHashOrPercentChangesNothingAsInBuildkit() {
+        Stage s = graph("""
+            FROM alpine
+            ARG V=abcabc
+            ENV P=${V:#a} Q=${V:%%c*} R=${V:##*b}
+            """).stages().get(0);
+        assertEquals("bcabc", env(s, "P"));
+        assertEquals("ab", env(s, "Q"));
+        assertEquals("c", env(s, "R"));
+    }
+
+    @Test
     void onbuildRefusesTheTriggersBuildkitRefuses() {
         DockerfileParser.Result p = DockerfileParser.parse(new SourceFile("Dockerfile", """
             FROM alpine
