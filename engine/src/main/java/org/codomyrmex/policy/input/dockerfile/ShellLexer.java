@@ -200,7 +200,7 @@ final class ShellLexer {
             modifier += (char) ch;
         }
         if (ch == '#' || ch == '%') {
-            if (nullIsUnset) throw new ShellException("unsupported modifier (" + modifier + ") in substitution");
+            // BuildKit reads ${V:#p} and ${V:%p} as ${V#p} and ${V%p}: the colon changes nothing there.
             boolean longest = peek() == ch;
             if (longest) {
                 next();

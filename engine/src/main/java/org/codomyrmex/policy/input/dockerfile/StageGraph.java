@@ -71,6 +71,8 @@ public final class StageGraph {
     private final List<Stage.ArgDeclaration> globalArgs = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private final List<StageState> states = new ArrayList<>();
+    /** The name of every stage of the file (null for an unnamed one), known before any is read, as in BuildKit. */
+    private final List<String> allStageNames = new ArrayList<>();
 
     private StageGraph(ParsedDockerfile df, Map<String, String> buildArgs) {
         this.df = df;
@@ -90,7 +92,14 @@ public final class StageGraph {
     private Result run(Optional<String> target) {
         for (String p : PREDEFINED_ARGS) globalScope.put(p, Optional.ofNullable(buildArgs.get(p)));
         for (Instruction instr : df.instructions()) {
+            if (!instr.name().equals("FROM")) continue;
+            List<Word> a = instr.args();
+            allStageNames.add(a.size() == 3 && a.get(1).text().equalsIgnoreCase("as")
+                ? a.get(2).text().toLowerCase(Locale.ROOT) : null);
+        }
+        for (Instruction instr : df.instructions()) {
             String name = instr.name();
+            diagnostics.addAll(BuilderFlags.check(instr));
             if (name.equals("FROM")) {
                 from(instr);
             } else if (states.isEmpty()) {
@@ -108,8 +117,8 @@ public final class StageGraph {
         Optional<Integer> finalIndex = states.isEmpty() ? Optional.empty() : Optional.of(states.size() - 1);
         if (target.isPresent() && !states.isEmpty()) {
             String t = target.get().toLowerCase(Locale.ROOT);
-            Optional<Integer> found = states.stream().filter(s -> t.equals(s.name) || t.equals(Integer.toString(s.index)))
-                .map(s -> s.index).findFirst();
+            // As docker build --target: a stage is found by its name only, never by its number.
+            Optional<Integer> found = states.stream().filter(s -> t.equals(s.name)).map(s -> s.index).findFirst();
             if (found.isEmpty()) {
                 diagnostics.add(Diagnostic.error("I2012", "target stage '" + target.get() + "' could not be found",
                     Span.of(df.source().name(), 1, 1)));
@@ -117,6 +126,7 @@ public final class StageGraph {
                 finalIndex = found;
             }
         }
+        circularDependency();
         Set<Integer> reachable = new TreeSet<>();
         if (finalIndex.isPresent()) {
             Deque<Integer> todo = new ArrayDeque<>(List.of(finalIndex.get()));
@@ -160,13 +170,15 @@ public final class StageGraph {
         final List<Stage.Dependency> deps = new ArrayList<>();
         final List<Stage.ArgDeclaration> args = new ArrayList<>();
         final Map<String, Optional<String>> argScope = new HashMap<>();
-        final Map<String, String> envScope = new HashMap<>();
+        /** ENV values of the stage; an empty value is an ENV whose value is not known here. */
+        final Map<String, Optional<String>> envScope = new HashMap<>();
         ConfigBuilder config = new ConfigBuilder();
         boolean cmdSet;
 
         Optional<String> lookup(String var) {
-            String e = envScope.get(var);
-            if (e != null) return Optional.of(e);
+            // An ENV shadows an ARG of the same name even when its own value is not known.
+            Optional<String> e = envScope.get(var);
+            if (e != null) return e;
             Optional<String> a = argScope.get(var);
             return a != null ? a : Optional.empty();
         }
@@ -243,6 +255,7 @@ public final class StageGraph {
         switch (name) {
             case "ARG" -> args = arg(instr, s);
             case "ENV", "LABEL" -> {
+                if (instr.pairs().isEmpty()) missing(instr, name + " requires at least one argument");
                 args = new ArrayList<>();
                 List<Stage.Setting> settings = new ArrayList<>();
                 for (KeyValue kv : instr.pairs()) {
@@ -255,8 +268,8 @@ public final class StageGraph {
                 for (Stage.Setting st : settings) {
                     if (name.equals("ENV")) {
                         c.env.put(st.key().text(), st);
-                        if (st.value().isResolved()) s.envScope.put(st.key().text(), st.value().value());
-                        else s.envScope.remove(st.key().text());
+                        s.envScope.put(st.key().text(),
+                            st.value().isResolved() ? Optional.of(st.value().value()) : Optional.empty());
                     } else {
                         c.labels.put(st.key().text(), st);
                     }
@@ -287,7 +300,11 @@ public final class StageGraph {
                         continue;
                     }
                     for (String port : e.value().trim().split("\\s+")) {
-                        if (!port.isEmpty()) c.exposed.add(new Expanded(e.raw(), port, Set.of(), false, e.span()));
+                        if (port.isEmpty()) continue;
+                        Optional<String> problem = exposeProblem(port);
+                        problem.ifPresent(p -> diagnostics.add(Diagnostic.error("I2014", p, e.span(),
+                            "write a port, a range or either with a protocol: 80, 8000-8010, 53/udp")));
+                        c.exposed.add(new Expanded(e.raw(), port, Set.of(), false, e.span()));
                     }
                 }
             }
@@ -320,7 +337,7 @@ public final class StageGraph {
                 }
             }
             case "HEALTHCHECK" -> c.healthcheck = Optional.ofNullable(health(instr, c)).or(() -> c.healthcheck);
-            case "ONBUILD" -> instr.onbuild().ifPresentOrElse(c.onbuild::add,
+            case "ONBUILD" -> instr.onbuild().ifPresentOrElse(trigger -> onbuild(c, trigger),
                 () -> missing(instr, "ONBUILD requires an instruction"));
             case "COPY", "ADD" -> {
                 copyFrom(s, instr, flags);
@@ -338,7 +355,62 @@ public final class StageGraph {
         steps.add(new Step(instr, s.index, args, flags));
     }
 
+    /** Records an ONBUILD trigger; BuildKit refuses ONBUILD, FROM and MAINTAINER as triggers. */
+    private void onbuild(ConfigBuilder c, Instruction trigger) {
+        String name = trigger.name();
+        if (name.equals("ONBUILD")) {
+            diagnostics.add(Diagnostic.error("I2014", "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+                trigger.keywordSpan()));
+        } else if (name.equals("FROM") || name.equals("MAINTAINER")) {
+            diagnostics.add(Diagnostic.error("I2014", name + " isn't allowed as an ONBUILD trigger",
+                trigger.keywordSpan()));
+        } else {
+            c.onbuild.add(trigger);
+        }
+    }
+
+    /**
+     * What BuildKit (Docker's {@code nat.ParsePortSpecs}) says about one EXPOSE value, empty when it reads it:
+     * {@code [ip:[hostPort]:]port[-endPort][/tcp|udp|sctp]}, a range not running backwards. A number above 65535
+     * is left to the rules (NET-024 reports it at the port).
+     */
+    static Optional<String> exposeProblem(String spec) {
+        String port = spec;
+        String proto = "tcp";
+        int slash = spec.indexOf('/');
+        if (slash >= 0) {
+            port = spec.substring(0, slash);
+            String[] parts = spec.split("/", -1);
+            if (parts.length > 1 && !parts[1].isEmpty()) proto = parts[1];
+        }
+        if (port.isEmpty()) return Optional.of("no port specified in EXPOSE " + spec);
+        String lower = proto.toLowerCase(Locale.ROOT);
+        if (!lower.equals("tcp") && !lower.equals("udp") && !lower.equals("sctp")) {
+            return Optional.of("invalid protocol " + proto + " in EXPOSE " + spec + ": use tcp, udp or sctp");
+        }
+        int colon = port.lastIndexOf(':');
+        String container = colon < 0 ? port : port.substring(colon + 1);
+        String[] range = container.split("-", -1);
+        if (range.length > 2) return Optional.of("invalid container port " + container + " in EXPOSE " + spec);
+        long[] bounds = new long[range.length];
+        for (int i = 0; i < range.length; i++) {
+            if (!range[i].matches("[0-9]{1,18}")) {
+                return Optional.of("invalid container port " + container + " in EXPOSE " + spec
+                    + ": a port is a number from 0 to 65535");
+            }
+            bounds[i] = Long.parseLong(range[i]);
+        }
+        if (bounds.length == 2 && bounds[1] < bounds[0]) {
+            return Optional.of("invalid range " + container + " in EXPOSE " + spec + ": it ends before it starts");
+        }
+        return Optional.empty();
+    }
+
     private void missing(Instruction instr, String message) {
+        // Arguments the parser could not read were reported there; "requires an argument" would be a second,
+        // wrong, error about them.
+        boolean unreadable = instr.args().isEmpty() && !instr.json() && !instr.rest().text().isBlank();
+        if (unreadable) return;
         diagnostics.add(Diagnostic.error("I2014", message, instr.span()));
     }
 
@@ -375,6 +447,15 @@ public final class StageGraph {
             missing(instr, "Missing command after HEALTHCHECK CMD");
             return null;
         }
+        for (Flag f : instr.flags()) {
+            String value = f.value().orElse("");
+            Optional<String> problem = switch (f.name()) {
+                case "interval", "timeout", "start-period", "start-interval" -> BuilderFlags.durationProblem(f.name(), value);
+                case "retries" -> BuilderFlags.retriesProblem(value);
+                default -> Optional.empty();
+            };
+            problem.ifPresent(p -> diagnostics.add(Diagnostic.error("I2016", p, f.span())));
+        }
         List<String> test = new ArrayList<>();
         if (instr.json()) {
             test.add("CMD");
@@ -392,7 +473,7 @@ public final class StageGraph {
             Flag f = instr.flags().get(i);
             if (!f.name().equals("from") || flags.get(i).isEmpty()) continue;
             Expanded ref = flags.get(i).get();
-            s.deps.add(new Stage.Dependency("copy", ref, stageRef(s, ref, f.span()), f.span()));
+            s.deps.add(new Stage.Dependency("copy", ref, stageRef(ref, true, f.span()), f.span()));
         }
     }
 
@@ -405,7 +486,8 @@ public final class StageGraph {
             String from = options.get("from");
             if (from == null) continue;
             Expanded ref = new Expanded(from, from, v.unresolved(), v.failed(), v.span());
-            s.deps.add(new Stage.Dependency("mount", ref, stageRef(s, ref, f.span()), f.span()));
+            // BuildKit looks a mount's from= up by stage name only: from=0 is an image called 0, not stage 0.
+            s.deps.add(new Stage.Dependency("mount", ref, stageRef(ref, false, f.span()), f.span()));
         }
     }
 
@@ -440,35 +522,69 @@ public final class StageGraph {
         return parts;
     }
 
-    /** The earlier stage a --from names (by name or index); empty for an image. */
-    private Optional<Integer> stageRef(StageState current, Expanded ref, Span at) {
+    /**
+     * The stage a --from names, by name or (for COPY/ADD) index; empty for an image. As in BuildKit, any stage of the file may be
+     * named, a later one too (only a cycle is an error, see {@link #circularDependency()}); an index past the last
+     * stage is an error.
+     */
+    private Optional<Integer> stageRef(Expanded ref, boolean byIndex, Span at) {
         if (!ref.isResolved()) return Optional.empty();
         String v = ref.value().toLowerCase(Locale.ROOT);
-        if (v.matches("[0-9]+")) {
+        if (byIndex && v.matches("[0-9]+")) {
             int idx;
             try {
                 idx = Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 idx = Integer.MAX_VALUE;
             }
-            if (idx >= current.index) {
-                diagnostics.add(Diagnostic.error("I2015", "invalid from flag value " + v
-                    + ": refers to the current or a later build stage", at));
+            if (idx >= allStageNames.size()) {
+                diagnostics.add(Diagnostic.error("I2015", "invalid stage index " + v + ": the file has "
+                    + allStageNames.size() + " stage" + (allStageNames.size() == 1 ? "" : "s") + ", numbered from 0", at));
                 return Optional.empty();
             }
             return Optional.of(idx);
         }
-        for (StageState other : states) {
-            if (v.equals(other.name)) {
-                if (other.index >= current.index) {
-                    diagnostics.add(Diagnostic.error("I2015", "'" + ref.value()
-                        + "' refers to the current or a later build stage", at));
-                    return Optional.empty();
+        int idx = allStageNames.indexOf(v);
+        return idx < 0 ? Optional.empty() : Optional.of(idx);
+    }
+
+    /**
+     * BuildKit refuses a file whose stages depend on each other in a circle through COPY --from or RUN
+     * --mount=from= (a stage copying from itself included); the error is given at the --from of the first stage
+     * found on a circle, at the --from that closes it.
+     */
+    private void circularDependency() {
+        int n = states.size();
+        int[] mark = new int[n]; // 0 not seen, 1 on the current path, 2 done
+        for (int start = 0; start < n; start++) {
+            if (mark[start] != 0) continue;
+            Deque<int[]> stack = new ArrayDeque<>(); // {stage, next dependency to follow}
+            stack.push(new int[] {start, 0});
+            mark[start] = 1;
+            while (!stack.isEmpty()) {
+                int[] top = stack.peek();
+                List<Stage.Dependency> deps = states.get(top[0]).deps;
+                if (top[1] == deps.size()) {
+                    mark[top[0]] = 2;
+                    stack.pop();
+                    continue;
                 }
-                return Optional.of(other.index);
+                Stage.Dependency d = deps.get(top[1]++);
+                if (d.stage().isEmpty() || d.stage().get() >= n) continue;
+                int next = d.stage().get();
+                if (mark[next] == 1) {
+                    StageState on = states.get(next);
+                    String name = on.name != null ? on.name : "stage-" + on.index;
+                    diagnostics.add(Diagnostic.error("I2015", "circular dependency detected on stage: " + name,
+                        d.span()));
+                    return;
+                }
+                if (mark[next] == 0) {
+                    mark[next] = 1;
+                    stack.push(new int[] {next, 0});
+                }
             }
         }
-        return Optional.empty();
     }
 
     // ---- ARG -------------------------------------------------------------------------------------------------
