@@ -71,6 +71,14 @@ class ReplScriptTest {
         assertEquals(1, r.code());
     }
 
+    /** The lexer counts code points, the header offset is a char offset: an emoji before the value shifted it. */
+    @Test
+    void aBindingAfterAnEmojiInItsHeader() {
+        Run r = run("let /*\uD83D\uDE00*/ x =1 + 2", "x");
+        assertEquals(0, r.code(), r.out());
+        assertEquals("x: int = 3\n3\n", r.out());
+    }
+
     @Test
     void letWithInIsAnExpressionNotABinding() {
         Run r = run("let x = 20 in x * 2 + 2", "x");
