@@ -198,9 +198,11 @@ public final class SarifReport {
             ObjectNode region = p.putObject("region");
             region.put("startLine", s.line());
             region.put("startColumn", Math.max(1, s.column()));
-            region.put("endLine", Math.max(s.line(), s.endLine()));
-            // SARIF end columns are one past the last character; ours include it.
-            region.put("endColumn", Math.max(s.endColumn(), s.column()) + 1);
+            boolean oneLine = s.endLine() <= s.line();
+            region.put("endLine", oneLine ? s.line() : s.endLine());
+            // SARIF end columns are one past the last character; ours include it. On a later line the end column
+            // is that line's, and may well be left of the start column.
+            region.put("endColumn", (oneLine ? Math.max(s.endColumn(), s.column()) : Math.max(0, s.endColumn())) + 1);
         }
         return p;
     }

@@ -119,6 +119,25 @@ class SarifReportTest {
         assertEquals(ids.stream().sorted().toList(), ids, "rules stay in id order");
     }
 
+    /** A RUN continued onto a shorter line: its region ends on that line's column, not past the start column. */
+    @Test
+    void aRegionOverSeveralLinesEndsAtItsOwnEndColumn() throws Exception {
+        var checked = Scans.check(InputKind.DOCKERFILE, "Dockerfile", "FROM alpine:3.19\n        RUN apk add \\\n x\n");
+        var f = checked.report().findings().get(0);
+        var run = new org.codomyrmex.policy.model.Finding(f.ruleId(), f.title(), f.severity(), f.threat(), f.message(),
+            new Span("Dockerfile", 2, 13, 3, 2), f.resource(), f.part(), f.trace());
+        Report report = new Report(List.of(run), List.of(), checked.report().sources(), 1, 1);
+        String sarif = SarifReport.render(Results.of(report, Scans.ENGINE.rules(), org.codomyrmex.policy.model.Severity.LOW),
+            "dev", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+        JsonNode region = new ObjectMapper().readTree(sarif).get("runs").get(0).get("results").get(0)
+            .get("locations").get(0).get("physicalLocation").get("region");
+        assertEquals(2, region.get("startLine").asInt());
+        assertEquals(13, region.get("startColumn").asInt());
+        assertEquals(3, region.get("endLine").asInt());
+        assertEquals(3, region.get("endColumn").asInt(), "line 3 is ' x': the region ends after the x, " + region);
+    }
+
     @Test
     void anEmptyRunValidatesToo() {
         var checked = Scans.check(InputKind.KUBERNETES, "ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n");
