@@ -12,8 +12,6 @@ import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.model.Fingerprints;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -224,7 +222,7 @@ public final class SarifReport {
                 artifact.put("uri", abs.toUri().toString());
             }
         } catch (java.nio.file.InvalidPathException e) {
-            artifact.put("uri", encode(file));
+            artifact.put("uri", String.join("/", java.util.Arrays.stream(file.split("/", -1)).map(SarifReport::encode).toList()));
         }
     }
 
@@ -234,11 +232,19 @@ public final class SarifReport {
         return String.join("/", parts);
     }
 
-    private static String encode(String segment) {
-        try {
-            return new URI(null, null, segment, null).getRawPath().replace(":", "%3A");
-        } catch (URISyntaxException e) {
-            return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * One path segment as RFC 3986 wants it in a URI: every UTF-8 byte outside the unreserved characters and
+     * the sub-delimiters percent-encoded (so a space, a '%', a ':' or a non-ASCII letter such as 'ü' too: a URI
+     * holds ASCII only, and SARIF's uri is a URI).
+     */
+    static String encode(String segment) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!$&'()*+,;=@".indexOf(c) >= 0;
+            if (plain) sb.append((char) c);
+            else sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
         }
+        return sb.toString();
     }
 }

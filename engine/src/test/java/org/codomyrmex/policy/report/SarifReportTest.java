@@ -2,6 +2,7 @@ package org.codomyrmex.policy.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -136,6 +137,22 @@ class SarifReportTest {
         assertEquals(13, region.get("startColumn").asInt());
         assertEquals(3, region.get("endLine").asInt());
         assertEquals(3, region.get("endColumn").asInt(), "line 3 is ' x': the region ends after the x, " + region);
+    }
+
+    /** A URI is ASCII: a non-ASCII letter in a path is percent-encoded as UTF-8, as a space and a '%' are. */
+    @Test
+    void pathsBecomeAsciiUris() {
+        Path base = Path.of("").toAbsolutePath();
+        ObjectNode inside = new ObjectMapper().createObjectNode();
+        SarifReport.uri("k8s/m\u00fcnchen 100%41.yaml", base, inside);
+        assertEquals("k8s/m%C3%BCnchen%20100%2541.yaml", inside.get("uri").asText());
+        ObjectNode colon = new ObjectMapper().createObjectNode();
+        SarifReport.uri("a:b/\uD83D\uDE00#?.yaml", base, colon);
+        assertEquals("a%3Ab/%F0%9F%98%80%23%3F.yaml", colon.get("uri").asText());
+        ObjectNode outside = new ObjectMapper().createObjectNode();
+        SarifReport.uri("/elsewhere/\u00fc.yaml", base, outside);
+        assertEquals("file:///elsewhere/%C3%BC.yaml", outside.get("uri").asText());
+        assertFalse(outside.has("uriBaseId"));
     }
 
     @Test
