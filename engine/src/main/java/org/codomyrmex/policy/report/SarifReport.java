@@ -191,6 +191,14 @@ public final class SarifReport {
     private static ObjectNode physical(Span s, Path workingDir) {
         ObjectNode p = MAPPER.createObjectNode();
         ObjectNode artifact = p.putObject("artifactLocation");
+        java.util.Optional<ArchiveMember> member = ArchiveMember.of(s.file());
+        if (member.isPresent()) {
+            // The archive is the file in the repository; lines of a file inside it are no lines of the archive.
+            uri(member.get().archive(), workingDir, artifact);
+            p.putObject("region").put("startLine", 1);
+            p.putObject("properties").put("archiveMember", member.get().path());
+            return p;
+        }
         uri(s.file(), workingDir, artifact);
         if (s.isKnown()) {
             ObjectNode region = p.putObject("region");
@@ -246,5 +254,25 @@ public final class SarifReport {
             else sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
         }
         return sb.toString();
+    }
+
+    /**
+     * A file inside an image archive, as the image loader names it: {@code app.tar!/manifest.json}. Code scanning
+     * and annotations can only place a finding on a file of the repository, which is the archive.
+     */
+    record ArchiveMember(String archive, String path) {
+        static java.util.Optional<ArchiveMember> of(String file) {
+            int bang = file.indexOf("!/");
+            while (bang > 0) {
+                String archive = file.substring(0, bang);
+                try {
+                    if (java.nio.file.Files.isRegularFile(Path.of(archive))) return java.util.Optional.of(new ArchiveMember(archive, file.substring(bang + 2)));
+                } catch (java.nio.file.InvalidPathException e) {
+                    return java.util.Optional.empty();
+                }
+                bang = file.indexOf("!/", bang + 2);
+            }
+            return java.util.Optional.empty();
+        }
     }
 }

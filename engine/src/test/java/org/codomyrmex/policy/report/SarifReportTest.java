@@ -155,6 +155,29 @@ class SarifReportTest {
         assertFalse(outside.has("uriBaseId"));
     }
 
+    /** A finding in a file inside an image archive goes on the archive: the only one of the two in the repository. */
+    @Test
+    void findingsInsideAnImageArchiveArePlacedOnTheArchive() throws Exception {
+        var checked = Scans.check(InputKind.DOCKERFILE, "Dockerfile", "FROM alpine:3.19\n");
+        var f = checked.report().findings().get(0);
+        String archive = "src/test/resources/image/app-docker.tar";
+        var inArchive = new org.codomyrmex.policy.model.Finding(f.ruleId(), f.title(), f.severity(), f.threat(), f.message(),
+            new Span(archive + "!/manifest.json", 3, 5, 3, 9), f.resource(), f.part(), f.trace());
+        Results results = Results.of(new Report(List.of(inArchive), List.of(), checked.report().sources(), 1, 1), Scans.ENGINE.rules(),
+            org.codomyrmex.policy.model.Severity.LOW);
+        String sarif = SarifReport.render(results, "dev", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+        JsonNode physical = new ObjectMapper().readTree(sarif).get("runs").get(0).get("results").get(0)
+            .get("locations").get(0).get("physicalLocation");
+        assertEquals(archive, physical.get("artifactLocation").get("uri").asText());
+        assertEquals("{\"startLine\":1}", physical.get("region").toString());
+        assertEquals("manifest.json", physical.get("properties").get("archiveMember").asText());
+        String github = GithubReport.render(results);
+        assertTrue(github.startsWith("::warning file=" + archive + ",title="), github);
+        // A folder whose name ends in '!' is no archive.
+        assertTrue(SarifReport.ArchiveMember.of("src/test!/x.yaml").isEmpty());
+    }
+
     @Test
     void anEmptyRunValidatesToo() {
         var checked = Scans.check(InputKind.KUBERNETES, "ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n");
