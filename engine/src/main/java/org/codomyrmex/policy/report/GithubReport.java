@@ -34,7 +34,11 @@ public final class GithubReport {
 
     private static String line(String command, Span at, String title, String message) {
         StringBuilder sb = new StringBuilder("::").append(command).append(' ');
-        if (!at.file().isEmpty() && !at.file().equals("-")) {
+        java.util.Optional<SarifReport.ArchiveMember> member = SarifReport.ArchiveMember.of(at.file());
+        if (member.isPresent()) {
+            // A file inside an image archive: the annotation goes on the archive, which is in the repository.
+            sb.append("file=").append(property(member.get().archive())).append(',');
+        } else if (!at.file().isEmpty() && !at.file().equals("-")) {
             sb.append("file=").append(property(at.file())).append(',');
             if (at.isKnown()) {
                 sb.append("line=").append(at.line()).append(",col=").append(at.column())

@@ -46,7 +46,7 @@ public final class JunitReport {
                 List<Diagnostic> fileErrors = errorsByFile.getOrDefault(e.getKey(), List.of());
                 w.writeCharacters("  ");
                 w.writeStartElement("testsuite");
-                w.writeAttribute("name", file);
+                w.writeAttribute("name", xml(file));
                 w.writeAttribute("tests", Integer.toString(e.getValue().size() + fileErrors.size()));
                 w.writeAttribute("failures", Long.toString(e.getValue().stream().filter(Results.Result::failing).count()));
                 w.writeAttribute("errors", Integer.toString(fileErrors.size()));
@@ -56,12 +56,12 @@ public final class JunitReport {
                 for (Diagnostic d : fileErrors) {
                     w.writeCharacters("    ");
                     w.writeStartElement("testcase");
-                    w.writeAttribute("classname", file);
-                    w.writeAttribute("name", d.code() + " at " + d.span().line() + ":" + d.span().column());
+                    w.writeAttribute("classname", xml(file));
+                    w.writeAttribute("name", xml(d.code() + " at " + d.span().line() + ":" + d.span().column()));
                     w.writeStartElement("error");
-                    w.writeAttribute("type", d.code());
-                    w.writeAttribute("message", d.message());
-                    w.writeCharacters(d.headline() + d.hint().map(h -> "\nhint: " + h).orElse(""));
+                    w.writeAttribute("type", xml(d.code()));
+                    w.writeAttribute("message", xml(d.message()));
+                    w.writeCharacters(xml(d.headline() + d.hint().map(h -> "\nhint: " + h).orElse("")));
                     w.writeEndElement();
                     w.writeEndElement();
                     w.writeCharacters("\n");
@@ -84,25 +84,47 @@ public final class JunitReport {
         Finding f = r.finding();
         w.writeCharacters("    ");
         w.writeStartElement("testcase");
-        w.writeAttribute("classname", file);
-        w.writeAttribute("name", f.ruleId() + " " + f.resource().display() + " at " + f.location().line() + ":" + f.location().column());
+        w.writeAttribute("classname", xml(file));
+        w.writeAttribute("name", xml(f.ruleId() + " " + f.resource().display() + " at " + f.location().line() + ":" + f.location().column()));
         String detail = f.location() + " " + f.severity().id() + " " + f.ruleId() + " " + f.message()
             + " [" + f.resource().display() + "]" + (r.notes().isEmpty() ? "" : "\nnote: " + String.join("\nnote: ", r.notes()));
         if (r.suppressed()) {
             w.writeEmptyElement("skipped");
-            w.writeAttribute("message", "suppressed by " + TextReport.describe(r.suppression().orElseThrow()));
+            w.writeAttribute("message", xml("suppressed by " + TextReport.describe(r.suppression().orElseThrow())));
         } else if (r.failing()) {
             w.writeStartElement("failure");
-            w.writeAttribute("type", f.ruleId());
-            w.writeAttribute("message", f.severity().id() + ": " + f.message());
-            w.writeCharacters(detail);
+            w.writeAttribute("type", xml(f.ruleId()));
+            w.writeAttribute("message", xml(f.severity().id() + ": " + f.message()));
+            w.writeCharacters(xml(detail));
             w.writeEndElement();
         } else {
             w.writeStartElement("system-out");
-            w.writeCharacters(detail + " (" + r.enforcement().id() + ", does not fail the run)");
+            w.writeCharacters(xml(detail + " (" + r.enforcement().id() + ", does not fail the run)"));
             w.writeEndElement();
         }
         w.writeEndElement();
         w.writeCharacters("\n");
+    }
+
+    /**
+     * The text with each character XML 1.0 does not allow (control characters but tab and line breaks, lone
+     * surrogates, U+FFFE and U+FFFF) as U+FFFD: the writer escapes markup but passes these through, and one of
+     * them quoted from an input made the whole report not well-formed.
+     */
+    static String xml(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            int n = Character.charCount(c);
+            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || c >= 0x10000;
+            if (!allowed && out == null) out = new StringBuilder(s.length()).append(s, 0, i);
+            if (out != null) {
+                if (allowed) out.appendCodePoint(c);
+                else out.append('\uFFFD');
+            }
+            i += n;
+        }
+        return out == null ? s : out.toString();
     }
 }

@@ -12,8 +12,6 @@ import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.model.Fingerprints;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -193,14 +191,24 @@ public final class SarifReport {
     private static ObjectNode physical(Span s, Path workingDir) {
         ObjectNode p = MAPPER.createObjectNode();
         ObjectNode artifact = p.putObject("artifactLocation");
+        java.util.Optional<ArchiveMember> member = ArchiveMember.of(s.file());
+        if (member.isPresent()) {
+            // The archive is the file in the repository; lines of a file inside it are no lines of the archive.
+            uri(member.get().archive(), workingDir, artifact);
+            p.putObject("region").put("startLine", 1);
+            p.putObject("properties").put("archiveMember", member.get().path());
+            return p;
+        }
         uri(s.file(), workingDir, artifact);
         if (s.isKnown()) {
             ObjectNode region = p.putObject("region");
             region.put("startLine", s.line());
             region.put("startColumn", Math.max(1, s.column()));
-            region.put("endLine", Math.max(s.line(), s.endLine()));
-            // SARIF end columns are one past the last character; ours include it.
-            region.put("endColumn", Math.max(s.endColumn(), s.column()) + 1);
+            boolean oneLine = s.endLine() <= s.line();
+            region.put("endLine", oneLine ? s.line() : s.endLine());
+            // SARIF end columns are one past the last character; ours include it. On a later line the end column
+            // is that line's, and may well be left of the start column.
+            region.put("endColumn", (oneLine ? Math.max(s.endColumn(), s.column()) : Math.max(0, s.endColumn())) + 1);
         }
         return p;
     }
@@ -222,7 +230,7 @@ public final class SarifReport {
                 artifact.put("uri", abs.toUri().toString());
             }
         } catch (java.nio.file.InvalidPathException e) {
-            artifact.put("uri", encode(file));
+            artifact.put("uri", String.join("/", java.util.Arrays.stream(file.split("/", -1)).map(SarifReport::encode).toList()));
         }
     }
 
@@ -232,11 +240,39 @@ public final class SarifReport {
         return String.join("/", parts);
     }
 
-    private static String encode(String segment) {
-        try {
-            return new URI(null, null, segment, null).getRawPath().replace(":", "%3A");
-        } catch (URISyntaxException e) {
-            return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * One path segment as RFC 3986 wants it in a URI: every UTF-8 byte outside the unreserved characters and
+     * the sub-delimiters percent-encoded (so a space, a '%', a ':' or a non-ASCII letter such as 'ü' too: a URI
+     * holds ASCII only, and SARIF's uri is a URI).
+     */
+    static String encode(String segment) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!$&'()*+,;=@".indexOf(c) >= 0;
+            if (plain) sb.append((char) c);
+            else sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A file inside an image archive, as the image loader names it: {@code app.tar!/manifest.json}. Code scanning
+     * and annotations can only place a finding on a file of the repository, which is the archive.
+     */
+    record ArchiveMember(String archive, String path) {
+        static java.util.Optional<ArchiveMember> of(String file) {
+            int bang = file.indexOf("!/");
+            while (bang > 0) {
+                String archive = file.substring(0, bang);
+                try {
+                    if (java.nio.file.Files.isRegularFile(Path.of(archive))) return java.util.Optional.of(new ArchiveMember(archive, file.substring(bang + 2)));
+                } catch (java.nio.file.InvalidPathException e) {
+                    return java.util.Optional.empty();
+                }
+                bang = file.indexOf("!/", bang + 2);
+            }
+            return java.util.Optional.empty();
         }
     }
 }

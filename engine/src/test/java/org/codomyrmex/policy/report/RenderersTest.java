@@ -100,6 +100,19 @@ class RenderersTest {
         assertEquals("I0005", ((Element) doc.getElementsByTagName("error").item(0)).getAttribute("type"));
     }
 
+    /** A control character quoted from an input (a name written "a\\u0001b" in YAML) cannot be written in XML 1.0. */
+    @Test
+    void junitStaysWellFormedWithControlCharactersAndCdataEndsInMessages() throws Exception {
+        var checked = Scans.check(InputKind.KUBERNETES, "pod\u0007.yaml", POD.replace("name: \"a<b>\"", "name: \"a\\u0001]]>\\uFFFEb\""));
+        String xml = JunitReport.render(Scans.triage(checked));
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Element failure = (Element) doc.getElementsByTagName("failure").item(0);
+        assertTrue(failure.getTextContent().contains("[Pod/a\uFFFD]]>\uFFFDb"), failure.getTextContent());
+        assertEquals("pod\uFFFD.yaml", ((Element) doc.getElementsByTagName("testsuite").item(0)).getAttribute("name"));
+        assertEquals("\uD83D\uDE00 \uFFFD", JunitReport.xml("\uD83D\uDE00 \uD800"), "pairs stay, lone surrogates go");
+    }
+
     @Test
     void githubAnnotationsEscapeTheirProperties() {
         String out = GithubReport.render(results(true));

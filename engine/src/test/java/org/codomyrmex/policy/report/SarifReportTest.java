@@ -2,6 +2,7 @@ package org.codomyrmex.policy.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -117,6 +118,64 @@ class SarifReportTest {
         rules.forEach(r -> ids.add(r.get("id").asText()));
         assertEquals(1, ids.stream().filter("T-PRIV"::equals).count(), ids.toString());
         assertEquals(ids.stream().sorted().toList(), ids, "rules stay in id order");
+    }
+
+    /** A RUN continued onto a shorter line: its region ends on that line's column, not past the start column. */
+    @Test
+    void aRegionOverSeveralLinesEndsAtItsOwnEndColumn() throws Exception {
+        var checked = Scans.check(InputKind.DOCKERFILE, "Dockerfile", "FROM alpine:3.19\n        RUN apk add \\\n x\n");
+        var f = checked.report().findings().get(0);
+        var run = new org.codomyrmex.policy.model.Finding(f.ruleId(), f.title(), f.severity(), f.threat(), f.message(),
+            new Span("Dockerfile", 2, 13, 3, 2), f.resource(), f.part(), f.trace());
+        Report report = new Report(List.of(run), List.of(), checked.report().sources(), 1, 1);
+        String sarif = SarifReport.render(Results.of(report, Scans.ENGINE.rules(), org.codomyrmex.policy.model.Severity.LOW),
+            "dev", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+        JsonNode region = new ObjectMapper().readTree(sarif).get("runs").get(0).get("results").get(0)
+            .get("locations").get(0).get("physicalLocation").get("region");
+        assertEquals(2, region.get("startLine").asInt());
+        assertEquals(13, region.get("startColumn").asInt());
+        assertEquals(3, region.get("endLine").asInt());
+        assertEquals(3, region.get("endColumn").asInt(), "line 3 is ' x': the region ends after the x, " + region);
+    }
+
+    /** A URI is ASCII: a non-ASCII letter in a path is percent-encoded as UTF-8, as a space and a '%' are. */
+    @Test
+    void pathsBecomeAsciiUris() {
+        Path base = Path.of("").toAbsolutePath();
+        ObjectNode inside = new ObjectMapper().createObjectNode();
+        SarifReport.uri("k8s/m\u00fcnchen 100%41.yaml", base, inside);
+        assertEquals("k8s/m%C3%BCnchen%20100%2541.yaml", inside.get("uri").asText());
+        ObjectNode colon = new ObjectMapper().createObjectNode();
+        SarifReport.uri("a:b/\uD83D\uDE00#?.yaml", base, colon);
+        assertEquals("a%3Ab/%F0%9F%98%80%23%3F.yaml", colon.get("uri").asText());
+        ObjectNode outside = new ObjectMapper().createObjectNode();
+        SarifReport.uri("/elsewhere/\u00fc.yaml", base, outside);
+        assertEquals("file:///elsewhere/%C3%BC.yaml", outside.get("uri").asText());
+        assertFalse(outside.has("uriBaseId"));
+    }
+
+    /** A finding in a file inside an image archive goes on the archive: the only one of the two in the repository. */
+    @Test
+    void findingsInsideAnImageArchiveArePlacedOnTheArchive() throws Exception {
+        var checked = Scans.check(InputKind.DOCKERFILE, "Dockerfile", "FROM alpine:3.19\n");
+        var f = checked.report().findings().get(0);
+        String archive = "src/test/resources/image/app-docker.tar";
+        var inArchive = new org.codomyrmex.policy.model.Finding(f.ruleId(), f.title(), f.severity(), f.threat(), f.message(),
+            new Span(archive + "!/manifest.json", 3, 5, 3, 9), f.resource(), f.part(), f.trace());
+        Results results = Results.of(new Report(List.of(inArchive), List.of(), checked.report().sources(), 1, 1), Scans.ENGINE.rules(),
+            org.codomyrmex.policy.model.Severity.LOW);
+        String sarif = SarifReport.render(results, "dev", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif).toString());
+        JsonNode physical = new ObjectMapper().readTree(sarif).get("runs").get(0).get("results").get(0)
+            .get("locations").get(0).get("physicalLocation");
+        assertEquals(archive, physical.get("artifactLocation").get("uri").asText());
+        assertEquals("{\"startLine\":1}", physical.get("region").toString());
+        assertEquals("manifest.json", physical.get("properties").get("archiveMember").asText());
+        String github = GithubReport.render(results);
+        assertTrue(github.startsWith("::warning file=" + archive + ",title="), github);
+        // A folder whose name ends in '!' is no archive.
+        assertTrue(SarifReport.ArchiveMember.of("src/test!/x.yaml").isEmpty());
     }
 
     @Test

@@ -65,6 +65,29 @@ class TriageTest {
         assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", far))).suppressed());
     }
 
+    /** A '#' line inside a block scalar, or a '#' in a quoted string, is text of a value: no comment, no suppression. */
+    @Test
+    void directivesInsideStringsAreNotComments() {
+        String flow = POD.replace("      securityContext:\n        privileged: true", "      securityContext: {privileged: true}");
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", flow))).suppressed());
+        assertTrue(flow.contains("{privileged: true}"));
+        String block = flow.replace("      securityContext:",
+            "      command:\n        - |\n          # policy:ignore T-PRIV hidden in a script\n      securityContext:");
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", block))).suppressed());
+        assertTrue(block.contains("- |"));
+        String quoted = flow.replace("{privileged: true}", "{privileged: true, x: \" # policy:ignore T-PRIV in a string\"}");
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", quoted))).suppressed());
+        // JSON has no comments at all.
+        String json = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}, \"spec\": {\"containers\": [{\"name\": \"app\", "
+            + "\"image\": \"nginx:1.27\", \"securityContext\": {\"privileged\": true, \"x\": \" # policy:ignore * no\"}}]}}\n";
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.json", json))).suppressed());
+        // Real comments still work, after an emoji too.
+        String emoji = POD.replace("privileged: true", "privileged: true  # \uD83D\uDE00 # policy:ignore T-PRIV ok");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", emoji))).suppressed());
+        String above = block.replace("      securityContext:", "      # policy:ignore T-PRIV a real comment\n      securityContext:");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", above))).suppressed());
+    }
+
     @Test
     void commentAtTheTopSuppressesTheWholeFile() {
         String text = "# a privileged node agent\n# policy:ignore-file * vendor chart, reviewed in SEC-12\n" + POD;

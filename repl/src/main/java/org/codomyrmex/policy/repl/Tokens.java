@@ -1,6 +1,7 @@
 package org.codomyrmex.policy.repl;
 
 import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.Token;
 import org.codomyrmex.policy.grammar.PolicyLexer;
 
@@ -20,11 +21,26 @@ final class Tokens {
     private Tokens() {
     }
 
+    /**
+     * The tokens of {@code text}, with start and stop indexes as offsets into the Java string (UTF-16 chars), as
+     * every caller uses them: the lexer counts code points, so each character outside the BMP (an emoji) before a
+     * token would otherwise shift it one char to the left.
+     */
     static List<Token> lex(String text) {
         PolicyLexer lexer = new PolicyLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
+        boolean bmpOnly = text.codePointCount(0, text.length()) == text.length();
         List<Token> out = new ArrayList<>();
-        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) out.add(t);
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            if (!bmpOnly && t instanceof CommonToken c) {
+                c.setText(c.getText()); // kept: the text is read from the stream by code point indexes
+                int start = text.offsetByCodePoints(0, c.getStartIndex());
+                int stop = text.offsetByCodePoints(start, c.getStopIndex() - c.getStartIndex() + 1) - 1;
+                c.setStartIndex(start);
+                c.setStopIndex(stop);
+            }
+            out.add(t);
+        }
         return out;
     }
 

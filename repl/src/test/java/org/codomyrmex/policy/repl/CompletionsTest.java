@@ -145,4 +145,18 @@ class CompletionsTest {
         assertEquals(Optional.of("(a + b)"), Completions.receiver("1 * (a + b)"));
         assertEquals(Optional.empty(), Completions.receiver("1 + "));
     }
+
+    /** The lexer counts code points: an emoji before the chain must not shift it a char to the left. */
+    @Test
+    void receiverAfterAnEmoji() {
+        assertEquals(Optional.of("c.securityContext"), Completions.receiver("\"\uD83D\uDE00\" != c.securityContext"));
+        assertEquals(Optional.of("c.name"), Completions.receiver("/* \uD83D\uDE00\uD83D\uDE00 */ c.name"));
+    }
+
+    @Test
+    void textBindingsAfterAnEmoji() {
+        List<ReplSession.TextBinding> in = TextBindings.inScopeAt("[x for x in \"\uD83D\uDE00\" + \"ab\" if x");
+        assertEquals(1, in.size(), in.toString());
+        assertEquals("\"\uD83D\uDE00\" + \"ab\"", in.get(0).source());
+    }
 }

@@ -71,6 +71,31 @@ class ReplScriptTest {
         assertEquals(1, r.code());
     }
 
+    /** A path with spaces was split at them: it is quoted or its spaces escaped, as in a shell. */
+    @Test
+    void loadTakesPathsWithSpacesQuotedOrEscaped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("my dir").resolve("pod 1.yaml");
+        Files.createDirectories(file.getParent());
+        Files.copy(Path.of(DEPLOYMENT), file);
+        String escaped = file.toString().replace(" ", "\\ ");
+        Run r = run(":load \"" + file + "\" '" + file + "'", ":load " + escaped, "len(containers)", ":load \"" + file);
+        assertTrue(r.out().contains("[1] " + file + ": "), r.out());
+        assertTrue(r.out().contains("[2] " + file + ": "), r.out());
+        assertTrue(r.out().contains("[3] " + file + ": "), r.out());
+        assertTrue(r.out().contains("\n2\n"), r.out());
+        assertTrue(r.out().contains("error: unclosed quote in :load"), r.out());
+        assertFalse(r.out().contains("no such file"), r.out());
+        assertEquals(List.of("a\\b", "c d", "e'f"), ReplSession.paths("a\\b c\\ d \"e'f\"").orElseThrow(), "a Windows backslash stays");
+    }
+
+    /** The lexer counts code points, the header offset is a char offset: an emoji before the value shifted it. */
+    @Test
+    void aBindingAfterAnEmojiInItsHeader() {
+        Run r = run("let /*\uD83D\uDE00*/ x =1 + 2", "x");
+        assertEquals(0, r.code(), r.out());
+        assertEquals("x: int = 3\n3\n", r.out());
+    }
+
     @Test
     void letWithInIsAnExpressionNotABinding() {
         Run r = run("let x = 20 in x * 2 + 2", "x");
