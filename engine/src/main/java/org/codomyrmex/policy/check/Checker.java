@@ -47,6 +47,12 @@ public final class Checker {
     /** Call graph over functions and constants (qualified names), for the recursion check. */
     private final Map<String, Set<String>> calls = new LinkedHashMap<>();
     private final Map<String, Span> callSites = new LinkedHashMap<>();
+    /** A use of a package that is not loaded, as {@link Env#uses} records it. */
+    private static final String MISSING_PACKAGE = "package ";
+    /** Functions and constants that could not be checked, and every one that uses them: they cannot run. */
+    private final Set<String> failed = new LinkedHashSet<>();
+    /** What each checked rule uses, by rule id. */
+    private final Map<String, Set<String>> ruleUses = new LinkedHashMap<>();
 
     private Checker(Schemas schemas, BuiltinRegistry builtins) {
         this.schemas = schemas;
@@ -115,6 +121,7 @@ public final class Checker {
             functions.remove(q);
             constants.remove(q);
         });
+        markFailed(recursive);
         List<CheckedRule> rules = new ArrayList<>();
         Map<String, Span> ruleIds = new LinkedHashMap<>();
         for (Module m : modules) {
@@ -124,7 +131,18 @@ public final class Checker {
                     error("C2001", "rule " + r.name() + " is defined twice (first at " + previous + ")", r.idSpan(), null);
                     continue;
                 }
-                checkRule(m, r).ifPresent(rules::add);
+                Optional<CheckedRule> checked = checkRule(m, r);
+                Optional<String> broken = ruleUses.getOrDefault(r.name(), Set.of()).stream()
+                    .filter(u -> failed.contains(u) || u.startsWith(MISSING_PACKAGE)).findFirst();
+                if (checked.isPresent() && broken.isPresent()) {
+                    // Its own text is fine; what it uses has errors (reported there), so it cannot run.
+                    String used = broken.get();
+                    diagnostics.add(Diagnostic.warning("C3010", "rule " + r.name() + " cannot run: it uses "
+                        + (used.startsWith(MISSING_PACKAGE) ? used + ", which is not loaded"
+                            : display(used) + ", which has an error or uses one"), r.idSpan()));
+                    continue;
+                }
+                checked.ifPresent(rules::add);
             }
         }
         List<CheckedTest> tests = new ArrayList<>();
@@ -200,6 +218,8 @@ public final class Checker {
         final List<Binding> all = new ArrayList<>();
         int nextSlot;
         int maxSlots;
+        /** The functions and constants this declaration refers to, and packages it names that do not exist. */
+        final Set<String> uses = new LinkedHashSet<>();
 
         Env(PackageScope pkg, Module module, Optional<InputKind> kind, String owner, List<Diagnostic> out) {
             this.pkg = pkg;
@@ -326,6 +346,31 @@ public final class Checker {
         return recursive;
     }
 
+    /**
+     * Collects the functions and constants that cannot run: those whose own text has errors (they never got a
+     * checked form), the recursive ones, and, to a fixed point, every one that uses another of them or a package
+     * that is not loaded. Their compiled form would have unresolved nodes.
+     */
+    private void markFailed(Set<String> recursive) {
+        failed.addAll(recursive);
+        for (PackageScope p : packages.values()) {
+            for (String f : p.functions.keySet()) if (!functions.containsKey(p.name + "." + f)) failed.add(p.name + "." + f);
+            for (String c : p.constants.keySet()) if (!constants.containsKey(p.name + "." + c)) failed.add(p.name + "." + c);
+        }
+        calls.values().forEach(targets -> targets.stream().filter(t -> t.startsWith(MISSING_PACKAGE)).forEach(failed::add));
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (Map.Entry<String, Set<String>> e : calls.entrySet()) {
+                if (!failed.contains(e.getKey()) && e.getValue().stream().anyMatch(failed::contains)) {
+                    failed.add(e.getKey());
+                    functions.remove(e.getKey());
+                    constants.remove(e.getKey());
+                    changed = true;
+                }
+            }
+        }
+    }
+
     private static String display(String cycle) {
         return cycle.replaceAll("[A-Za-z0-9_.]*\\.", "");
     }
@@ -396,6 +441,7 @@ public final class Checker {
             List<Diagnostic> out = new ArrayList<>();
             Env env = new Env(p, m, Optional.of(kind), "rule " + r.name(), out);
             checkRuleBody(r, env);
+            ruleUses.computeIfAbsent(r.name(), k -> new LinkedHashSet<>()).addAll(env.uses);
             if (errorCount(out) == 0) {
                 formats.add(kind);
                 frameSize = Math.max(frameSize, env.maxSlots);
@@ -610,6 +656,7 @@ public final class Checker {
     }
 
     private void recordCall(Env env, String target, Span at) {
+        env.uses.add(target);
         if (env.owner.startsWith("rule ")) return;
         calls.computeIfAbsent(env.owner, k -> new LinkedHashSet<>()).add(target);
         callSites.putIfAbsent(env.owner + "->" + target, at);
@@ -619,7 +666,10 @@ public final class Checker {
         // pkg.CONSTANT through an import
         if (f.target() instanceof Expr.Name n && env.local(n.name()).isEmpty() && env.isImport(n.name())) {
             Optional<PackageScope> pkg = env.importedPackage(n.name());
-            if (pkg.isEmpty()) return Type.ANY; // already reported as a bad import
+            if (pkg.isEmpty()) {
+                recordCall(env, MISSING_PACKAGE + n.name(), n.span()); // reported at the import
+                return Type.ANY;
+            }
             if (pkg.get().constants.containsKey(f.name())) return constantRef(pkg.get(), f.name(), f, env);
             env.error("C2044", "package " + pkg.get().name + " has no constant '" + f.name() + "'", f.nameSpan(),
                 Suggestions.hint(f.name(), pkg.get().constants.keySet()));
@@ -687,7 +737,11 @@ public final class Checker {
         // pkg.function(args) through an import: parsed as a method call on the package name
         if (c.method() && args.get(0) instanceof Expr.Name n && env.local(n.name()).isEmpty() && env.isImport(n.name())) {
             Optional<PackageScope> pkg = env.importedPackage(n.name());
-            if (pkg.isEmpty()) return Type.ANY;
+            if (pkg.isEmpty()) {
+                recordCall(env, MISSING_PACKAGE + n.name(), n.span()); // reported at the import
+                args.subList(1, args.size()).forEach(a -> type(a, env));
+                return Type.ANY;
+            }
             List<Expr> rest = args.subList(1, args.size());
             if (!pkg.get().functions.containsKey(c.name())) {
                 env.error("C2049", "package " + pkg.get().name + " has no function '" + c.name() + "'", c.nameSpan(),

@@ -79,4 +79,28 @@ class PolicyEngineTest {
         assertEquals(List.of("P0001 cannot read policy file: no such file"),
             engine.policyDiagnostics().stream().map(d -> d.code() + " " + d.message()).toList());
     }
+
+    /**
+     * A rule that uses a function with an error, or a package that is not loaded, is left out with a warning: it
+     * ended the build with "unresolved node" (an internal error) or failed on every document with a
+     * NullPointerException. The rules that do not depend on the error still run.
+     */
+    @Test
+    void rulesThatDependOnAnErrorAreLeftOutAndTheOthersRun() throws Exception {
+        String policy = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/golden/check/uses-broken.policy"));
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false).addPolicySource("uses-broken.policy", policy).build();
+        assertTrue(engine.hasPolicyErrors());
+        assertEquals(List.of("C-032"), engine.rules().stream().map(r -> r.id()).toList());
+        var report = engine.check("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - {name: a, image: nginx:1.27, securityContext: {privileged: true}}
+            """);
+        assertEquals(List.of("C-032"), report.findings().stream().map(Finding::ruleId).toList());
+        // The policy's own errors, and no evaluation error (E4002 "rule failed") on the document.
+        assertEquals(List.of("C2004", "C2050"), report.diagnostics().stream().map(d -> d.code()).toList());
+    }
 }
