@@ -254,7 +254,8 @@ class ReplScriptTest {
             "contains(e.safe_sysctls, \"kernel.shm_rmid_forced\")", "import escape", "escape.under(\"/a\", \"/b\")",
             ":doc e.under");
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().startsWith("imported escape as e: 8 functions (e.host_path, e.under, "), r.out());
+        // The package's size changes as the standard library grows: the count is a number, the names come first.
+        assertTrue(r.out().matches("(?s)imported escape as e: [0-9]+ functions \\(e\\.host_path, e\\.under, .*"), r.out());
         assertTrue(r.out().contains("\ntrue\ntrue\ntrue\nimported escape: "), r.out());
         assertTrue(r.out().contains("\nfalse\n"), r.out());
         assertTrue(r.out().contains("e.under (package escape)\n  func under(p, dir) = p == dir or startswith(p, dir + \"/\")"), r.out());
