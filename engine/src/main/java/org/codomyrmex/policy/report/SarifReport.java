@@ -230,8 +230,22 @@ public final class SarifReport {
                 artifact.put("uri", abs.toUri().toString());
             }
         } catch (java.nio.file.InvalidPathException e) {
-            artifact.put("uri", String.join("/", java.util.Arrays.stream(file.split("/", -1)).map(SarifReport::encode).toList()));
+            // A name the platform cannot hold as a path (a non-ASCII one when the JVM runs without a UTF-8 locale,
+            // as under `env -i`): the same URIs, from the text.
+            String base = workingDir.toAbsolutePath().normalize().toString();
+            boolean absolute = file.startsWith("/");
+            String relative = !absolute ? file : file.startsWith(base + "/") ? file.substring(base.length() + 1) : null;
+            if (relative != null) {
+                artifact.put("uri", encodePath(relative));
+                artifact.put("uriBaseId", "%SRCROOT%");
+            } else {
+                artifact.put("uri", "file://" + encodePath(file));
+            }
         }
+    }
+
+    private static String encodePath(String path) {
+        return String.join("/", java.util.Arrays.stream(path.split("/", -1)).map(SarifReport::encode).toList());
     }
 
     private static String relativeUri(Path relative) {
