@@ -54,6 +54,26 @@ public final class Values {
         return v instanceof Value.Bool b && b.value();
     }
 
+    /**
+     * Calls {@code leaf} with every value under {@code root} that holds no other: scalars, nulls and empty
+     * collections. A collection reached twice (a YAML alias shares it) is walked once.
+     */
+    public static void forEachLeaf(Value root, java.util.function.Consumer<Value> leaf) {
+        java.util.Set<Value> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Value> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Value v = todo.pop();
+            if (v instanceof Value.MapV m && !m.entries().isEmpty()) {
+                if (seen.add(m)) m.entries().values().forEach(todo::push);
+            } else if (v instanceof Value.ListV l && !l.items().isEmpty()) {
+                if (seen.add(l)) l.items().forEach(todo::push);
+            } else {
+                leaf.accept(v);
+            }
+        }
+    }
+
     public static boolean isNull(Value v) {
         return v instanceof Value.Null;
     }

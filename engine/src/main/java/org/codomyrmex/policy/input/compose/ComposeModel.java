@@ -133,27 +133,16 @@ final class ComposeModel {
     private static Span partSpan(Span keySpan, Value.MapV service) {
         Span whole = service.span();
         if (!keySpan.isKnown() || !keySpan.file().equals(whole.file())) return whole;
-        Span last = keySpan;
-        java.util.Deque<Value> todo = new java.util.ArrayDeque<>();
-        todo.push(service);
-        while (!todo.isEmpty()) {
-            Value v = todo.pop();
-            // A merged mapping may carry the span of one side and values of the other: look inside every one.
-            if (v instanceof Value.MapV m && !m.entries().isEmpty()) {
-                m.entries().values().forEach(todo::push);
-                continue;
-            }
-            if (v instanceof Value.ListV l && !l.items().isEmpty()) {
-                l.items().forEach(todo::push);
-                continue;
-            }
+        Span[] last = {keySpan};
+        // A merged mapping may carry the span of one side and values of the other: look at every value inside.
+        Values.forEachLeaf(service, v -> {
             Span s = v.span();
             boolean here = s.isKnown() && s.file().equals(keySpan.file())
                 && !before(s.line(), s.column(), keySpan.line(), keySpan.column())
                 && !before(whole.endLine(), whole.endColumn(), s.endLine(), s.endColumn());
-            if (here && before(last.endLine(), last.endColumn(), s.endLine(), s.endColumn())) last = s;
-        }
-        return keySpan.to(last);
+            if (here && before(last[0].endLine(), last[0].endColumn(), s.endLine(), s.endColumn())) last[0] = s;
+        });
+        return keySpan.to(last[0]);
     }
 
     private static boolean before(int line, int column, int otherLine, int otherColumn) {

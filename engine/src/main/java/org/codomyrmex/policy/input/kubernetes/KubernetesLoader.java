@@ -13,6 +13,7 @@ import org.codomyrmex.policy.model.Document;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Resource;
 import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.model.Values;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -122,20 +123,12 @@ public final class KubernetesLoader implements InputLoader {
      * it. Each is reported where it is written; shared (aliased) collections are visited once.
      */
     private static void reportNonFinite(Value root, List<Diagnostic> diagnostics) {
-        java.util.Set<Value> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Value> todo = new java.util.ArrayDeque<>();
-        todo.push(root);
-        while (!todo.isEmpty()) {
-            Value v = todo.pop();
+        Values.forEachLeaf(root, v -> {
             if (v instanceof Value.Float f && !Double.isFinite(f.value())) {
                 diagnostics.add(Diagnostic.error("K1014", (Double.isNaN(f.value()) ? "NaN (not a number)" : "an infinite number")
                     + ", which JSON cannot hold; kubectl refuses the object", f.span(), "quote it if it is meant as text"));
-            } else if (v instanceof Value.MapV m && seen.add(m)) {
-                m.entries().values().forEach(todo::push);
-            } else if (v instanceof Value.ListV l && seen.add(l)) {
-                l.items().forEach(todo::push);
             }
-        }
+        });
     }
 
     static boolean looksLikeJson(String name, String text) {
