@@ -4,6 +4,7 @@ import org.codomyrmex.policy.check.CheckedProgram;
 import org.codomyrmex.policy.check.Checker;
 import org.codomyrmex.policy.compile.Compiler;
 import org.codomyrmex.policy.diag.Diagnostic;
+import org.codomyrmex.policy.diag.IoReason;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.input.FileCollector;
@@ -391,7 +392,7 @@ public final class PolicyEngine {
                         .sorted().forEach(this::addPolicyFile);
                 } catch (IOException | java.io.UncheckedIOException e) {
                     readErrors.add(Diagnostic.error("P0001", "cannot read policy folder: "
-                        + (e instanceof IOException io ? reason(io) : e.getMessage()), Span.of(path.toString(), 0, 0)));
+                        + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()), Span.of(path.toString(), 0, 0)));
                 }
             } else {
                 addPolicyFile(path);
@@ -421,15 +422,8 @@ public final class PolicyEngine {
             } catch (CharacterCodingException e) {
                 readErrors.add(Diagnostic.error("P0002", "policy file is not valid UTF-8", Span.of(file.toString(), 1, 1)));
             } catch (IOException e) {
-                readErrors.add(Diagnostic.error("P0001", "cannot read policy file: " + reason(e), Span.of(file.toString(), 0, 0)));
+                readErrors.add(Diagnostic.error("P0001", "cannot read policy file: " + IoReason.of(e), Span.of(file.toString(), 0, 0)));
             }
-        }
-
-        /** Why a file could not be read, in a user's words rather than the exception's class name. */
-        private static String reason(IOException e) {
-            if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-            if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-            return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         }
 
         /** A policy given as text; {@code name} is how diagnostics name it. */

@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.server;
 
+import org.codomyrmex.policy.diag.IoReason;
 import javax.net.ssl.SSLContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -120,18 +121,7 @@ public final class Pem {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new PemException("cannot read " + file + ": " + reason(e));
+            throw new PemException("cannot read " + file + ": " + IoReason.of(e));
         }
-    }
-
-    /**
-     * Why a file could not be read, in words: the JDK's message for a missing or forbidden file is only its path
-     * ("cannot read tls.crt: tls.crt").
-     */
-    static String reason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -6,6 +6,7 @@ import org.codomyrmex.policy.config.Exemption;
 import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.DiagnosticRenderer;
+import org.codomyrmex.policy.diag.IoReason;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Finding;
@@ -147,7 +148,7 @@ public final class PolicyStore {
             parsed.diagnostics().stream().filter(Diagnostic::isError).forEach(problems::add);
             return parsed.settings();
         } catch (IOException e) {
-            problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + Pem.reason(e), Span.of(file.toString(), 1, 1)));
+            problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + IoReason.of(e), Span.of(file.toString(), 1, 1)));
             return WebhookSettings.defaults();
         } catch (RuntimeException e) {
             problems.add(Diagnostic.error("W0004", "cannot read the webhook config: " + e.getMessage(), Span.of(file.toString(), 1, 1)));
