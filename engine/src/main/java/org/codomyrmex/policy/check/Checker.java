@@ -7,6 +7,7 @@ import org.codomyrmex.policy.diag.Suggestions;
 import org.codomyrmex.policy.model.InputKind;
 import org.codomyrmex.policy.model.Severity;
 import org.codomyrmex.policy.model.Threat;
+import org.codomyrmex.policy.model.Values;
 import org.codomyrmex.policy.model.Value;
 import org.codomyrmex.policy.runtime.builtins.Builtin;
 import org.codomyrmex.policy.runtime.builtins.BuiltinRegistry;
@@ -488,8 +489,7 @@ public final class Checker {
 
     /** A type named with its article, as a sentence says it: "a string", "an int", "an ImageRef". */
     static String a(Type t) {
-        String name = t.display();
-        return (!name.isEmpty() && "aeiouAEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+        return Values.withArticle(t.display());
     }
 
     private Type elementType(Type source, Span at, Env env) {

@@ -74,6 +74,11 @@ public final class Values {
         }
     }
 
+    /** A name with its article, as a sentence says it: "a string", "an int", "an ImageRef". */
+    public static String withArticle(String name) {
+        return (!name.isEmpty() && "aeiouAEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+    }
+
     public static boolean isNull(Value v) {
         return v instanceof Value.Null;
     }

@@ -147,8 +147,7 @@ final class ImageFacts {
     }
 
     private static Diagnostic typeError(String must, Value found) {
-        return Diagnostic.error("I4037", must + ", found " + ("aeiou".indexOf(found.typeName().charAt(0)) >= 0 ? "an " : "a ")
-            + found.typeName() + "; rules see it as absent", found.span());
+        return Diagnostic.error("I4037", must + ", found " + Values.withArticle(found.typeName()) + "; rules see it as absent", found.span());
     }
 
     private Value config() {

@@ -150,7 +150,7 @@ public final class KubernetesLoader implements InputLoader {
                                 LoadOptions options, int listDepth, String where, Value.MapV list) {
         if (!(doc instanceof Value.MapV written)) {
             diagnostics.add(Diagnostic.error("K1010", where + "a Kubernetes object must be a mapping, found "
-                + article(doc.typeName()) + "; it is skipped", doc.span()));
+                + Values.withArticle(doc.typeName()) + "; it is skipped", doc.span()));
             return;
         }
         Value.MapV obj = list == null ? written : withKindOfList(written, list);
@@ -207,14 +207,6 @@ public final class KubernetesLoader implements InputLoader {
 
     private static boolean isNonEmptyString(Value v) {
         return v instanceof Value.Str s && !s.value().isEmpty();
-    }
-
-    private static String article(String typeName) {
-        return switch (typeName) {
-            case "list" -> "a list";
-            case "int" -> "an int";
-            default -> "a " + typeName;
-        };
     }
 
     private static Document document(Value.MapV obj, String kind, String apiVersion, SourceFile source,
