@@ -274,13 +274,19 @@ public final class PolicyEngine {
      * it again when it shows an excerpt, {@link Report#source}), while text from stdin or from strings is, having
      * nowhere else to come from.
      */
-    static boolean keepsText(SourceFile source, long alreadyKept) {
-        return alreadyKept + source.text().length() <= keptTextBudget() || !isRegularFile(source.name());
+    static boolean keepsText(SourceFile source, long alreadyKept, long budget) {
+        return alreadyKept + source.text().length() <= budget || !isRegularFile(source.name());
     }
 
     Report check(List<InputSource> sources, CheckOptions options, int retainLimit) {
+        return check(sources, options, retainLimit, keptTextBudget());
+    }
+
+    /** As {@link #check(List, CheckOptions, int)}, keeping at most {@code keptTextLimit} characters of file texts. */
+    Report check(List<InputSource> sources, CheckOptions options, int retainLimit, long keptTextLimit) {
         return new StreamingCheck(policy, loadOptions, stepLimit, policySources,
-            policyDiagnostics.stream().filter(Diagnostic::isError).toList(), options, findingHook, retainLimit).run(sources);
+            policyDiagnostics.stream().filter(Diagnostic::isError).toList(), options, findingHook, retainLimit,
+            keptTextLimit).run(sources);
     }
 
     private static boolean isRegularFile(String name) {
