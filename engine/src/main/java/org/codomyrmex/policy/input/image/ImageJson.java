@@ -55,6 +55,10 @@ final class ImageJson {
             f = inspect(m, source);
         } else if (m.entries().containsKey("Digest") && m.get("Layers") instanceof Value.ListV) {
             f = skopeo(m);
+            diagnostics.add(Diagnostic.warning("I4041", "`skopeo inspect` without --config shows only the image's "
+                + "environment and labels: its user, entry point, command, ports, volumes and health check are not "
+                + "known here, and rules about them do not judge this image", m.span(),
+                "run `skopeo inspect --config` to check the image's whole config"));
         } else if (m.get("rootfs") instanceof Value.MapV || (m.get("config") instanceof Value.MapV && m.entries().containsKey("architecture"))) {
             f = new ImageFacts();
             f.format = "oci-config";
@@ -142,6 +146,7 @@ final class ImageJson {
         if (!Values.isNull(m.get("Env"))) run.put("Env", m.get("Env"));
         if (!Values.isNull(m.get("Labels"))) run.put("Labels", m.get("Labels"));
         f.runConfig = new Value.MapV(run, m.keySpans(), m.span());
+        f.partialConfig = true;
         f.layers = new ArrayList<>();
         if (m.get("LayersData") instanceof Value.ListV data) {
             for (Value item : data.items()) {
