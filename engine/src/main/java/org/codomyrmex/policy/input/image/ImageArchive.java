@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +79,8 @@ final class ImageArchive {
             diagnostics.add(Diagnostic.error("I4032", "image indexes nested deeper than " + limits.maxIndexDepth(), index.span()));
             return;
         }
+        List<ImageFacts> images = new ArrayList<>();
+        List<String> platforms = new ArrayList<>();
         for (Value item : manifests.items()) {
             if (!(item instanceof Value.MapV descriptor)) {
                 diagnostics.add(Diagnostic.error("I4040", "each item of an image index's 'manifests' must be a descriptor "
@@ -104,8 +107,32 @@ final class ImageArchive {
                 continue;
             }
             Value ref = reference(annotations, inheritedRef);
-            image(manifest, descriptor.get("digest"), ref, format).ifPresent(out::add);
+            Optional<ImageFacts> image = image(manifest, descriptor.get("digest"), ref, format);
+            if (image.isPresent()) {
+                out.add(image.get());
+                images.add(image.get());
+                platforms.add(platform(descriptor.get("platform"), image.get()));
+            }
         }
+        // A multi-platform index holds one image per platform, all under the same name: each is named with its
+        // platform, so that a finding says which one it is about (and findings of two platforms are not one).
+        if (new HashSet<>(platforms).size() > 1) {
+            for (int i = 0; i < images.size(); i++) images.get(i).platform = platforms.get(i);
+        }
+    }
+
+    /**
+     * os/architecture[/variant] as containerd and Docker write a platform: from the index descriptor's
+     * {@code platform}, else from the image config.
+     */
+    private static String platform(Value descriptorPlatform, ImageFacts image) {
+        boolean described = descriptorPlatform instanceof Value.MapV m && !text(m.get("architecture")).isEmpty();
+        Value.MapV p = described ? (Value.MapV) descriptorPlatform : Values.EMPTY_MAP;
+        String os = text(described ? p.get("os") : image.os);
+        String arch = text(described ? p.get("architecture") : image.architecture);
+        String variant = text(described ? p.get("variant") : image.variant);
+        if (arch.isEmpty()) return "";
+        return (os.isEmpty() ? "" : os + "/") + arch + (variant.isEmpty() ? "" : "/" + variant);
     }
 
     /**

@@ -44,6 +44,8 @@ final class ImageFacts {
     List<LayerReader.Entry> files;
     Value vulnerabilities = Values.NULL;
     Value sbom = Values.NULL;
+    /** os/architecture[/variant] when the image is one platform of a multi-platform index; empty otherwise. */
+    String platform = "";
     /**
      * True when the input shows only part of the run config ({@code skopeo inspect} without {@code --config}
      * shows Env and Labels, nothing else): the fields it leaves out are unknown, not unset, so the views list
@@ -63,12 +65,16 @@ final class ImageFacts {
                       boolean read, boolean complete) {
     }
 
-    /** A name for the image in findings: its reference, else digest, else the input's name. */
+    /**
+     * A name for the image in findings: its reference, else digest, else the input's name; with its platform when
+     * it is one platform of several.
+     */
     String name(String fallback) {
-        if (reference instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        if (digest instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        if (id instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        return fallback;
+        String name = fallback;
+        if (reference instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        else if (digest instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        else if (id instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        return platform.isEmpty() ? name : name + " (" + platform + ")";
     }
 
     Value view(String name) {

@@ -320,6 +320,55 @@ class ImageLoaderErrorsTest {
     }
 
     /**
+     * A multi-platform image (docker buildx --output type=oci, skopeo copy --all) is one index of a manifest per
+     * platform under one name: each platform's image is named with its platform, from the index descriptor or,
+     * without one, from its config, so findings say which platform they are about and are not duplicates.
+     */
+    @Test
+    void eachPlatformOfAMultiPlatformIndexIsNamedWithItsPlatform() throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "layout");
+        Files.createDirectories(dir.resolve("blobs/sha256"));
+        byte[] layerTar = tar(t -> file(t, "a.txt", "a\n", 0644));
+        byte[] layer = gzip(layerTar);
+        String layerHex = write(dir, layer);
+        StringBuilder descriptors = new StringBuilder();
+        String[][] platforms = {{"amd64", "", "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}"},
+            {"arm64", "v8", "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}"},
+            {"arm", "v7", null}};
+        for (String[] p : platforms) {
+            byte[] config = ("{\"architecture\":\"" + p[0] + "\",\"os\":\"linux\"" + (p[1].isEmpty() ? "" : ",\"variant\":\"" + p[1] + "\"")
+                + ",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+                + sha256(layerTar) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+            String configHex = write(dir, config);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + configHex + "\",\"size\":"
+                + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:"
+                + layerHex + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+            String manifestHex = write(dir, manifest);
+            if (descriptors.length() > 0) descriptors.append(',');
+            descriptors.append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:")
+                .append(manifestHex).append("\",\"size\":").append(manifest.length).append(p[2] == null ? "" : "," + p[2]).append('}');
+        }
+        byte[] inner = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+            + descriptors + "]}").getBytes(StandardCharsets.UTF_8);
+        String innerHex = write(dir, inner);
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+            + "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + innerHex + "\",\"size\":"
+            + inner.length + ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/a:1\"}}]}");
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(List.of("docker.io/library/a:1 (linux/amd64)", "docker.io/library/a:1 (linux/arm64/v8)",
+                "docker.io/library/a:1 (linux/arm/v7)"),
+            r.documents().stream().map(d -> d.resource().name()).toList());
+
+        // One image alone keeps its plain name.
+        LoadResult single = load(layout(tar(t -> file(t, "a.txt", "a\n", 0644))));
+        assertEquals(1, single.documents().size());
+        assertTrue(!single.documents().get(0).resource().name().contains("("), single.documents().get(0).resource().name());
+    }
+
+    /**
      * cosign and oras store signatures and SBOMs in the layout beside the image; they are not images, so they
      * must not become image documents (a signature's empty run config made "sets no USER" findings).
      */
