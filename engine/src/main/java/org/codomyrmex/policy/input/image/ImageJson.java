@@ -134,9 +134,17 @@ final class ImageJson {
     private static ImageFacts skopeo(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "skopeo-inspect";
-        f.reference = ImageFacts.strOrNull(m.get("Name"));
         f.digest = ImageFacts.strOrNull(m.get("Digest"));
-        f.repoTags = m.get("RepoTags");
+        // Name is the repository without a tag (docker.io/library/nginx), and RepoTags lists every tag of that
+        // repository, not the tags of this image: the image is the repository at its digest. Read as they were,
+        // the name looked like an image on the implicit latest tag, and each tag ("1.27") like an image of its own.
+        Value name = ImageFacts.strOrNull(m.get("Name"));
+        f.repoTags = Values.NULL;
+        if (name instanceof Value.Str n && f.digest instanceof Value.Str d && !n.value().isEmpty() && !n.value().contains("@")) {
+            f.reference = new Value.Str(n.value() + "@" + d.value(), n.span());
+        } else {
+            f.reference = name;
+        }
         f.created = created(m.get("Created"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));

@@ -239,6 +239,24 @@ class ImageLoaderTest {
         assertEquals(List.of(), ((Value.ListV) at(full, "unknown")).items());
     }
 
+    /**
+     * skopeo inspect docker://nginx:1.27 writes Name without the tag and RepoTags with every tag of the repository:
+     * the image is the repository at its digest, and those tags are not its own (read as they were, the image was
+     * "nginx" on the implicit latest tag, and each tag an image reference of its own).
+     */
+    @Test
+    void skopeoInspectOfARegistryImageIsItsRepositoryAtItsDigest() {
+        String json = """
+            {"Name": "docker.io/library/nginx", "Digest": "%s", "RepoTags": ["1.26", "1.27.1", "latest"],
+             "Architecture": "amd64", "Os": "linux", "Layers": [], "Env": ["PATH=/usr/bin"]}
+            """.formatted(MANIFEST);
+        Document d = only(new ImageLoader().load(InputSource.ofText("nginx.json", json), LoadOptions.defaults()));
+        assertEquals("docker.io/library/nginx@" + MANIFEST, str(at(d.view("image"), "reference")));
+        assertEquals(1, at(d.view("image"), "reference").span().line());
+        assertEquals(Values.NULL, at(d.view("image"), "repoTags"));
+        assertEquals("docker.io/library/nginx@" + MANIFEST, d.resource().name());
+    }
+
     @Test
     void readsSkopeoInspectConfigAsAnOciConfig() {
         LoadResult r = load(fixture("skopeo-inspect-config.json"));
