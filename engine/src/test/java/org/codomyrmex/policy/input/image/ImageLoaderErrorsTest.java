@@ -185,6 +185,25 @@ class ImageLoaderErrorsTest {
         assertEquals(1, r.documents().size());
     }
 
+    /**
+     * `docker save | zstd` (or xz, bzip2) was read as JSON and reported as "invalid UTF-8"; like a gzip-compressed
+     * archive, it now says what it is and how to decompress it.
+     */
+    @Test
+    void aCompressedArchiveSaysHowToDecompressIt() throws IOException {
+        byte[][] heads = {{0x1F, (byte) 0x8B, 8, 0}, {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0},
+            {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 0}, {'B', 'Z', 'h', '9', '1', 'A', 'Y'}};
+        String[] hints = {"gunzip", "zstd -d", "unxz", "bunzip2"};
+        for (int i = 0; i < heads.length; i++) {
+            Path file = tmp.resolve("image" + i + ".tar.x");
+            Files.write(file, heads[i]);
+            LoadResult r = load(file);
+            Diagnostic d = only(r, "I4005");
+            assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+            assertTrue(d.hint().orElseThrow().contains(hints[i]), d.hint().toString());
+        }
+    }
+
     @Test
     void tarWithoutImageMetadata() throws IOException {
         Path tar = tmp.resolve("plain.tar");
