@@ -39,6 +39,9 @@ final class ImageArchive {
     private final JsonLoader.Options jsonOptions;
     /** The descriptor of the first OCI artifact skipped, to say so when the layout holds no image at all. */
     private Span firstArtifact = Span.NONE;
+    /** The manifests and indexes followed so far, by digest and the name they are read under. */
+    private final Set<String> followed = new HashSet<>();
+    private boolean tooManyManifests;
 
     ImageArchive(BlobStore store, ImageLimits limits, List<Diagnostic> diagnostics) {
         this.store = store;
@@ -92,6 +95,17 @@ final class ImageArchive {
             if (descriptor.get("artifactType") instanceof Value.Str) { // signatures, SBOMs: not images
                 skippedArtifact(descriptor);
                 continue;
+            }
+            // The same manifest under the same name is the same image: nested indexes that list each other's
+            // blobs over and over would otherwise make a few KiB of JSON into millions of images.
+            if (!followed.add(text(descriptor.get("digest")) + "\u0000" + text(reference(annotations, inheritedRef)))) continue;
+            if (followed.size() > limits.maxManifests()) {
+                if (!tooManyManifests) {
+                    diagnostics.add(Diagnostic.error("I4042", "more than " + limits.maxManifests() + " manifests and "
+                        + "indexes in one image layout or archive; the rest are not read", descriptor.span()));
+                }
+                tooManyManifests = true;
+                return;
             }
             String mediaType = text(descriptor.get("mediaType"));
             Optional<JsonLoader.Result> blob = jsonBlob(descriptor, "manifest");

@@ -339,6 +339,43 @@ class ImageLoaderErrorsTest {
     }
 
     /**
+     * Nested indexes can list one blob many times: three levels of 40 made 64,000 images of a few KiB of JSON and
+     * the scan ran for minutes. The same manifest under the same name is read once, and a layout naming more
+     * manifests than the limit is a located error, the rest not read.
+     */
+    @Test
+    void indexesListingBlobsOverAndOverAreBounded() throws IOException {
+        Path dir = layoutCopy();
+        String manifest = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + ImageLoaderTest.MANIFEST + "\",\"size\":499}";
+        String current = manifest;
+        for (int level = 0; level < 3; level++) {
+            byte[] index = ("{\"schemaVersion\":2,\"manifests\":[" + String.join(",", java.util.Collections.nCopies(40, current))
+                + "]}").getBytes(StandardCharsets.UTF_8);
+            current = "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + write(dir, index)
+                + "\",\"size\":" + index.length + "}";
+        }
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + current + "]}");
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1, r.documents().size());
+
+        // 40 names for one index, each naming its 40 entries again: more manifests than the limit allows.
+        StringBuilder named = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            if (i > 0) named.append(',');
+            named.append(current, 0, current.length() - 1).append(",\"annotations\":{\"io.containerd.image.name\":\"a:")
+                .append(i).append("\"}}");
+        }
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[\n" + named + "]}");
+        LoadResult bounded = load(dir, ImageLimits.defaults().withMaxManifests(20));
+        Diagnostic d = only(bounded, "I4042");
+        assertTrue(d.isError());
+        assertEquals(2, d.span().line());
+        assertTrue(bounded.documents().size() <= 20, () -> bounded.documents().size() + " documents");
+    }
+
+    /**
      * A multi-platform image (docker buildx --output type=oci, skopeo copy --all) is one index of a manifest per
      * platform under one name: each platform's image is named with its platform, from the index descriptor or,
      * without one, from its config, so findings say which platform they are about and are not duplicates.
