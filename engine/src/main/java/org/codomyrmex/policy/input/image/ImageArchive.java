@@ -274,6 +274,17 @@ final class ImageArchive {
                 diagnostics.add(Diagnostic.error("I4035", "expected {Config, RepoTags, Layers} in manifest.json", item.span()));
                 continue;
             }
+            // As for indexes: an entry repeated is the same image, and thousands of entries naming the same blobs
+            // ran the scan out of memory.
+            if (!followed.add(configPath.value() + "\u0000" + Values.display(entry.get("RepoTags")) + "\u0000"
+                + Values.display(entry.get("Layers")))) {
+                continue;
+            }
+            if (followed.size() > limits.maxManifests()) {
+                diagnostics.add(Diagnostic.error("I4042", "more than " + limits.maxManifests() + " images in manifest.json; "
+                    + "the rest are not read", item.span()));
+                break;
+            }
             Optional<JsonLoader.Result> config = json(configPath.value(), configPath.span());
             if (config.isEmpty() || config.get().value().isEmpty()) continue;
             byte[] configBytes = readQuietly(configPath.value());

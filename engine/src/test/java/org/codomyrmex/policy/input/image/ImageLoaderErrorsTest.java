@@ -272,6 +272,36 @@ class ImageLoaderErrorsTest {
         assertEquals(2, r.diagnostics().size(), r.diagnostics().toString());
     }
 
+    /** 20,000 copies of one manifest.json entry (a 6 MB archive) ran the scan out of memory. */
+    @Test
+    void dockerSaveEntriesRepeatedOverAndOverAreBounded() throws IOException {
+        Path oci = fixture("app-oci");
+        String entry = "{\"Config\":\"blobs/sha256/" + CONFIG + "\",\"RepoTags\":[\"example/app:%s\"],"
+            + "\"Layers\":[\"blobs/sha256/" + LAYER0 + "\",\"blobs/sha256/" + LAYER1 + "\"]}";
+        String repeated = "[" + String.join(",\n", java.util.Collections.nCopies(20_000, entry.formatted("1.0"))) + "]";
+        StringBuilder named = new StringBuilder("[");
+        for (int i = 0; i < 30; i++) named.append(i == 0 ? "" : ",\n").append(entry.formatted(i));
+        named.append("]");
+        for (String manifest : List.of(repeated, named.toString())) {
+            Path tar = tmp.resolve("many.tar");
+            Files.write(tar, tar(t -> {
+                for (String hex : List.of(CONFIG, LAYER0, LAYER1)) {
+                    file(t, "blobs/sha256/" + hex, Files.readAllBytes(oci.resolve("blobs/sha256/" + hex)), 0644);
+                }
+                file(t, "manifest.json", manifest, 0644);
+            }));
+            LoadResult r = load(tar, ImageLimits.defaults().withMaxManifests(20));
+            if (manifest == repeated) {
+                assertEquals(List.of(), r.diagnostics());
+                assertEquals(1, r.documents().size());
+            } else {
+                Diagnostic d = only(r, "I4042");
+                assertEquals(21, d.span().line());
+                assertEquals(20, r.documents().size());
+            }
+        }
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
