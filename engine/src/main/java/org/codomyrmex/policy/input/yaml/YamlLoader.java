@@ -270,7 +270,9 @@ public final class YamlLoader {
                 }
                 if (options.profile() == Profile.KUBERNETES && PLAIN.equals(ks.getTag())) key = kubernetesKey(key);
             } else {
-                diagnostics.add(Diagnostic.warning("I1010", "a complex mapping key is not supported; entry ignored", span(keyNode)));
+                // go-yaml (v2 for Kubernetes, v3 for Compose) fails on it ("invalid map key"): the file is refused.
+                diagnostics.add(Diagnostic.error("I1010", "a complex mapping key (a list or a mapping) is not a string: "
+                    + "Kubernetes and Compose refuse the file; entry ignored", span(keyNode)));
                 continue;
             }
             if (entries.containsKey(key)) {

@@ -46,6 +46,19 @@ class YamlLoaderKeysTest {
         }
     }
 
+    /** go-yaml fails on a list or mapping key ("invalid map key"), so kubectl and docker compose refuse the file. */
+    @Test
+    void complexKeysAreErrors() {
+        for (YamlLoader.Profile profile : YamlLoader.Profile.values()) {
+            YamlLoader.Result r = YamlLoader.load(new SourceFile("t.yaml", "a: 1\n? [x, y]\n: z\n? {k: v}\n: w\n"),
+                YamlLoader.Options.defaults(profile));
+            assertEquals(List.of("a"), List.copyOf(((Value.MapV) r.documents().get(0)).entries().keySet()));
+            assertEquals(List.of("I1010@2:3", "I1010@4:3"),
+                r.diagnostics().stream().map(d -> d.code() + "@" + d.span().line() + ":" + d.span().column()).toList());
+            assertTrue(r.diagnostics().stream().allMatch(d -> d.isError()));
+        }
+    }
+
     @Test
     void goShortestFloat32Text() {
         assertEquals("0.1", YamlLoader.goFloat32(0.1));
