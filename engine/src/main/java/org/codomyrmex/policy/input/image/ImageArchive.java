@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,9 @@ final class ImageArchive {
     private final JsonLoader.Options jsonOptions;
     /** The descriptor of the first OCI artifact skipped, to say so when the layout holds no image at all. */
     private Span firstArtifact = Span.NONE;
+    /** The manifests and indexes followed so far, by digest and the name they are read under. */
+    private final Set<String> followed = new HashSet<>();
+    private boolean tooManyManifests;
 
     ImageArchive(BlobStore store, ImageLimits limits, List<Diagnostic> diagnostics) {
         this.store = store;
@@ -78,6 +82,8 @@ final class ImageArchive {
             diagnostics.add(Diagnostic.error("I4032", "image indexes nested deeper than " + limits.maxIndexDepth(), index.span()));
             return;
         }
+        List<ImageFacts> images = new ArrayList<>();
+        List<String> platforms = new ArrayList<>();
         for (Value item : manifests.items()) {
             if (!(item instanceof Value.MapV descriptor)) {
                 diagnostics.add(Diagnostic.error("I4040", "each item of an image index's 'manifests' must be a descriptor "
@@ -89,6 +95,17 @@ final class ImageArchive {
             if (descriptor.get("artifactType") instanceof Value.Str) { // signatures, SBOMs: not images
                 skippedArtifact(descriptor);
                 continue;
+            }
+            // The same manifest under the same name is the same image: nested indexes that list each other's
+            // blobs over and over would otherwise make a few KiB of JSON into millions of images.
+            if (!followed.add(text(descriptor.get("digest")) + "\u0000" + text(reference(annotations, inheritedRef)))) continue;
+            if (followed.size() > limits.maxManifests()) {
+                if (!tooManyManifests) {
+                    diagnostics.add(Diagnostic.error("I4042", "more than " + limits.maxManifests() + " manifests and "
+                        + "indexes in one image layout or archive; the rest are not read", descriptor.span()));
+                }
+                tooManyManifests = true;
+                return;
             }
             String mediaType = text(descriptor.get("mediaType"));
             Optional<JsonLoader.Result> blob = jsonBlob(descriptor, "manifest");
@@ -104,8 +121,32 @@ final class ImageArchive {
                 continue;
             }
             Value ref = reference(annotations, inheritedRef);
-            image(manifest, descriptor.get("digest"), ref, format).ifPresent(out::add);
+            Optional<ImageFacts> image = image(manifest, descriptor.get("digest"), ref, format);
+            if (image.isPresent()) {
+                out.add(image.get());
+                images.add(image.get());
+                platforms.add(platform(descriptor.get("platform"), image.get()));
+            }
         }
+        // A multi-platform index holds one image per platform, all under the same name: each is named with its
+        // platform, so that a finding says which one it is about (and findings of two platforms are not one).
+        if (new HashSet<>(platforms).size() > 1) {
+            for (int i = 0; i < images.size(); i++) images.get(i).platform = platforms.get(i);
+        }
+    }
+
+    /**
+     * os/architecture[/variant] as containerd and Docker write a platform: from the index descriptor's
+     * {@code platform}, else from the image config.
+     */
+    private static String platform(Value descriptorPlatform, ImageFacts image) {
+        boolean described = descriptorPlatform instanceof Value.MapV m && !text(m.get("architecture")).isEmpty();
+        Value.MapV p = described ? (Value.MapV) descriptorPlatform : Values.EMPTY_MAP;
+        String os = text(described ? p.get("os") : image.os);
+        String arch = text(described ? p.get("architecture") : image.architecture);
+        String variant = text(described ? p.get("variant") : image.variant);
+        if (arch.isEmpty()) return "";
+        return (os.isEmpty() ? "" : os + "/") + arch + (variant.isEmpty() ? "" : "/" + variant);
     }
 
     /**
@@ -232,6 +273,17 @@ final class ImageArchive {
             if (!(item instanceof Value.MapV entry) || !(entry.get("Config") instanceof Value.Str configPath)) {
                 diagnostics.add(Diagnostic.error("I4035", "expected {Config, RepoTags, Layers} in manifest.json", item.span()));
                 continue;
+            }
+            // As for indexes: an entry repeated is the same image, and thousands of entries naming the same blobs
+            // ran the scan out of memory.
+            if (!followed.add(configPath.value() + "\u0000" + Values.display(entry.get("RepoTags")) + "\u0000"
+                + Values.display(entry.get("Layers")))) {
+                continue;
+            }
+            if (followed.size() > limits.maxManifests()) {
+                diagnostics.add(Diagnostic.error("I4042", "more than " + limits.maxManifests() + " images in manifest.json; "
+                    + "the rest are not read", item.span()));
+                break;
             }
             Optional<JsonLoader.Result> config = json(configPath.value(), configPath.span());
             if (config.isEmpty() || config.get().value().isEmpty()) continue;

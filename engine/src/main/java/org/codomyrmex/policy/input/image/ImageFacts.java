@@ -44,18 +44,37 @@ final class ImageFacts {
     List<LayerReader.Entry> files;
     Value vulnerabilities = Values.NULL;
     Value sbom = Values.NULL;
+    /** os/architecture[/variant] when the image is one platform of a multi-platform index; empty otherwise. */
+    String platform = "";
+    /**
+     * True when the input shows only part of the run config ({@code skopeo inspect} without {@code --config}
+     * shows Env and Labels, nothing else): the fields it leaves out are unknown, not unset, so the views list
+     * them in {@code unknown} and rules do not read a missing USER as root.
+     */
+    boolean partialConfig;
+
+    /** The fields of the config view that a partial config does not show. */
+    private static final List<String> UNKNOWN_CONFIG = List.of("user", "exposedPorts", "entrypoint", "cmd", "workingDir",
+        "volumes", "healthcheck", "stopSignal", "onBuild", "shell");
+    /** The same, as fields of the containers view. */
+    private static final List<String> UNKNOWN_CONTAINER = List.of("user", "runAsUser", "runAsGroup", "command", "args",
+        "workingDir", "ports", "mounts", "healthchecks", "stopSignal");
 
     /** One layer: what its descriptor says and, when its blob was read, its entries. */
     record LayerFacts(Value digest, Value diffId, Value size, Value mediaType, List<LayerReader.Entry> entries,
                       boolean read, boolean complete) {
     }
 
-    /** A name for the image in findings: its reference, else digest, else the input's name. */
+    /**
+     * A name for the image in findings: its reference, else digest, else the input's name; with its platform when
+     * it is one platform of several.
+     */
     String name(String fallback) {
-        if (reference instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        if (digest instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        if (id instanceof Value.Str s && !s.value().isEmpty()) return s.value();
-        return fallback;
+        String name = fallback;
+        if (reference instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        else if (digest instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        else if (id instanceof Value.Str s && !s.value().isEmpty()) name = s.value();
+        return platform.isEmpty() ? name : name + " (" + platform + ")";
     }
 
     Value view(String name) {
@@ -164,6 +183,7 @@ final class ImageFacts {
         m.put("stopSignal", strOrNull(c.get("StopSignal")));
         m.put("onBuild", strings(c.get("OnBuild")));
         m.put("shell", strings(c.get("Shell")));
+        m.put("unknown", unknown(partialConfig ? UNKNOWN_CONFIG : List.of(), c.span()));
         return obj(c.span(), m);
     }
 
@@ -288,7 +308,14 @@ final class ImageFacts {
         }
         m.put("labels", stringMap(labels));
         m.put("stopSignal", strOrNull(c.get("StopSignal")));
+        m.put("unknown", unknown(partialConfig ? UNKNOWN_CONTAINER : List.of(), c.span()));
         return Values.list(List.of(obj(c.span(), m)));
+    }
+
+    private static Value unknown(List<String> fields, Span span) {
+        List<Value> out = new ArrayList<>();
+        for (String f : fields) out.add(Values.string(f));
+        return new Value.ListV(out, span);
     }
 
     /** "1000", "1000:1000", "app:staff": the numeric user (part 0) or group (part 1), when numeric. */

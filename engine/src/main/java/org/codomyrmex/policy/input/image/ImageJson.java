@@ -55,6 +55,10 @@ final class ImageJson {
             f = inspect(m, source);
         } else if (m.entries().containsKey("Digest") && m.get("Layers") instanceof Value.ListV) {
             f = skopeo(m);
+            diagnostics.add(Diagnostic.warning("I4041", "`skopeo inspect` without --config shows only the image's "
+                + "environment and labels: its user, entry point, command, ports, volumes and health check are not "
+                + "known here, and rules about them do not judge this image", m.span(),
+                "run `skopeo inspect --config` to check the image's whole config"));
         } else if (m.get("rootfs") instanceof Value.MapV || (m.get("config") instanceof Value.MapV && m.entries().containsKey("architecture"))) {
             f = new ImageFacts();
             f.format = "oci-config";
@@ -130,9 +134,17 @@ final class ImageJson {
     private static ImageFacts skopeo(Value.MapV m) {
         ImageFacts f = new ImageFacts();
         f.format = "skopeo-inspect";
-        f.reference = ImageFacts.strOrNull(m.get("Name"));
         f.digest = ImageFacts.strOrNull(m.get("Digest"));
-        f.repoTags = m.get("RepoTags");
+        // Name is the repository without a tag (docker.io/library/nginx), and RepoTags lists every tag of that
+        // repository, not the tags of this image: the image is the repository at its digest. Read as they were,
+        // the name looked like an image on the implicit latest tag, and each tag ("1.27") like an image of its own.
+        Value name = ImageFacts.strOrNull(m.get("Name"));
+        f.repoTags = Values.NULL;
+        if (name instanceof Value.Str n && f.digest instanceof Value.Str d && !n.value().isEmpty() && !n.value().contains("@")) {
+            f.reference = new Value.Str(n.value() + "@" + d.value(), n.span());
+        } else {
+            f.reference = name;
+        }
         f.created = created(m.get("Created"));
         f.architecture = ImageFacts.strOrNull(m.get("Architecture"));
         f.os = ImageFacts.strOrNull(m.get("Os"));
@@ -142,6 +154,7 @@ final class ImageJson {
         if (!Values.isNull(m.get("Env"))) run.put("Env", m.get("Env"));
         if (!Values.isNull(m.get("Labels"))) run.put("Labels", m.get("Labels"));
         f.runConfig = new Value.MapV(run, m.keySpans(), m.span());
+        f.partialConfig = true;
         f.layers = new ArrayList<>();
         if (m.get("LayersData") instanceof Value.ListV data) {
             for (Value item : data.items()) {

@@ -56,9 +56,10 @@ public final class ImageLoader implements InputLoader {
                     try (TarFile tar = new TarFile(bytes)) {
                         images.addAll(archive(tar, bytes.length, source.name(), limits, diagnostics));
                     }
-                } else if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-                    diagnostics.add(Diagnostic.error("I4005", "a gzip-compressed file: not read", start,
-                        "decompress a compressed `docker save` archive first (gunzip)"));
+                } else if (compression(bytes) != null) {
+                    String[] c = compression(bytes);
+                    diagnostics.add(Diagnostic.error("I4005", "a " + c[0] + "-compressed file: not read", start,
+                        "decompress a compressed `docker save` archive first (" + c[1] + ")"));
                 } else {
                     JsonLoader.Result json = JsonLoader.load(source.name(), bytes,
                         new JsonLoader.Options(options.maxFileBytes(), options.maxDepth(), 2_000_000));
@@ -133,6 +134,24 @@ public final class ImageLoader implements InputLoader {
             diagnostics.add(Diagnostic.error("I4008", "cannot read " + source.name() + ": " + message(e), Span.of(source.name(), 1, 1)));
             return null;
         }
+    }
+
+    /**
+     * {name, command to decompress} when the bytes start with the magic of a compressor `docker save` output is
+     * often piped through (they were read as JSON and reported as invalid UTF-8); null otherwise.
+     */
+    private static String[] compression(byte[] b) {
+        if (startsWith(b, 0x1F, 0x8B)) return new String[] {"gzip", "gunzip"};
+        if (startsWith(b, 0x28, 0xB5, 0x2F, 0xFD)) return new String[] {"zstd", "zstd -d"};
+        if (startsWith(b, 0xFD, '7', 'z', 'X', 'Z', 0x00)) return new String[] {"xz", "unxz"};
+        if (startsWith(b, 'B', 'Z', 'h')) return new String[] {"bzip2", "bunzip2"};
+        return null;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... magic) {
+        if (bytes.length < magic.length) return false;
+        for (int i = 0; i < magic.length; i++) if ((bytes[i] & 0xFF) != magic[i]) return false;
+        return true;
     }
 
     /** The ustar magic at offset 257 marks a tar (GNU, POSIX and Go-written archives all carry it). */

@@ -259,9 +259,20 @@ public final class YamlLoader {
                     merges.add(t);
                     continue;
                 }
+                if (isNullKey(ks)) {
+                    // go-yaml reads it as a nil key: sigs.k8s.io/yaml cannot write it as a JSON object key and
+                    // compose-go refuses it ("Non-string key"), so neither Kubernetes nor Compose takes the file.
+                    diagnostics.add(Diagnostic.error("I1015", "a null mapping key" + (key.isEmpty() ? "" : " ('" + key + "')")
+                        + " is not a string: Kubernetes and Compose refuse the file; entry ignored", span(keyNode),
+                        key.isEmpty() ? "write the key's name before the colon"
+                            : "quote it ('" + key + "': ...) if a key named " + key + " is meant"));
+                    continue;
+                }
                 if (options.profile() == Profile.KUBERNETES && PLAIN.equals(ks.getTag())) key = kubernetesKey(key);
             } else {
-                diagnostics.add(Diagnostic.warning("I1010", "a complex mapping key is not supported; entry ignored", span(keyNode)));
+                // go-yaml (v2 for Kubernetes, v3 for Compose) fails on it ("invalid map key"): the file is refused.
+                diagnostics.add(Diagnostic.error("I1010", "a complex mapping key (a list or a mapping) is not a string: "
+                    + "Kubernetes and Compose refuse the file; entry ignored", span(keyNode)));
                 continue;
             }
             if (entries.containsKey(key)) {
@@ -294,6 +305,14 @@ public final class YamlLoader {
             }
         }
         return new Value.MapV(entries, keySpans, span(node));
+    }
+
+    /** A key go-yaml reads as null: a plain ~, null, Null, NULL or empty key, or one tagged !!null. */
+    private static boolean isNullKey(ScalarNode key) {
+        if (Tag.NULL.equals(key.getTag())) return true;
+        if (!PLAIN.equals(key.getTag())) return false;
+        String t = key.getValue();
+        return t.isEmpty() || t.equals("~") || t.equals("null") || t.equals("Null") || t.equals("NULL");
     }
 
     private Value scalar(ScalarNode s) {

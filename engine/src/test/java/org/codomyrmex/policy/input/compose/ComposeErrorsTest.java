@@ -215,6 +215,18 @@ class ComposeErrorsTest {
     }
 
     @Test
+    void aNullKeyIsAnErrorAsComposeRefusesNonStringKeys() {
+        // compose-go refuses a key go-yaml reads as nil ("Non-string key in services.web: <nil>"); it was the key "~".
+        LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("n.yaml",
+            "services:\n  web:\n    image: nginx\n    ~: x\n")), ComposeFixtures.options(Map.of()));
+        Diagnostic d = only(r, "I1015");
+        assertTrue(d.isError());
+        assertEquals(4, d.span().line());
+        assertEquals(5, d.span().column());
+        assertEquals(null, named(ComposeFixtures.only(r), "services", "web").entries().get("~"));
+    }
+
+    @Test
     void portsInOtherDigitsOrWithASignAreNotPorts() {
         // Integer.parseInt read "\u0668\u0660" as 80 and "+22" as 22; Compose refuses both.
         LoadResult r = ComposeLoader.loadProject(List.of(InputSource.ofText("n.yaml",

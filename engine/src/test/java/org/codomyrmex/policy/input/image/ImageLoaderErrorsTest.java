@@ -185,6 +185,25 @@ class ImageLoaderErrorsTest {
         assertEquals(1, r.documents().size());
     }
 
+    /**
+     * `docker save | zstd` (or xz, bzip2) was read as JSON and reported as "invalid UTF-8"; like a gzip-compressed
+     * archive, it now says what it is and how to decompress it.
+     */
+    @Test
+    void aCompressedArchiveSaysHowToDecompressIt() throws IOException {
+        byte[][] heads = {{0x1F, (byte) 0x8B, 8, 0}, {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0},
+            {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 0}, {'B', 'Z', 'h', '9', '1', 'A', 'Y'}};
+        String[] hints = {"gunzip", "zstd -d", "unxz", "bunzip2"};
+        for (int i = 0; i < heads.length; i++) {
+            Path file = tmp.resolve("image" + i + ".tar.x");
+            Files.write(file, heads[i]);
+            LoadResult r = load(file);
+            Diagnostic d = only(r, "I4005");
+            assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+            assertTrue(d.hint().orElseThrow().contains(hints[i]), d.hint().toString());
+        }
+    }
+
     @Test
     void tarWithoutImageMetadata() throws IOException {
         Path tar = tmp.resolve("plain.tar");
@@ -253,6 +272,36 @@ class ImageLoaderErrorsTest {
         assertEquals(2, r.diagnostics().size(), r.diagnostics().toString());
     }
 
+    /** 20,000 copies of one manifest.json entry (a 6 MB archive) ran the scan out of memory. */
+    @Test
+    void dockerSaveEntriesRepeatedOverAndOverAreBounded() throws IOException {
+        Path oci = fixture("app-oci");
+        String entry = "{\"Config\":\"blobs/sha256/" + CONFIG + "\",\"RepoTags\":[\"example/app:%s\"],"
+            + "\"Layers\":[\"blobs/sha256/" + LAYER0 + "\",\"blobs/sha256/" + LAYER1 + "\"]}";
+        String repeated = "[" + String.join(",\n", java.util.Collections.nCopies(20_000, entry.formatted("1.0"))) + "]";
+        StringBuilder named = new StringBuilder("[");
+        for (int i = 0; i < 30; i++) named.append(i == 0 ? "" : ",\n").append(entry.formatted(i));
+        named.append("]");
+        for (String manifest : List.of(repeated, named.toString())) {
+            Path tar = tmp.resolve("many.tar");
+            Files.write(tar, tar(t -> {
+                for (String hex : List.of(CONFIG, LAYER0, LAYER1)) {
+                    file(t, "blobs/sha256/" + hex, Files.readAllBytes(oci.resolve("blobs/sha256/" + hex)), 0644);
+                }
+                file(t, "manifest.json", manifest, 0644);
+            }));
+            LoadResult r = load(tar, ImageLimits.defaults().withMaxManifests(20));
+            if (manifest == repeated) {
+                assertEquals(List.of(), r.diagnostics());
+                assertEquals(1, r.documents().size());
+            } else {
+                Diagnostic d = only(r, "I4042");
+                assertEquals(21, d.span().line());
+                assertEquals(20, r.documents().size());
+            }
+        }
+    }
+
     /** Docker 25+ writes an OCI layout and a manifest.json whose paths point into blobs/. */
     @Test
     void newerDockerSaveWithBothManifestAndLayout() throws IOException {
@@ -317,6 +366,92 @@ class ImageLoaderErrorsTest {
         assertEquals(1, r.documents().size());
         assertTrue(ImageLoaderTest.file(r.documents().get(0).view("files"), "/a.txt").isPresent());
         assertEquals("docker.io/library/a:1", r.documents().get(0).resource().name());
+    }
+
+    /**
+     * Nested indexes can list one blob many times: three levels of 40 made 64,000 images of a few KiB of JSON and
+     * the scan ran for minutes. The same manifest under the same name is read once, and a layout naming more
+     * manifests than the limit is a located error, the rest not read.
+     */
+    @Test
+    void indexesListingBlobsOverAndOverAreBounded() throws IOException {
+        Path dir = layoutCopy();
+        String manifest = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + ImageLoaderTest.MANIFEST + "\",\"size\":499}";
+        String current = manifest;
+        for (int level = 0; level < 3; level++) {
+            byte[] index = ("{\"schemaVersion\":2,\"manifests\":[" + String.join(",", java.util.Collections.nCopies(40, current))
+                + "]}").getBytes(StandardCharsets.UTF_8);
+            current = "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + write(dir, index)
+                + "\",\"size\":" + index.length + "}";
+        }
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + current + "]}");
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1, r.documents().size());
+
+        // 40 names for one index, each naming its 40 entries again: more manifests than the limit allows.
+        StringBuilder named = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            if (i > 0) named.append(',');
+            named.append(current, 0, current.length() - 1).append(",\"annotations\":{\"io.containerd.image.name\":\"a:")
+                .append(i).append("\"}}");
+        }
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[\n" + named + "]}");
+        LoadResult bounded = load(dir, ImageLimits.defaults().withMaxManifests(20));
+        Diagnostic d = only(bounded, "I4042");
+        assertTrue(d.isError());
+        assertEquals(2, d.span().line());
+        assertTrue(bounded.documents().size() <= 20, () -> bounded.documents().size() + " documents");
+    }
+
+    /**
+     * A multi-platform image (docker buildx --output type=oci, skopeo copy --all) is one index of a manifest per
+     * platform under one name: each platform's image is named with its platform, from the index descriptor or,
+     * without one, from its config, so findings say which platform they are about and are not duplicates.
+     */
+    @Test
+    void eachPlatformOfAMultiPlatformIndexIsNamedWithItsPlatform() throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "layout");
+        Files.createDirectories(dir.resolve("blobs/sha256"));
+        byte[] layerTar = tar(t -> file(t, "a.txt", "a\n", 0644));
+        byte[] layer = gzip(layerTar);
+        String layerHex = write(dir, layer);
+        StringBuilder descriptors = new StringBuilder();
+        String[][] platforms = {{"amd64", "", "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}"},
+            {"arm64", "v8", "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}"},
+            {"arm", "v7", null}};
+        for (String[] p : platforms) {
+            byte[] config = ("{\"architecture\":\"" + p[0] + "\",\"os\":\"linux\"" + (p[1].isEmpty() ? "" : ",\"variant\":\"" + p[1] + "\"")
+                + ",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+                + sha256(layerTar) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+            String configHex = write(dir, config);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" + configHex + "\",\"size\":"
+                + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:"
+                + layerHex + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+            String manifestHex = write(dir, manifest);
+            if (descriptors.length() > 0) descriptors.append(',');
+            descriptors.append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:")
+                .append(manifestHex).append("\",\"size\":").append(manifest.length).append(p[2] == null ? "" : "," + p[2]).append('}');
+        }
+        byte[] inner = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+            + descriptors + "]}").getBytes(StandardCharsets.UTF_8);
+        String innerHex = write(dir, inner);
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+            + "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + innerHex + "\",\"size\":"
+            + inner.length + ",\"annotations\":{\"io.containerd.image.name\":\"docker.io/library/a:1\"}}]}");
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        LoadResult r = load(dir);
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(List.of("docker.io/library/a:1 (linux/amd64)", "docker.io/library/a:1 (linux/arm64/v8)",
+                "docker.io/library/a:1 (linux/arm/v7)"),
+            r.documents().stream().map(d -> d.resource().name()).toList());
+
+        // One image alone keeps its plain name.
+        LoadResult single = load(layout(tar(t -> file(t, "a.txt", "a\n", 0644))));
+        assertEquals(1, single.documents().size());
+        assertTrue(!single.documents().get(0).resource().name().contains("("), single.documents().get(0).resource().name());
     }
 
     /**

@@ -206,7 +206,7 @@ class ImageLoaderTest {
     @Test
     void readsSkopeoInspect() {
         LoadResult r = load(fixture("skopeo-inspect.json"));
-        assertEquals(List.of(), r.diagnostics());
+        assertEquals(List.of("I4041"), r.diagnostics().stream().map(Diagnostic::code).toList());
         Document d = only(r);
         assertEquals("skopeo-inspect", str(at(d.view("image"), "format")));
         assertEquals(MANIFEST, d.resource().name());
@@ -214,6 +214,47 @@ class ImageLoaderTest {
         assertEquals(2, ((Value.ListV) d.view("layers")).items().size());
         assertEquals(Values.NULL, d.view("files"));
         assertEquals(18, at(d.view("image"), "config", "env", "APP_MODE").span().line());
+    }
+
+    /**
+     * skopeo inspect without --config shows Env and Labels only: the user (and the rest of the config) is unknown,
+     * not unset, and a warning at the file says so once, with the command that shows it.
+     */
+    @Test
+    void skopeoInspectWithoutConfigMarksTheUserUnknown() {
+        LoadResult r = load(fixture("skopeo-inspect.json"));
+        assertEquals(1, r.diagnostics().size());
+        Diagnostic warning = r.diagnostics().get(0);
+        assertEquals(Diagnostic.Level.WARNING, warning.level());
+        assertEquals("skopeo-inspect.json:1:1", warning.span().toString());
+        assertTrue(warning.hint().orElseThrow().contains("skopeo inspect --config"));
+        Document d = only(r);
+        Value container = ((Value.ListV) d.view("containers")).items().get(0);
+        List<String> unknown = ((Value.ListV) at(container, "unknown")).items().stream().map(ImageLoaderTest::str).toList();
+        assertTrue(unknown.containsAll(List.of("user", "runAsUser", "command", "args", "ports", "healthchecks")), unknown::toString);
+        assertTrue(((Value.ListV) at(d.view("image"), "config", "unknown")).items().stream().map(ImageLoaderTest::str)
+            .toList().containsAll(List.of("user", "healthcheck", "entrypoint")));
+        // A config that shows the user has nothing unknown.
+        Value full = ((Value.ListV) only(load(fixture("skopeo-inspect-config.json"))).view("containers")).items().get(0);
+        assertEquals(List.of(), ((Value.ListV) at(full, "unknown")).items());
+    }
+
+    /**
+     * skopeo inspect docker://nginx:1.27 writes Name without the tag and RepoTags with every tag of the repository:
+     * the image is the repository at its digest, and those tags are not its own (read as they were, the image was
+     * "nginx" on the implicit latest tag, and each tag an image reference of its own).
+     */
+    @Test
+    void skopeoInspectOfARegistryImageIsItsRepositoryAtItsDigest() {
+        String json = """
+            {"Name": "docker.io/library/nginx", "Digest": "%s", "RepoTags": ["1.26", "1.27.1", "latest"],
+             "Architecture": "amd64", "Os": "linux", "Layers": [], "Env": ["PATH=/usr/bin"]}
+            """.formatted(MANIFEST);
+        Document d = only(new ImageLoader().load(InputSource.ofText("nginx.json", json), LoadOptions.defaults()));
+        assertEquals("docker.io/library/nginx@" + MANIFEST, str(at(d.view("image"), "reference")));
+        assertEquals(1, at(d.view("image"), "reference").span().line());
+        assertEquals(Values.NULL, at(d.view("image"), "repoTags"));
+        assertEquals("docker.io/library/nginx@" + MANIFEST, d.resource().name());
     }
 
     @Test

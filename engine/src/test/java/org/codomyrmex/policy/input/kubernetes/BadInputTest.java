@@ -48,6 +48,18 @@ class BadInputTest {
     }
 
     @Test
+    void aNullKeyIsALocatedErrorAsKubectlRefusesTheObject() {
+        // sigs.k8s.io/yaml cannot write a nil key as a JSON object key; it was read as the label "~".
+        LoadResult r = load("nullkey.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\n"
+            + "    ~: x\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n");
+        Diagnostic d = single(r, "I1015");
+        assertTrue(d.isError());
+        assertAt(d, "nullkey.yaml", 7, 5);
+        Document doc = only(r);
+        assertEquals(List.of("app"), List.copyOf(((Value.MapV) get(doc.view("metadata"), "labels")).entries().keySet()));
+    }
+
+    @Test
     void documentsThatAreNotMappingsAreReported() {
         LoadResult r = load("seq.yaml", "- apiVersion: v1\n  kind: Pod\n---\njust text\n");
         assertEquals(0, r.documents().size());
