@@ -304,11 +304,15 @@ class ReloadAndLimitsTest {
         PolicyStore store = new PolicyStore(ServerOptions.builder().standardLibrary(false).policyPath(writeRule(dir)).config(config).build());
         assertTrue(store.reload().ok());
         assertFalse(store.changedOnDisk());
+        // The store knows a file by its size and modification time (in milliseconds, on a clock that may tick
+        // coarser): an edit of the same size within the same tick is not seen. Date each edit apart.
         Files.writeString(config, "enforce: hgih\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(5)));
         assertTrue(store.changedOnDisk());
         assertFalse(store.reload().ok());
         assertFalse(store.changedOnDisk(), "the same broken file again is no change");
         Files.writeString(config, "enforce: medium\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(10)));
         assertTrue(store.changedOnDisk());
         assertTrue(store.reload().ok());
         assertEquals(2, store.current().orElseThrow().generation());
