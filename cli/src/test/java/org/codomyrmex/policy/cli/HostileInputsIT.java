@@ -46,10 +46,8 @@ class HostileInputsIT {
 
     /** Runs the jar under -Xmx256m; {@code stdin} is written from a thread so a large input cannot deadlock. */
     static Run run(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).start();
+        Process p = PolicyCommandIT.policy(ROOT, List.of("-Xmx256m"), args).start();
         Thread writer = new Thread(() -> {
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) in.write(stdin);
