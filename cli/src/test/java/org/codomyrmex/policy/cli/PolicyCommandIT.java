@@ -60,8 +60,13 @@ class PolicyCommandIT {
         return pb;
     }
 
-    /** What the jar's process keeps of the environment: the search path, the home folder, the locale, the time zone. */
-    private static final java.util.Set<String> KEPT_ENVIRONMENT = java.util.Set.of("PATH", "HOME", "LANG", "TZ", "TMPDIR", "CI");
+    /**
+     * What the jar's process keeps of the environment: the search path, the home folder, the locale, the time zone,
+     * and where it keeps parsed policies (the build sets POLICY_CACHE_DIR under target/, so no run reads or fills
+     * the home folder's cache).
+     */
+    private static final java.util.Set<String> KEPT_ENVIRONMENT = java.util.Set.of("PATH", "HOME", "LANG", "TZ", "TMPDIR", "CI",
+        "POLICY_CACHE_DIR", "XDG_CACHE_HOME");
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         try {
