@@ -102,6 +102,11 @@ final class CheckCommand implements Callable<Integer> {
         description = "Read named files and stdin as this kind: kubernetes, compose, dockerfile or image.")
     InputKind kind;
 
+    @Option(names = "--stdin-filename", paramLabel = "PATH",
+        description = "The file standard input (-) holds, for editors and pipelines: findings name it in every format, its kind is told"
+            + " by its name, and the .policy.yaml above it, its exceptions' file: globs and its inline suppressions apply as to that file.")
+    String stdinFilename;
+
     @Option(names = {"-x", "--exclude"}, paramLabel = "GLOB", description = "Skip files matching this glob (as .gitignore writes them); repeatable.")
     List<String> exclude = new ArrayList<>();
 
@@ -173,8 +178,11 @@ final class CheckCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--color is auto, always or never, not '" + color + "'");
         };
 
+        Optional<String> stdinName = stdinName();
+        // The config is found from the folder of the file stdin stands for, as for that file.
+        List<String> configFrom = paths.stream().map(p -> p.equals("-") ? stdinName.orElse(p) : p).toList();
         List<Diagnostic> setup = new ArrayList<>();
-        PolicySetOptions.ChosenConfig chosen = PolicySetOptions.readConfig(noConfig, config, paths, setup);
+        PolicySetOptions.ChosenConfig chosen = PolicySetOptions.readConfig(noConfig, config, configFrom, setup);
         PolicyConfig cfg = chosen.config();
         if (verbose) chosen.file().ifPresent(f -> err.println("policy: using config " + f));
 
@@ -188,7 +196,7 @@ final class CheckCommand implements Callable<Integer> {
         org.codomyrmex.policy.api.CheckProfile timings = profile ? new org.codomyrmex.policy.api.CheckProfile() : null;
         Scanner.Scan scan = Scanner.scan(engine, new Scanner.Options(paths, Optional.ofNullable(kind), cfg,
             cfg.gitignore() && !noGitignore, exclude, jobs, explain,
-            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown), PolicyCommand.Stdin.get(), timings);
+            noProgress ? Progress.OFF : Progress.forTerminal(err, true), skipUnknown, stdinName), PolicyCommand.Stdin.get(), timings);
         if (timings != null) {
             err.println("profile: " + engine.buildTimes().render());
             err.print(timings.render(15));
@@ -233,6 +241,19 @@ final class CheckCommand implements Callable<Integer> {
         err.print(TextReport.summary(results));
         err.flush();
         return failedWrites > 0 ? 2 : results.exitCode();
+    }
+
+    /** The name given to standard input; a usage error when there is no {@code -} to name, or the name is not one. */
+    private Optional<String> stdinName() {
+        if (stdinFilename == null) return Optional.empty();
+        if (stdinFilename.isBlank() || stdinFilename.equals("-")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--stdin-filename needs a file name, not '" + stdinFilename + "'");
+        }
+        if (!paths.contains("-")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--stdin-filename names standard input, but no PATH is -; give - to read standard input");
+        }
+        return Optional.of(stdinFilename);
     }
 
     private ImageLimits imageLimits() {

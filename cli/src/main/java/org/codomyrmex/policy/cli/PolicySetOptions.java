@@ -82,7 +82,7 @@ final class PolicySetOptions {
 
     /** A builder with the standard library (unless turned off), the config's policy folders and parameters, and {@code policies}. */
     static PolicyEngine.Builder builder(PolicyConfig config, boolean noStdlib, List<Path> policies) {
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(!noStdlib);
+        PolicyEngine.Builder builder = ParseCacheFolder.applyTo(PolicyEngine.builder().standardLibrary(!noStdlib));
         config.policies().forEach(builder::addPolicyPath);
         policies.forEach(builder::addPolicyPath);
         config.parameters().forEach(builder::parameter);

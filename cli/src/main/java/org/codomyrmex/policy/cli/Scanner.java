@@ -39,7 +39,7 @@ final class Scanner {
     }
 
     record Options(List<String> paths, Optional<InputKind> kind, PolicyConfig config, boolean gitignore, List<String> exclude,
-                   int jobs, boolean explain, Progress progress, boolean skipUnknown) {
+                   int jobs, boolean explain, Progress progress, boolean skipUnknown, Optional<String> stdinName) {
     }
 
     private Scanner() {
@@ -58,7 +58,12 @@ final class Scanner {
         List<InputSource> sources = new ArrayList<>();
         GitIgnore gitIgnore = new GitIgnore();
         List<org.codomyrmex.policy.config.Glob> cliExcludes = o.exclude().stream().map(org.codomyrmex.policy.config.Glob::of).toList();
-        for (InputSource s : collected.sources()) {
+        for (InputSource collectedSource : collected.sources()) {
+            // Standard input under the name --stdin-filename gives: found, reported and suppressed as that file
+            // (its text still comes from stdin, never from a file of that name).
+            InputSource s = collectedSource.name().equals("-") && collectedSource.path().isEmpty() && o.stdinName().isPresent()
+                ? new InputSource(o.stdinName().get(), Optional.empty(), collectedSource.content())
+                : collectedSource;
             Optional<Path> path = s.path();
             boolean named = o.paths().contains(s.name());
             boolean drop = path.isPresent() && (o.config().excludes(path.get())

@@ -55,7 +55,7 @@ final class TestCommand implements Callable<Integer> {
         if (paths.isEmpty() && !stdlib) {
             throw new CommandLine.ParameterException(spec.commandLine(), "name policy files or folders, or --stdlib");
         }
-        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(stdlib);
+        PolicyEngine.Builder builder = ParseCacheFolder.applyTo(PolicyEngine.builder().standardLibrary(stdlib));
         paths.forEach(builder::addPolicyPath);
         PolicyEngine engine = builder.build();
         DiagnosticRenderer renderer = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));

@@ -534,4 +534,94 @@ class CheckCommandIT {
             assertTrue(help.out().contains("Examples:"), sub + ": " + help.out());
         }
     }
+
+    static final String PRIVILEGED_ON_HOST_NETWORK = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostNetwork: true
+          containers:
+            - name: app
+              image: nginx:1.27
+              securityContext:
+                privileged: true
+        """;
+
+    private static PolicyCommandIT.Run inDir(Path dir, String stdin, String... args) throws Exception {
+        return PolicyCommandIT.run(dir, List.of(), stdin, args);
+    }
+
+    @Test
+    void stdinFilenameNamesStandardInputInEveryFormat(@TempDir Path dir) throws Exception {
+        PolicyCommandIT.Run r = inDir(dir, PRIVILEGED, own(dir, "check", "-", "--stdin-filename", "k8s/pod.yaml", "--no-config",
+            "--format", "json", "--format", "sarif=out.sarif", "--format", "junit=out.xml", "--format", "github=gh.txt"));
+        assertEquals(1, r.exit(), r.err());
+        JsonNode json = JSON.readTree(r.out());
+        assertEquals("k8s/pod.yaml", json.at("/findings/0/location/file").asText(), r.out());
+        JsonNode sarif = JSON.readTree(Files.readString(dir.resolve("out.sarif")));
+        JsonNode artifact = sarif.at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation");
+        assertEquals("k8s/pod.yaml", artifact.get("uri").asText(), artifact.toString());
+        assertEquals("%SRCROOT%", artifact.get("uriBaseId").asText(), artifact.toString());
+        assertTrue(Files.readString(dir.resolve("out.xml")).contains("k8s/pod.yaml"), Files.readString(dir.resolve("out.xml")));
+        assertTrue(Files.readString(dir.resolve("gh.txt")).contains("file=k8s/pod.yaml,line=9"), Files.readString(dir.resolve("gh.txt")));
+        PolicyCommandIT.Run text = inDir(dir, PRIVILEGED, own(dir, "check", "-", "--stdin-filename", "k8s/pod.yaml", "--no-config"));
+        assertTrue(text.out().contains("k8s/pod.yaml:9:"), text.out());
+
+        // Without it, standard input stays "-", and in SARIF the relative URI stdin, described.
+        PolicyCommandIT.Run plain = inDir(dir, PRIVILEGED, own(dir, "check", "-", "--no-config", "--format", "sarif"));
+        JsonNode stdin = JSON.readTree(plain.out()).at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation");
+        assertEquals("stdin", stdin.get("uri").asText(), stdin.toString());
+        assertEquals("standard input", stdin.at("/description/text").asText(), stdin.toString());
+
+        // It names standard input: without - it is a usage error.
+        PolicyCommandIT.Run noStdin = inDir(dir, null, own(dir, "check", "k8s", "--stdin-filename", "k8s/pod.yaml", "--no-config"));
+        assertEquals(2, noStdin.exit());
+        assertTrue(noStdin.err().contains("--stdin-filename names standard input, but no PATH is -"), noStdin.err());
+    }
+
+    @Test
+    void stdinFilenameTellsTheKindByName(@TempDir Path dir) throws Exception {
+        // A compose file without services: nothing in its content says it is one, its name does.
+        String compose = "name: demo\nvolumes:\n  data: {}\n";
+        PolicyCommandIT.Run unknown = inDir(dir, compose, "check", "-", "--no-config");
+        assertEquals(2, unknown.exit(), unknown.err());
+        PolicyCommandIT.Run named = inDir(dir, compose, "check", "-", "--stdin-filename", "deploy/compose.yaml", "--no-config");
+        assertEquals(0, named.exit(), named.err());
+        assertTrue(named.err().contains("0 findings, 0 errors"), named.err());
+    }
+
+    @Test
+    void stdinFilenameFindsTheConfigAboveItAndItsExceptionsAndInlineSuppressionsApply(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".policy.yaml"), "rules: {disable: [T-PRIV]}\n");
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve(".policy.yaml"),
+            "exceptions: [{rule: T-NET, file: \"k8s/*.yaml\", justification: the edge proxy}]\n");
+
+        // Without the name: the working folder's config, which disables T-PRIV; T-NET is reported.
+        JsonNode plain = JSON.readTree(inDir(dir, PRIVILEGED_ON_HOST_NETWORK, own(dir, "check", "-", "--format", "json")).out());
+        assertEquals(List.of("T-NET"), rules(plain.get("findings")));
+
+        // Named app/k8s/pod.yaml: app's config, whose exception selects the file, hides T-NET; T-PRIV is back.
+        PolicyCommandIT.Run named = inDir(dir, PRIVILEGED_ON_HOST_NETWORK, own(dir, "check", "-", "--stdin-filename", "app/k8s/pod.yaml",
+            "--format", "json", "--show-suppressed"));
+        JsonNode json = JSON.readTree(named.out());
+        assertEquals(List.of("T-PRIV"), rules(json.get("findings")), named.out());
+        assertEquals("exception", json.at("/suppressed/0/suppression/kind").asText(), named.out());
+        assertEquals("app/k8s/pod.yaml", json.at("/suppressed/0/location/file").asText(), named.out());
+
+        // An inline suppression in the text read from stdin applies under its name.
+        String suppressed = PRIVILEGED_ON_HOST_NETWORK.replace("privileged: true", "privileged: true  # policy:ignore T-PRIV lab only");
+        JsonNode inline = JSON.readTree(inDir(dir, suppressed, own(dir, "check", "-", "--stdin-filename", "app/k8s/pod.yaml",
+            "--format", "json", "--show-suppressed")).out());
+        assertEquals(List.of(), rules(inline.get("findings")));
+        assertEquals(List.of("T-NET", "T-PRIV"), rules(inline.get("suppressed")));
+    }
+
+    private static List<String> rules(JsonNode findings) {
+        List<String> out = new ArrayList<>();
+        findings.forEach(f -> out.add(f.get("rule").asText()));
+        java.util.Collections.sort(out);
+        return out;
+    }
 }

@@ -20,6 +20,7 @@ import org.codomyrmex.policy.model.RuleInfo;
 import org.codomyrmex.policy.runtime.Cancellation;
 import org.codomyrmex.policy.runtime.CompiledPolicy;
 import org.codomyrmex.policy.syntax.Module;
+import org.codomyrmex.policy.syntax.ParseCache;
 import org.codomyrmex.policy.syntax.Parser;
 
 import java.io.IOException;
@@ -273,13 +274,19 @@ public final class PolicyEngine {
      * it again when it shows an excerpt, {@link Report#source}), while text from stdin or from strings is, having
      * nowhere else to come from.
      */
-    static boolean keepsText(SourceFile source, long alreadyKept) {
-        return alreadyKept + source.text().length() <= keptTextBudget() || !isRegularFile(source.name());
+    static boolean keepsText(SourceFile source, long alreadyKept, long budget) {
+        return alreadyKept + source.text().length() <= budget || !isRegularFile(source.name());
     }
 
     Report check(List<InputSource> sources, CheckOptions options, int retainLimit) {
+        return check(sources, options, retainLimit, keptTextBudget());
+    }
+
+    /** As {@link #check(List, CheckOptions, int)}, keeping at most {@code keptTextLimit} characters of file texts. */
+    Report check(List<InputSource> sources, CheckOptions options, int retainLimit, long keptTextLimit) {
         return new StreamingCheck(policy, loadOptions, stepLimit, policySources,
-            policyDiagnostics.stream().filter(Diagnostic::isError).toList(), options, findingHook, retainLimit).run(sources);
+            policyDiagnostics.stream().filter(Diagnostic::isError).toList(), options, findingHook, retainLimit,
+            keptTextLimit).run(sources);
     }
 
     private static boolean isRegularFile(String name) {
@@ -339,6 +346,7 @@ public final class PolicyEngine {
         private final List<Diagnostic> readErrors = new ArrayList<>();
         private long stepLimit = DEFAULT_STEP_LIMIT;
         private LoadOptions loadOptions = LoadOptions.defaults();
+        private Optional<ParseCache> parseCache = Optional.empty();
         private final Map<String, org.codomyrmex.policy.model.Value> parameters = new LinkedHashMap<>();
         private FindingHook findingHook = FindingHook.none();
         private ClassLoader classLoader = PolicyEngine.class.getClassLoader();
@@ -452,6 +460,17 @@ public final class PolicyEngine {
             return this;
         }
 
+        /**
+         * Keeps parsed policy files in {@code directory} between runs, keyed by their text and this engine's
+         * parser, so that a later build of the same policies skips lexing and parsing (most of a short run's
+         * start). Off by default; a folder that cannot be made, or that someone else owns or may write in, is not
+         * used. Errors and warnings are the same either way: only files that parsed cleanly are kept.
+         */
+        public Builder parseCache(Path directory) {
+            this.parseCache = ParseCache.open(directory);
+            return this;
+        }
+
         /** Evaluation steps allowed per rule and document (default {@link #DEFAULT_STEP_LIMIT}). */
         public Builder stepLimit(long limit) {
             this.stepLimit = limit;
@@ -475,9 +494,12 @@ public final class PolicyEngine {
             List<Module> modules = new ArrayList<>();
             Map<String, SourceFile> texts = new LinkedHashMap<>();
             // Files parse independently: on all cores (the start of a short check is mostly this and the checker).
+            java.util.function.Function<SourceFile, Parser.Result<Module>> parse =
+                parseCache.<java.util.function.Function<SourceFile, Parser.Result<Module>>>map(c -> c::parse)
+                    .orElse(Parser::parseModule);
             List<Parser.Result<Module>> results = all.size() > 1
-                ? all.parallelStream().map(Parser::parseModule).toList()
-                : all.stream().map(Parser::parseModule).toList();
+                ? all.parallelStream().map(parse).toList()
+                : all.stream().map(parse).toList();
             for (int i = 0; i < all.size(); i++) {
                 texts.put(all.get(i).name(), all.get(i));
                 diagnostics.addAll(results.get(i).diagnostics());

@@ -49,6 +49,7 @@ final class StreamingCheck {
     private final CheckOptions options;
     private final FindingHook hook;
     private final int retainLimit;
+    private final long keptTextLimit;
     private final CheckProfile profile; // null: nothing to time
 
     private final List<Finding> findings = new ArrayList<>();
@@ -58,6 +59,7 @@ final class StreamingCheck {
     private final List<Waiting> waiting = new ArrayList<>();
     private long waitingText;
     private long keptText;
+    private final java.util.Set<String> inMemory = new java.util.HashSet<>();
     private boolean secondPass;
     private int documents;
     private ForkJoinPool pool; // null: everything on the caller's thread
@@ -68,13 +70,14 @@ final class StreamingCheck {
      */
     StreamingCheck(CompiledPolicy policy, LoadOptions loadOptions, long stepLimit, Map<String, SourceFile> policySources,
                    List<Diagnostic> policyErrors, CheckOptions options,
-                   FindingHook hook, int retainLimit) {
+                   FindingHook hook, int retainLimit, long keptTextLimit) {
         this.policy = policy;
         this.loadOptions = loadOptions;
         this.stepLimit = stepLimit;
         this.options = options;
         this.hook = hook;
         this.retainLimit = retainLimit;
+        this.keptTextLimit = keptTextLimit;
         this.profile = options.profile().orElse(null);
         this.texts = new LinkedHashMap<>(policySources);
         this.diagnostics.addAll(policyErrors);
@@ -83,6 +86,9 @@ final class StreamingCheck {
 
     /** @throws Budget.Interrupted when the options' cancellation was cancelled; no report is made then */
     Report run(List<InputSource> sources) {
+        // Texts that came from memory (standard input, strings) cannot be read again for an excerpt, even when
+        // a file of the same name exists (`policy check - --stdin-filename deploy.yaml`).
+        sources.stream().filter(s -> s.path().isEmpty()).forEach(s -> inMemory.add(s.name()));
         if (options.jobs() > 1) pool = new ForkJoinPool(options.jobs());
         try {
             check(Inputs.units(sources));
@@ -202,7 +208,8 @@ final class StreamingCheck {
         findings.addAll(kept);
         if (kept.isEmpty() && problems.isEmpty() && !loadProblems) return;
         SourceFile source = d.source();
-        if (texts.containsKey(source.name()) || !PolicyEngine.keepsText(source, keptText)) return;
+        if (texts.containsKey(source.name())) return;
+        if (!inMemory.contains(source.name()) && !PolicyEngine.keepsText(source, keptText, keptTextLimit)) return;
         texts.put(source.name(), source);
         keptText += source.text().length();
     }

@@ -437,6 +437,7 @@ public final class Checker {
         Set<InputKind> formats = EnumSet.noneOf(InputKind.class);
         List<Diagnostic> bestFailure = null;
         List<Diagnostic> firstSuccess = null;
+        Map<InputKind, Diagnostic> firstErrorOf = new java.util.EnumMap<>(InputKind.class);
         int frameSize = 0;
         for (InputKind kind : candidates) {
             List<Diagnostic> out = new ArrayList<>();
@@ -450,8 +451,9 @@ public final class Checker {
                     env.unusedWarnings();
                     firstSuccess = out;
                 }
-            } else if (bestFailure == null || errorCount(out) < errorCount(bestFailure)) {
-                bestFailure = out;
+            } else {
+                out.stream().filter(Diagnostic::isError).findFirst().ifPresent(d -> firstErrorOf.put(kind, d));
+                if (bestFailure == null || errorCount(out) < errorCount(bestFailure)) bestFailure = out;
             }
         }
         if (formats.isEmpty()) {
@@ -459,6 +461,15 @@ public final class Checker {
             return Optional.empty();
         }
         diagnostics.addAll(firstSuccess);
+        if (!r.selectors().isEmpty()) {
+            // Without 'on' a rule quietly applies to the kinds it fits; a kind its 'on' names is a promise, so
+            // dropping one (a view that kind lacks) is said, where that kind's check failed.
+            for (Map.Entry<InputKind, Diagnostic> dropped : firstErrorOf.entrySet()) {
+                Diagnostic why = dropped.getValue();
+                diagnostics.add(Diagnostic.warning("C3011", "rule " + r.name() + " never applies to "
+                    + dropped.getKey().id() + " inputs, which its 'on' names: " + why.message(), why.span()));
+            }
+        }
         if (!resourceKinds.isEmpty() && !formats.contains(InputKind.KUBERNETES) && r.selectors().stream().anyMatch(s -> !s.kinds().isEmpty())) {
             diagnostics.add(Diagnostic.warning("C3003", "resource kinds in 'on' only narrow Kubernetes inputs", r.selectors().get(0).span()));
         }

@@ -36,14 +36,21 @@ public final class Inputs {
         return Optional.ofNullable(LOADERS.get(kind));
     }
 
-    /** The kind of a source: given, from its path, or from its content (stdin). Empty when unknown. */
+    /**
+     * The kind of a source: given, from its path, or for text without one (stdin) from the file name it goes by
+     * (`policy check --stdin-filename`) and then its content. Empty when unknown.
+     */
     public static Optional<InputKind> kindOf(InputSource source, Optional<InputKind> given) {
         if (given.isPresent()) return given;
         if (source.path().isPresent()) return Detector.detect(source.path().get());
+        String name = source.name();
+        String fileName = name.equals("-") ? "" : name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        Optional<InputKind> byName = Detector.byName(fileName);
+        if (byName.isPresent()) return byName;
         try {
             byte[] bytes = source.content().read();
             String text = Detector.text(bytes, 64 * 1024);
-            Optional<InputKind> k = Detector.byContent(text, false);
+            Optional<InputKind> k = Detector.byContent(text, fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".json"));
             if (k.isPresent()) return k;
             return looksLikeDockerfile(text) ? Optional.of(InputKind.DOCKERFILE) : Optional.empty();
         } catch (java.io.IOException e) {

@@ -216,7 +216,10 @@ public final class SarifReport {
     /** A relative path becomes a relative URI against %SRCROOT%; an absolute one inside it too, else a file: URI. */
     static void uri(String file, Path workingDir, ObjectNode artifact) {
         if (file.equals("-")) {
+            // Standard input has no location; a relative reference without a base says no more than its name.
+            // `policy check --stdin-filename PATH` names the file it stands for instead.
             artifact.put("uri", "stdin");
+            artifact.putObject("description").put("text", "standard input");
             return;
         }
         try {

@@ -153,6 +153,26 @@ class StreamingCheckTest {
         assertFalse(streamed.sources().containsKey(dir.resolve("c-policies.yaml").toString()));
     }
 
+    /**
+     * Past the budget for kept texts a file's text is read again for its excerpts; text from memory under the
+     * name of a file on disk (`policy check - --stdin-filename deploy.yaml`) is kept all the same, or the report
+     * would show that file's lines for the findings of another text.
+     */
+    @Test
+    void textFromMemoryIsKeptPastTheBudgetEvenUnderTheNameOfAFileOnDisk(@TempDir Path dir) throws Exception {
+        Path onDisk = dir.resolve("b-workloads.yaml");
+        Files.writeString(onDisk, WORKLOADS);
+        Path sameName = dir.resolve("deploy.yaml");
+        Files.writeString(sameName, "# another text entirely\n");
+        String stdin = "# piped\n" + WORKLOADS;
+        List<InputSource> sources = List.of(InputSource.ofPath(onDisk.toString(), onDisk),
+            InputSource.ofText(sameName.toString(), stdin));
+        Report report = engine().check(sources, CheckOptions.defaults(), Integer.MAX_VALUE, 0);
+        assertTrue(report.findings().stream().anyMatch(f -> f.location().file().equals(sameName.toString())));
+        assertFalse(report.sources().containsKey(onDisk.toString()), "read again from disk when shown");
+        assertEquals(stdin, report.sources().get(sameName.toString()).text());
+    }
+
     @Test
     void severalThreadsGiveTheSameReportInTheSameOrderAndTellTheListener(@TempDir Path dir) throws Exception {
         List<InputSource> sources = new ArrayList<>();

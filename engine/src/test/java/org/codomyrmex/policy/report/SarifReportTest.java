@@ -155,6 +155,18 @@ class SarifReportTest {
         assertFalse(outside.has("uriBaseId"));
     }
 
+    /** Standard input has no location: the relative URI stdin, described, still valid SARIF. */
+    @Test
+    void standardInputIsDescribedAndValidates() throws Exception {
+        Results results = Scans.triage(Scans.check(InputKind.KUBERNETES, "-", POD));
+        String sarif = SarifReport.render(results, "0.1.0-SNAPSHOT", Path.of("").toAbsolutePath());
+        assertTrue(validate(sarif).isEmpty(), validate(sarif) + "\n" + sarif);
+        JsonNode artifact = new ObjectMapper().readTree(sarif).at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation");
+        assertEquals("stdin", artifact.get("uri").asText());
+        assertFalse(artifact.has("uriBaseId"));
+        assertEquals("standard input", artifact.at("/description/text").asText(), artifact.toString());
+    }
+
     /** A finding in a file inside an image archive goes on the archive: the only one of the two in the repository. */
     @Test
     void findingsInsideAnImageArchiveArePlacedOnTheArchive() throws Exception {

@@ -211,21 +211,71 @@ final class Completions {
     }
 
     /** Entries of the directory named so far, with a slash after directories. */
-    private static List<Suggestion> files(String partial) {
-        int slash = partial.lastIndexOf('/');
-        Path dir = slash < 0 ? Path.of(".") : Path.of(slash == 0 ? "/" : partial.substring(0, slash));
-        String prefix = slash < 0 ? "" : partial.substring(0, slash + 1);
+    /**
+     * The files and folders that continue the path typed, written as {@code :load} reads them back: inside the
+     * quote the user opened (closed after a file), else with a backslash before each space or quote, so a
+     * name with spaces is inserted as one path.
+     */
+    static List<Suggestion> files(String typed) {
+        int slash = typed.lastIndexOf('/');
+        String typedFolder = slash < 0 ? "" : typed.substring(0, slash + 1);
+        Unquoted folder = Unquoted.of(typedFolder);
+        char openQuote = Unquoted.of(typed).openQuote();
+        String folderPath = folder.text();
+        Path dir = folderPath.isEmpty() ? Path.of(".") : Path.of(folderPath.equals("/") ? "/" : folderPath.substring(0, folderPath.length() - 1));
         List<Suggestion> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 boolean isDir = Files.isDirectory(p);
-                out.add(new Suggestion(prefix + name + (isDir ? "/" : ""), isDir ? "folder" : "", "files", !isDir));
+                String written;
+                if (openQuote != 0 && name.indexOf(openQuote) < 0) {
+                    // Within the quote typed (opened in the folder part or in the name itself).
+                    written = typedFolder + (folder.openQuote() == 0 ? String.valueOf(openQuote) : "") + name
+                        + (isDir ? "/" : String.valueOf(openQuote));
+                } else {
+                    written = typedFolder + (folder.openQuote() != 0 ? String.valueOf(folder.openQuote()) : "") + escaped(name)
+                        + (isDir ? "/" : "");
+                }
+                out.add(new Suggestion(written, isDir ? "folder" : "", "files", !isDir));
             }
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
         out.sort(java.util.Comparator.comparing(Suggestion::value));
         return out;
+    }
+
+    /** A backslash before each character that would end or quote a {@code :load} path: spaces, tabs, quotes. */
+    static String escaped(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == ' ' || c == '\t' || c == '"' || c == '\'') sb.append('\\');
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** A path as typed so far, its quotes and escapes resolved as {@code :load} resolves them, and the quote left open. */
+    record Unquoted(String text, char openQuote) {
+        static Unquoted of(String typed) {
+            StringBuilder sb = new StringBuilder();
+            char quote = 0;
+            for (int i = 0; i < typed.length(); i++) {
+                char c = typed.charAt(i);
+                if (quote != 0) {
+                    if (c == quote) quote = 0;
+                    else sb.append(c);
+                } else if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '\\' && i + 1 < typed.length() && " \t\"'".indexOf(typed.charAt(i + 1)) >= 0) {
+                    sb.append(typed.charAt(++i));
+                } else {
+                    sb.append(c);
+                }
+            }
+            return new Unquoted(sb.toString(), quote);
+        }
     }
 }

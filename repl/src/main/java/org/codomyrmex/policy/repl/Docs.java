@@ -66,7 +66,7 @@ final class Docs {
     }
 
     private static void rule(RuleInfo r, List<String> out) {
-        StringBuilder sb = new StringBuilder("rule ").append(r.id()).append(" \"").append(r.title()).append("\"\n")
+        StringBuilder sb = new StringBuilder("rule ").append(r.id()).append(' ').append(org.codomyrmex.policy.model.Values.quote(r.title())).append('\n')
             .append("  severity ").append(r.severity().id()).append(", threat ").append(r.threat().id())
             .append(", applies to ").append(String.join(", ", r.formats().stream().map(InputKind::id).sorted().toList()));
         if (!r.description().isEmpty()) sb.append("\n  ").append(r.description());

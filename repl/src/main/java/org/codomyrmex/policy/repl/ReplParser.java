@@ -38,7 +38,7 @@ final class ReplParser implements Parser {
             int c = Math.max(0, Math.min(cursor, line.length()));
             int start = c;
             if (isPathPosition(line, c)) {
-                while (start > 0 && !Character.isWhitespace(line.charAt(start - 1))) start--;
+                start = pathStart(line, c);
             } else {
                 while (start > 0 && isWordChar(line.charAt(start - 1))) start--;
                 if (start > 0 && line.charAt(start - 1) == ':' && line.substring(0, start - 1).isBlank()) start--;
@@ -48,6 +48,33 @@ final class ReplParser implements Parser {
 
         static boolean isWordChar(char ch) {
             return Character.isLetterOrDigit(ch) || ch == '_' || ch == '-';
+        }
+
+        /**
+         * Where the path under the cursor starts, splitting as {@link ReplSession#paths} does: a space inside
+         * quotes or after a backslash is part of the path ({@code :load "my dir/p} and {@code :load my\ dir/p}
+         * complete {@code my dir/p...}).
+         */
+        static int pathStart(String line, int cursor) {
+            int i = line.indexOf(':');
+            while (i < cursor && !Character.isWhitespace(line.charAt(i))) i++; // past the command
+            int start = cursor;
+            boolean inWord = false;
+            char quote = 0;
+            for (; i < cursor; i++) {
+                char ch = line.charAt(i);
+                if (quote != 0) {
+                    if (ch == quote) quote = 0;
+                } else if (Character.isWhitespace(ch)) {
+                    inWord = false;
+                } else {
+                    if (!inWord) start = i;
+                    inWord = true;
+                    if (ch == '"' || ch == '\'') quote = ch;
+                    else if (ch == '\\' && i + 1 < cursor && " \t\"'".indexOf(line.charAt(i + 1)) >= 0) i++;
+                }
+            }
+            return inWord ? start : cursor;
         }
 
         /** After {@code :load }, {@code :save } or {@code :input KIND }: complete file names. */

@@ -808,7 +808,7 @@ public final class ReplSession {
         if (d instanceof Decl.Rule r) {
             List<String> formats = checked.rules().stream().filter(cr -> cr.id().equals(r.name()))
                 .flatMap(cr -> cr.formats().stream()).map(InputKind::id).sorted().toList();
-            return r.name() + " \"" + r.title() + "\" (applies to " + String.join(", ", formats) + ")";
+            return r.name() + " " + org.codomyrmex.policy.model.Values.quote(r.title()) + " (applies to " + String.join(", ", formats) + ")";
         }
         return "\"" + d.name() + "\" (run it with :test)";
     }

@@ -127,6 +127,38 @@ class CompletionsTest {
         assertFalse(find("", "startswith").get().complete()); // a call: no space after the name
     }
 
+    /** A completed path must load as inserted: spaces and quotes escaped, or kept inside the quote the user opened. */
+    @Test
+    void pathsWithSpacesAreCompletedEscapedOrInsideTheQuoteTyped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(tmp.resolve("my dir"));
+        java.nio.file.Files.copy(java.nio.file.Path.of(ReplTerminalTest.DEPLOYMENT), folder.resolve("my pod.yaml"));
+        java.nio.file.Files.createDirectories(folder.resolve("sub dir"));
+        String base = tmp.toString().replace(" ", "\\ ") + "/";
+
+        assertTrue(values(":load " + base).contains(base + "my\\ dir/"), values(":load " + base).toString());
+        assertEquals(List.of(base + "my\\ dir/my\\ pod.yaml", base + "my\\ dir/sub\\ dir/"), values(":load " + base + "my\\ dir/"));
+        assertEquals(List.of(base + "my\\ dir/my\\ pod.yaml", base + "my\\ dir/sub\\ dir/"), values(":load " + base + "my\\ dir/m"));
+        String quoted = "\"" + tmp + "/my dir/";
+        assertEquals(List.of(quoted + "my pod.yaml\"", quoted + "sub dir/"), values(":load " + quoted + "m"));
+        assertEquals(List.of(base + "my\\ dir/\"my pod.yaml\"", base + "my\\ dir/\"sub dir/"), values(":load " + base + "my\\ dir/\"m"));
+        // The word completed starts where the path does, escaped spaces and quotes included.
+        String line = ":load other.yaml " + base + "my\\ dir/m";
+        assertEquals(line.indexOf(base), ReplParser.Word.at(line, line.length()).start());
+        String open = ":load \"" + tmp + "/my d";
+        assertEquals(6, ReplParser.Word.at(open, open.length()).start());
+
+        // Each file offered loads as inserted.
+        for (Completions.Suggestion s : completions.at(":load " + quoted + "m", (":load " + quoted + "m").length())) {
+            if (!s.complete()) continue;
+            StringWriter said = new StringWriter();
+            new ReplSession(new PrintWriter(said)).handle(":load " + s.value());
+            assertTrue(said.toString().startsWith("[1] "), s.value() + ": " + said);
+        }
+        StringWriter said = new StringWriter();
+        new ReplSession(new PrintWriter(said)).handle(":load " + base + "my\\ dir/my\\ pod.yaml");
+        assertTrue(said.toString().startsWith("[1] "), said.toString());
+    }
+
     @Test
     void commandsFilesAndKinds() {
         assertTrue(values(":").contains(":load"));

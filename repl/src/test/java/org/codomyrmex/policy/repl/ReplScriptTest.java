@@ -120,6 +120,20 @@ class ReplScriptTest {
     }
 
     @Test
+    void aRuleTitleIsEchoedAsWrittenWithItsEscapes() {
+        Run r = run("rule SHOP-3 \"a \\\"b\\\" c\\\\d\" {",
+            "  severity low",
+            "  threat image-security",
+            "  for c in containers",
+            "  report \"{c.name}\" at c.image",
+            "}",
+            ":doc SHOP-3");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("defined rule SHOP-3 \"a \\\"b\\\" c\\\\d\" (applies to"), r.out());
+        assertTrue(r.out().contains("  rule SHOP-3 \"a \\\"b\\\" c\\\\d\" {\n"), r.out()); // :doc shows the source
+    }
+
+    @Test
     void aBadDefinitionIsRejectedWithACaretAndTheOldOneStays() {
         Run r = run("func twice(x) = x * 2", "func twice(x) = x * y", "twice(21)");
         assertTrue(r.out().contains("defined func twice(x)"), r.out());

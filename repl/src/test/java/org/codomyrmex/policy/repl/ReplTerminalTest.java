@@ -96,6 +96,22 @@ class ReplTerminalTest {
     }
 
     @Test
+    void tabCompletesAPathWithSpacesSoThatItLoads(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("my dir"));
+        Files.copy(Path.of(DEPLOYMENT), folder.resolve("my pod.yaml"));
+        String base = dir.toString().replace(" ", "\\ ");
+        String out = type(String.join("\n",
+            ":load " + base + "/my\t" + "my\t",
+            ":load \"" + dir + "/my dir/my\t",
+            ""), dir.resolve("history"));
+        String saved = Files.readString(dir.resolve("history"));
+        assertTrue(saved.contains(":load " + base.replace("\\", "\\\\") + "/my\\\\ dir/my\\\\ pod.yaml"), saved);
+        assertTrue(saved.contains(":load \"" + dir + "/my dir/my pod.yaml\""), saved);
+        assertFalse(out.contains("no such file"), out);
+        assertTrue(out.contains("my pod.yaml: Deployment/prod/shop") && out.contains("[2] "), out);
+    }
+
+    @Test
     void historyIsKeptInTheGivenFile(@TempDir Path dir) throws Exception {
         Path history = dir.resolve("h");
         type("1 + 2\n(3 +\n4)\n", history);

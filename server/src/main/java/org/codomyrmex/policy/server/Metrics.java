@@ -24,9 +24,13 @@ public final class Metrics {
     private final Map<String, LongAdder> reloads = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
 
+    /**
+     * Observations per bucket (not cumulative), the last one for those above every bound. There is no separate
+     * total: the {@code +Inf} bucket and {@code _count} are the sum of the same reads as the buckets, so a scrape
+     * during requests cannot show a bucket above {@code +Inf}, as a total read apart from them could.
+     */
     private static final class Histogram {
-        final LongAdder[] counts = new LongAdder[BUCKETS.length];
-        final LongAdder count = new LongAdder();
+        final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
         final DoubleAdder sum = new DoubleAdder();
 
         Histogram() {
@@ -34,13 +38,9 @@ public final class Metrics {
         }
 
         void observe(double seconds) {
-            for (int i = 0; i < BUCKETS.length; i++) {
-                if (seconds <= BUCKETS[i]) {
-                    counts[i].increment();
-                    break;
-                }
-            }
-            count.increment();
+            int i = 0;
+            while (i < BUCKETS.length && !(seconds <= BUCKETS[i])) i++;
+            counts[i].increment();
             sum.add(seconds);
         }
     }
@@ -110,7 +110,7 @@ public final class Metrics {
                 out.append("policy_http_request_duration_seconds_bucket{").append(inner).append(",le=\"")
                     .append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
             }
-            long count = e.getValue().count.sum();
+            long count = cumulative + e.getValue().counts[BUCKETS.length].sum();
             out.append("policy_http_request_duration_seconds_bucket{").append(inner).append(",le=\"+Inf\"} ").append(count).append('\n');
             out.append("policy_http_request_duration_seconds_sum").append(e.getKey()).append(' ').append(e.getValue().sum.sum()).append('\n');
             out.append("policy_http_request_duration_seconds_count").append(e.getKey()).append(' ').append(count).append('\n');

@@ -116,6 +116,9 @@ public final class PolicyStore {
         PolicyEngine engine = built.withFindingHook(findingHook(config, settings, built.rules()));
         texts.putAll(engine.policySources());
         engine.policyDiagnostics().stream().filter(Diagnostic::isError).forEach(problems::add);
+        // As in `policy check`: a rule id or pattern of the config that matches no loaded rule is a typo that
+        // would otherwise select, re-rate or except nothing without a word.
+        problems.addAll(config.unknownRules(engine.rules()));
         for (Exemption e : config.exceptions()) {
             if (e.file().isEmpty()) continue;
             problems.add(Diagnostic.warning("W0006", "the webhook does not apply this exception: it selects files (file: "

@@ -261,6 +261,43 @@ class ProjectConfigTest {
         assertTrue(missing.errors().stream().allMatch(Diagnostic::isError));
     }
 
+    @Test
+    void aRuleTheConfigNamesButNoPolicyHasStopsTheFirstLoadAsInPolicyCheck() throws Exception {
+        PolicyStore store = new PolicyStore(options("", "rules: {disable: [T-CRTI]}\nseverity: {T-NOPE*: low}\n").build());
+        PolicyStore.Outcome outcome = store.reload();
+        assertFalse(outcome.ok(), outcome.rendered());
+        assertTrue(store.current().isEmpty());
+        assertEquals(List.of("K0020 .policy.yaml:1:19", "K0020 .policy.yaml:2:12"), outcome.errors().stream()
+            .map(d -> d.code() + " " + Path.of(d.span().file()).getFileName() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(outcome.rendered().contains("did you mean 'T-CRIT'?"), outcome.rendered());
+    }
+
+    @Test
+    void aReloadWithARuleNoPolicyHasKeepsTheOldConfigServing() throws Exception {
+        ServerOptions options = options("", EXCEPTION).build();
+        PolicyStore store = new PolicyStore(options);
+        assertTrue(store.reload().ok());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(log, true, StandardCharsets.UTF_8), s -> { })) {
+            assertTrue(allowed(client, server), "generation 1 has the exception");
+
+            // The exception now names a misspelt rule: it would hide nothing, so the reload fails and generation 1 stays.
+            Files.writeString(dir.resolve(".policy.yaml"), EXCEPTION.replace("T-CRIT", "T-CRTI"));
+            HttpResponse<String> broken = post(client, server, "/v1/reload", "");
+            assertEquals(422, broken.statusCode(), broken.body());
+            JsonNode body = JSON.readTree(broken.body());
+            assertFalse(body.get("reloaded").asBoolean());
+            assertEquals(1, body.get("generation").asInt(), "the working generation stays");
+            assertTrue(body.get("errors").asText().contains("K0020"), body.toString());
+            assertTrue(body.get("errors").asText().contains(".policy.yaml:1:21"), body.toString());
+            assertTrue(allowed(client, server), "still served by generation 1, exception and all");
+            assertEquals(1, server.metrics().counter("policy_reloads_total", "result", "failed"));
+            String said = log.toString(StandardCharsets.UTF_8);
+            assertTrue(said.contains("reload (POST /v1/reload) failed; still serving generation 1") && said.contains("K0020"), said);
+        }
+    }
+
     static HttpResponse<String> post(HttpClient client, WebhookServer server, String path, String body) throws Exception {
         return client.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());

@@ -130,4 +130,57 @@ class FindingMessagesTest {
         assertEquals(List.of("containers inheriting the pod's securityContext get the SELinux role system_r",
             "container a sets the SELinux user system_u"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-037"));
     }
+
+    @Test
+    void seccompAndAppArmorOfThePodSayTheyComeFromThePodNotFromItsFirstContainer() {
+        String pods = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec:
+              securityContext:
+                seccompProfile: {type: Unconfined}
+                appArmorProfile: {type: Unconfined}
+              initContainers:
+                - {name: setup, image: example/setup:1.0}
+              containers:
+                - {name: a, image: example/a:1.0}
+                - name: b
+                  image: example/b:1.0
+                  securityContext:
+                    seccompProfile: {type: Unconfined}
+                    appArmorProfile: {type: Localhost, localhostProfile: custom}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d, namespace: shop}
+            spec:
+              template:
+                metadata:
+                  annotations:
+                    seccomp.security.alpha.kubernetes.io/pod: unconfined
+                    container.apparmor.security.beta.kubernetes.io/web: unconfined
+                spec:
+                  containers:
+                    - {name: web, image: example/web:1.0}
+                    - {name: side, image: example/side:1.0}
+            """;
+        assertEquals(List.of("containers inheriting the pod's profile run with seccomp unconfined",
+            "container b runs with seccomp unconfined", "containers inheriting the pod's profile run with seccomp unconfined"),
+            messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-033"));
+        assertEquals(List.of("containers inheriting the pod's profile run with AppArmor unconfined",
+            "container web runs with AppArmor unconfined"), messages("pods.yaml", pods, InputKind.KUBERNETES, "ESC-035"));
+    }
+
+    @Test
+    void seccompAndAppArmorOfAComposeServiceNameTheService() {
+        String compose = """
+            services:
+              app:
+                image: example/app:1.0
+                security_opt: ["seccomp=unconfined", "apparmor=unconfined"]
+            """;
+        assertEquals(List.of("service app runs with seccomp unconfined"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-033"));
+        assertEquals(List.of("service app runs with AppArmor unconfined"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-035"));
+    }
 }

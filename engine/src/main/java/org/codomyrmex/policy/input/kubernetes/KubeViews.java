@@ -321,16 +321,20 @@ final class KubeViews {
         m.put("hostIPC", pod.get("hostIPC"));
         m.put("hostUTS", Values.NULL);
         m.put("hostUsers", pod.get("hostUsers"));
-        m.put("seccompProfile", firstKnown(
-            profile(sc.get("seccompProfile")),
-            annotationProfile(annotations.get(SECCOMP_CONTAINER_PREFIX + name)),
-            profile(podSc.get("seccompProfile")),
-            annotationProfile(annotations.get(SECCOMP_POD))));
-        m.put("appArmorProfile", firstKnown(
-            profile(sc.get("appArmorProfile")),
-            annotationProfile(annotations.get(APPARMOR_PREFIX + name)),
-            profile(podSc.get("appArmorProfile"))));
+        Value ownSeccomp = firstKnown(profile(sc.get("seccompProfile")), annotationProfile(annotations.get(SECCOMP_CONTAINER_PREFIX + name)));
+        Value ownAppArmor = firstKnown(profile(sc.get("appArmorProfile")), annotationProfile(annotations.get(APPARMOR_PREFIX + name)));
+        m.put("seccompProfile", firstKnown(ownSeccomp, profile(podSc.get("seccompProfile")), annotationProfile(annotations.get(SECCOMP_POD))));
+        m.put("appArmorProfile", firstKnown(ownAppArmor, profile(podSc.get("appArmorProfile"))));
         m.put("seLinuxOptions", either(sc.get("seLinuxOptions"), podSc.get("seLinuxOptions")));
+        // Which of those the container takes from its pod, so a message can name the pod, whose one setting is
+        // reported once for every container inheriting it, rather than the first of them.
+        List<Value> fromPod = new ArrayList<>();
+        for (String field : List.of("runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions")) {
+            if (sc.get(field) instanceof Value.Null && !(podSc.get(field) instanceof Value.Null)) fromPod.add(new Value.Str(field, Span.NONE));
+        }
+        if (ownSeccomp instanceof Value.Null && !(m.get("seccompProfile") instanceof Value.Null)) fromPod.add(new Value.Str("seccompProfile", Span.NONE));
+        if (ownAppArmor instanceof Value.Null && !(m.get("appArmorProfile") instanceof Value.Null)) fromPod.add(new Value.Str("appArmorProfile", Span.NONE));
+        m.put("fromPod", new Value.ListV(fromPod, Span.NONE));
         m.put("securityOpts", Values.NULL);
         List<Value> devices = new ArrayList<>();
         m.put("mounts", mounts(c, pod, path, devices));

@@ -176,14 +176,44 @@ public final class RegexBuiltins {
             }));
         add.accept(fn(CATEGORY, "regex_split", List.of(p("s", Type.STRING), p("pattern", Type.STRING)),
             Type.list(Type.STRING),
-            "The parts of the string between matches of the pattern, empty parts included. Null when the pattern "
-                + "is invalid.",
+            "The parts of the string between matches of the pattern, empty parts included, as Go's "
+                + "`regexp.Split(s, -1)` gives them: a separator at the start or the end leaves an empty part there, "
+                + "a pattern that matches the empty string splits between characters (`regex_split(\"abc\", \"\")` "
+                + "is `[\"a\", \"b\", \"c\"]`), and the empty string gives `[\"\"]` (`[]` for the empty pattern). "
+                + "Null when the pattern is invalid.",
             "regex_split(\"a, b;c\", \"[,;] *\") == [\"a\", \"b\", \"c\"]",
             a -> withPattern(a[0], a[1], (s, re) -> {
                 List<Value> parts = new ArrayList<>();
-                for (String part : re.split(s, -1)) parts.add(Values.string(part));
+                for (String part : split(s, re)) parts.add(Values.string(part));
                 return Values.list(parts);
             })));
+    }
+
+    /**
+     * Go's {@code regexp.Split(s, -1)}. RE2J's own split follows Java instead: it keeps an empty part after an
+     * empty match at the end ({@code "abc"} split by {@code ""} ends in {@code ""}) and counts an empty match
+     * right after a match, which Go's matching does not see.
+     */
+    static List<String> split(String s, Pattern re) {
+        if (!re.pattern().isEmpty() && s.isEmpty()) return List.of("");
+        List<String> parts = new ArrayList<>();
+        Matcher m = re.matcher(s);
+        int begin = 0, end = 0, previousEnd = -1;
+        while (m.find()) {
+            int start = m.start(), stop = m.end();
+            boolean empty = start == stop;
+            boolean insideCharacter = empty && start > 0 && start < s.length()
+                && Character.isHighSurrogate(s.charAt(start - 1)) && Character.isLowSurrogate(s.charAt(start));
+            if (insideCharacter) continue; // Go splits between characters, not between the halves of a surrogate pair
+            boolean emptyAfterMatch = empty && start == previousEnd;
+            previousEnd = stop;
+            if (emptyAfterMatch) continue;
+            end = start;
+            if (stop != 0) parts.add(s.substring(begin, end));
+            begin = stop;
+        }
+        if (end != s.length()) parts.add(s.substring(begin));
+        return parts;
     }
 
     private static Value withCompiled(Value text, Value pattern, java.util.function.BiPredicate<String, Compiled> f) {

@@ -68,6 +68,26 @@ class RegexBuiltinsTest {
         assertValue(strings("abc"), call("regex_split", s("abc"), s(",")));
     }
 
+    /** Each expected list is what Go's regexp.MustCompile(pattern).Split(s, -1) returns. */
+    @Test
+    void regexSplitAgreesWithGoRegexpSplit() {
+        assertValue(strings("a", "b", "c"), call("regex_split", s("abc"), s("")));
+        assertValue(strings("a", "b", "c"), call("regex_split", s("abc"), s("x*")));
+        assertValue(strings(), call("regex_split", s(""), s("")));
+        assertValue(strings(""), call("regex_split", s(""), s(",")));
+        assertValue(strings(""), call("regex_split", s(""), s("x*")));
+        assertValue(strings("", "a"), call("regex_split", s(",a"), s(",")));
+        assertValue(strings("a", ""), call("regex_split", s("a,"), s(",")));
+        assertValue(strings("", ""), call("regex_split", s(","), s(",")));
+        assertValue(strings("", "", ""), call("regex_split", s(",,"), s(",")));
+        assertValue(strings("b", "n", "n", ""), call("regex_split", s("banana"), s("a")));
+        assertValue(strings("b", "c"), call("regex_split", s("baaac"), s("a*")));
+        assertValue(strings("", "b", "b", "c", "c", "d", "e"), call("regex_split", s("abaabaccadaaae"), s("a*")));
+        assertValue(strings("", "b"), call("regex_split", s("aab"), s("a*")));
+        assertValue(strings("b", ""), call("regex_split", s("baa"), s("a*")));
+        assertValue(strings("é", "😀", "x"), call("regex_split", s("é😀x"), s("")));
+    }
+
     @Test
     void invalidPatternsGiveNull() {
         for (String fn : List.of("matches", "full_match", "find", "find_all", "regex_split")) {
