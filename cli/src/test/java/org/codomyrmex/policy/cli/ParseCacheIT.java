@@ -18,10 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParseCacheIT {
 
     private static String check(String cacheDir, String... extra) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString(),
-            "check", "--no-config", "--format", "json", "--policy", "examples/policies", "examples/"));
-        cmd.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile())
+        List<String> args = new java.util.ArrayList<>(List.of("check", "--no-config", "--format", "json", "--policy", "examples/policies", "examples/"));
+        args.addAll(List.of(extra));
+        ProcessBuilder pb = PolicyCommandIT.policy(PolicyCommandIT.ROOT, List.of(), args.toArray(String[]::new))
             .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("POLICY_CACHE_DIR", cacheDir);
         Process p = pb.start();

@@ -32,11 +32,7 @@ class PolicyCommandIT {
 
     /** Runs the jar in {@code dir} with more JVM options ({@code -Xmx96m}); {@code stdin} may be null. */
     static Run run(Path dir, List<String> jvmOptions, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("java"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+        Process p = policy(dir, jvmOptions, args).start();
         if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -47,6 +43,30 @@ class PolicyCommandIT {
         errReader.join();
         return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * The jar as a process in {@code dir}: run by the JVM that runs the tests (a {@code java} first on the PATH may be
+     * another, or none), with the environment reduced to what a clean CI job has. Inherited, a developer's
+     * JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS put a "Picked up" line on standard error, and COMPOSE_PROJECT_NAME,
+     * COMPOSE_PROFILES, NO_COLOR, POLICY_* or a variable a compose fixture names change what the tool does.
+     */
+    static ProcessBuilder policy(Path dir, List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().keySet().removeIf(name -> !KEPT_ENVIRONMENT.contains(name) && !name.startsWith("LC_"));
+        return pb;
+    }
+
+    /**
+     * What the jar's process keeps of the environment: the search path, the home folder, the locale, the time zone,
+     * and where it keeps parsed policies (the build sets POLICY_CACHE_DIR under target/, so no run reads or fills
+     * the home folder's cache).
+     */
+    private static final java.util.Set<String> KEPT_ENVIRONMENT = java.util.Set.of("PATH", "HOME", "LANG", "TZ", "TMPDIR", "CI",
+        "POLICY_CACHE_DIR", "XDG_CACHE_HOME");
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         try {

@@ -169,9 +169,7 @@ class ServeCommandIT {
     }
 
     private static Process start(Path err, Path out, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", PolicyCommandIT.JAR.toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(PolicyCommandIT.ROOT.toFile())
+        return PolicyCommandIT.policy(PolicyCommandIT.ROOT, List.of(), args)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .redirectError(err.toFile()).redirectOutput(out.toFile()).start();
     }

@@ -5,6 +5,7 @@ import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.syntax.Expr;
 import org.codomyrmex.policy.syntax.Module;
 import org.codomyrmex.policy.syntax.Parser;
+import org.codomyrmex.policy.testing.CpuTime;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,11 +73,11 @@ class FoundBugsTest {
         Parser.Result<Module> r = Parser.parseModule(new SourceFile("big.policy", deepRule("c.name == \"x\" or ".repeat(100_000) + "false")));
         assertEquals("P1015", r.diagnostics().get(0).code(), r.diagnostics().toString());
         assertEquals(6, r.diagnostics().get(0).span().line());
-        long start = System.nanoTime();
+        long start = CpuTime.nanos(); // this thread's CPU time: other work on the machine does not count
         Parser.Result<Module> chain = Parser.parseModule(new SourceFile("chain.policy", deepRule("1 + ".repeat(15_000) + "1 > 0")));
         assertEquals("P1014", chain.diagnostics().get(0).code());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 5_000, "a 15k-term chain took " + millis + " ms");
+        long millis = CpuTime.millisSince(start);
+        assertTrue(millis < 5_000, "a 15k-term chain took " + millis + " ms of CPU time");
     }
 
     /**

@@ -154,6 +154,8 @@ class PseudoTerminalTest {
     }
 
     private static Pty open(List<String> command, Path history, Path dir, String term) throws Exception {
+        Assumptions.assumeTrue(CTRL_C_REACHES_THE_REPL, "SIGINT is ignored in this process (started in the background of "
+            + "a shell?) and `env --default-signal` is not there to undo it: Ctrl-C cannot reach the REPL here");
         // -Drepl.pty=tmux tries the tmux driver where both exist.
         boolean tmuxFirst = "tmux".equals(System.getProperty("repl.pty"));
         if (!tmuxFirst && onPath("script")) return Script.start(command, history, dir, term);
@@ -161,6 +163,39 @@ class PseudoTerminalTest {
         if (onPath("script")) return Script.start(command, history, dir, term);
         Assumptions.abort("neither `script` nor `tmux` is installed: the pseudo-terminal test cannot run here");
         return null;
+    }
+
+    /**
+     * Whether the REPL is run under {@code env --default-signal=INT} (coreutils 8.31 and later). A process started in
+     * the background of a non-interactive shell ({@code ./mvnw verify &}, some CI runners) inherits SIGINT ignored,
+     * and so do `script`, the shell and the REPL's JVM; a shell cannot trap a signal ignored on entry (POSIX) and
+     * the JVM does not handle one, so every Ctrl-C sent as a signal was lost and the test failed on a REPL that works.
+     */
+    private static final boolean RESETS_SIGINT = succeeds("env", "--default-signal=INT", "true");
+    private static final boolean CTRL_C_REACHES_THE_REPL = RESETS_SIGINT || !sigintIgnoredHere();
+
+    private static boolean succeeds(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether this JVM was started with SIGINT ignored, as Linux says in /proc; false where it cannot be told. */
+    private static boolean sigintIgnoredHere() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc: assume the usual default disposition
+        }
+        return false;
     }
 
     private static boolean onPath(String tool) {
@@ -225,6 +260,7 @@ class PseudoTerminalTest {
         // whole foreground group, this shell too: without SHELL set (as under CI) it is dash, which dies of it and
         // never writes the exit status; a trapped INT waits for the REPL instead (bash does that by itself).
         StringBuilder sb = new StringBuilder("trap : INT; stty cols 200 rows 50 2>/dev/null; TERM=" + term + " " + Repl.HISTORY_ENV + "=" + shellQuote(history.toString()) + " ");
+        if (RESETS_SIGINT) sb.append("env --default-signal=INT "); // SIGINT may have been ignored since before the shell
         for (String part : command) sb.append(shellQuote(part)).append(' ');
         return sb.append("; s=$?; echo $s > " + EXIT_STATUS + ".new; mv " + EXIT_STATUS + ".new " + EXIT_STATUS + "; echo EXIT:$s").toString();
     }

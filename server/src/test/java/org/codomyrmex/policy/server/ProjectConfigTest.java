@@ -370,8 +370,7 @@ class ProjectConfigTest {
         try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
             assertFalse(allowed(client, server));
             Path config = dir.resolve(".policy.yaml");
-            Files.writeString(config, EXCEPTION);
-            Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(5))); // coarse file clocks
+            ReloadAndLimitsTest.replaceAtOnce(config, EXCEPTION);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (store.current().orElseThrow().generation() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
             assertEquals(2, store.current().orElseThrow().generation());

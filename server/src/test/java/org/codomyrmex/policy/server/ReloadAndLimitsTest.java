@@ -130,13 +130,24 @@ class ReloadAndLimitsTest {
         HttpClient client = HttpClient.newHttpClient();
         try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
             assertTrue(allowed(client, server));
-            Files.writeString(policy, RULE.formatted("shell"));
-            Files.setLastModifiedTime(policy, FileTime.from(Instant.now().plusSeconds(5))); // coarse file clocks
+            replaceAtOnce(policy, RULE.formatted("shell"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (store.current().orElseThrow().generation() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
             assertEquals(2, store.current().orElseThrow().generation());
             assertFalse(allowed(client, server));
         }
+    }
+
+    /**
+     * Replaces {@code file} by a rename, already dated ahead of now (coarse file clocks): the watcher, looking every
+     * 100 ms, sees one change. Written in place and then dated, it could see the file empty or half written (and
+     * load that), or the write and then the new date as two changes (a third generation).
+     */
+    static void replaceAtOnce(Path file, String text) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, text);
+        Files.setLastModifiedTime(next, FileTime.from(Instant.now().plusSeconds(5)));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
@@ -293,11 +304,15 @@ class ReloadAndLimitsTest {
         PolicyStore store = new PolicyStore(ServerOptions.builder().standardLibrary(false).policyPath(writeRule(dir)).config(config).build());
         assertTrue(store.reload().ok());
         assertFalse(store.changedOnDisk());
+        // The store knows a file by its size and modification time (in milliseconds, on a clock that may tick
+        // coarser): an edit of the same size within the same tick is not seen. Date each edit apart.
         Files.writeString(config, "enforce: hgih\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(5)));
         assertTrue(store.changedOnDisk());
         assertFalse(store.reload().ok());
         assertFalse(store.changedOnDisk(), "the same broken file again is no change");
         Files.writeString(config, "enforce: medium\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(10)));
         assertTrue(store.changedOnDisk());
         assertTrue(store.reload().ok());
         assertEquals(2, store.current().orElseThrow().generation());

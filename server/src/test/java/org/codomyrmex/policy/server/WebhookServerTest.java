@@ -267,8 +267,10 @@ class WebhookServerTest {
         assertEquals(200, get("/healthz").statusCode());
         assertEquals(200, get("/readyz").statusCode());
         admit(fixture("privileged-pod.json"));
-        // The admission is counted once its answer is out: wait for it rather than race its handler.
-        eventually(1L, () -> server.metrics().counter("policy_http_requests_total", "path", "/v1/admit", "code", "200") > 0 ? 1L : 0L);
+        // The admission is counted once its answer is out, its count first and its latency after: wait for both
+        // rather than race its handler (run alone, no earlier admission has made the latency line yet).
+        eventually(1L, () -> server.metrics().counter("policy_http_requests_total", "path", "/v1/admit", "code", "200") > 0
+            && server.metrics().render().contains("policy_http_request_duration_seconds_bucket{path=\"/v1/admit\",le=\"+Inf\"}") ? 1L : 0L);
         HttpResponse<String> metrics = get("/metrics");
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));

@@ -115,7 +115,9 @@ class KustomizeTest {
         LoadResult r = Kustomize.render(dir, LoadOptions.defaults(), Duration.ofMillis(800), bin.toString());
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals("K3004", r.diagnostics().get(0).code(), headlines(r.diagnostics()));
-        assertTrue(millis < 10_000, "stopped after " + millis + " ms");
+        // Stopped rather than waited for: well before the fake's 30 s, with room for a loaded machine to start and
+        // end a process.
+        assertTrue(millis < 20_000, "stopped after " + millis + " ms");
     }
 
     @Test
