@@ -28,7 +28,9 @@ final class ImageJson {
         List<ImageFacts> out = new ArrayList<>();
         if (root instanceof Value.ListV list) {
             for (Value item : list.items()) {
-                if (item instanceof Value.MapV m && isInspect(m)) {
+                if (item instanceof Value.MapV m && isContainer(m)) {
+                    diagnostics.add(containerNotImage(m));
+                } else if (item instanceof Value.MapV m && isInspect(m)) {
                     out.add(inspect(m, source));
                 } else {
                     diagnostics.add(Diagnostic.error("I4002", "expected an image object of `docker inspect` output "
@@ -51,6 +53,9 @@ final class ImageJson {
             f = trivy(m);
         } else if (m.get("matches") instanceof Value.ListV && (m.entries().containsKey("source") || m.entries().containsKey("descriptor"))) {
             f = grype(m);
+        } else if (isContainer(m)) {
+            diagnostics.add(containerNotImage(m));
+            return out;
         } else if (isInspect(m)) {
             f = inspect(m, source);
         } else if (m.entries().containsKey("Digest") && m.get("Layers") instanceof Value.ListV) {
@@ -79,6 +84,23 @@ final class ImageJson {
         return Diagnostic.error("I4001", "not image metadata: expected docker/podman/skopeo inspect output, an OCI "
             + "image config, a Trivy or Grype JSON report or a CycloneDX JSON SBOM", root.span(),
             "Kubernetes and compose files are read as --kind k8s or --kind compose");
+    }
+
+    /**
+     * {@code docker inspect CONTAINER} (or podman's): an Id and a Config like an image's, but also the
+     * container's State and HostConfig. Read as an image it would be named by the container's id and its
+     * runtime settings (privileged, mounts, network) silently ignored, so it is refused instead.
+     */
+    private static boolean isContainer(Value.MapV m) {
+        return m.entries().containsKey("Id") && m.get("HostConfig") instanceof Value.MapV
+            && m.entries().containsKey("State") && !m.entries().containsKey("RepoTags");
+    }
+
+    private static Diagnostic containerNotImage(Value.MapV m) {
+        return Diagnostic.error("I4043", "this is `docker inspect` of a container, not of an image: a container's "
+            + "runtime settings (HostConfig) are not checked", m.span(),
+            "inspect its image instead (`docker image inspect IMAGE`), and check the manifest or compose file "
+            + "that starts the container");
     }
 
     private static boolean isInspect(Value.MapV m) {

@@ -71,6 +71,31 @@ class ImageLoaderErrorsTest {
         return layout.resolve("blobs/sha256/" + hex);
     }
 
+    /** `docker inspect CONTAINER` looks like an image's inspect; read as one, its HostConfig would be ignored. */
+    @Test
+    void theInspectOfAContainerIsRefusedNotReadAsAnImage() throws IOException {
+        Path file = tmp.resolve("web-inspect.json");
+        Files.writeString(file, """
+            [
+              {
+                "Id": "4f1c0e7a",
+                "Image": "sha256:0c1d738f",
+                "State": {"Status": "running"},
+                "Config": {"User": "", "Image": "nginx:1.27"},
+                "HostConfig": {"Privileged": true}
+              }
+            ]
+            """);
+        LoadResult r = load(file);
+        assertEquals(List.of(), r.documents());
+        Diagnostic d = only(r, "I4043");
+        assertTrue(d.isError());
+        assertEquals(2, d.span().line());
+        assertTrue(d.message().contains("of a container"), d.message());
+        Files.writeString(file, "{\"Id\": \"4f1c\", \"State\": {}, \"Config\": {}, \"HostConfig\": {}}\n");
+        assertEquals(1, only(load(file), "I4043").span().line());
+    }
+
     @Test
     void digestMismatchIsReportedAtTheManifestDescriptor() throws IOException {
         Path layout = layoutCopy();
