@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
     description = "Write and try policies interactively: load inputs, evaluate expressions, define rules and see their findings.",
     footerHeading = "%nExamples:%n",
     footer = {"  policy repl deploy.yaml            start with an input loaded",
+        "  policy repl -p policies/ x.yaml    also load the team's policies (import them, :check runs them)",
         "  policy repl < session.txt          run a script: results only; exit 1 if any input failed",
         "",
         "History is kept in ~/.policy_repl_history, or where --history or $POLICY_REPL_HISTORY says."})
@@ -31,6 +32,10 @@ final class ReplCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "INPUT", arity = "0..*", description = "Inputs to load at the start (as :load).")
     List<String> inputs = new ArrayList<>();
+
+    @Option(names = {"-p", "--policy"}, paramLabel = "PATH",
+        description = "Also load these policies (a .policy file or a folder); repeatable. Their packages can be imported at the prompt and :check runs their rules.")
+    List<Path> policies = new ArrayList<>();
 
     @Option(names = "--history", paramLabel = "FILE", description = "Where to keep the input history.")
     Path history;
@@ -43,11 +48,11 @@ final class ReplCommand implements Callable<Integer> {
         boolean interactive = PolicyCommand.Stdin.get() == System.in && System.console() != null;
         if (!interactive) {
             BufferedReader in = new BufferedReader(new InputStreamReader(PolicyCommand.Stdin.get(), StandardCharsets.UTF_8));
-            return Repl.script(in, spec.commandLine().getOut(), inputs);
+            return Repl.script(in, spec.commandLine().getOut(), inputs, policies);
         }
         Optional<Path> file = noHistory ? Optional.empty() : Optional.of(history != null ? history : Repl.defaultHistoryFile());
         try (Terminal terminal = Repl.systemTerminal()) {
-            return Repl.interactive(terminal, file, inputs);
+            return Repl.interactive(terminal, file, inputs, policies);
         }
     }
 }

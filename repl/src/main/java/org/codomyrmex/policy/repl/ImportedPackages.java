@@ -22,8 +22,8 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The packages the prompt imports ({@code import escape as e}): those of the standard library, which every
- * engine loads. The session sees their functions, constants and parameters, as a policy file importing them
+ * The packages the prompt imports ({@code import escape as e}): those of the standard library and of the
+ * policies given with {@code --policy}, which the session's engines load. The session sees their functions, constants and parameters, as a policy file importing them
  * would; their rules and tests stay out, so {@code :rules}, {@code :check session} and {@code :test} are about
  * the session's own.
  */
@@ -59,7 +59,7 @@ final class ImportedPackages {
     Optional<Diagnostic> problem(Module.Import i) {
         if (library().containsKey(i.packageName())) return Optional.empty();
         String hint = Suggestions.closest(i.packageName(), library().keySet()).map(s -> "did you mean '" + s + "'? ").orElse("")
-            + "the packages are the standard library's: " + String.join(", ", library().keySet());
+            + "the packages that can be imported (the standard library's and --policy's): " + String.join(", ", library().keySet());
         return Optional.of(Diagnostic.error("C2004", "no package named '" + i.packageName() + "' to import", i.span(), hint));
     }
 

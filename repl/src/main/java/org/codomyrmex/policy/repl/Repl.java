@@ -83,8 +83,14 @@ public final class Repl {
      * @param load    inputs to load first
      */
     public static int interactive(Terminal terminal, Optional<Path> history, List<String> load) {
+        return interactive(terminal, history, load, List.of());
+    }
+
+    /** As above, with policy files or folders loaded beside the standard library ({@code --policy}). */
+    public static int interactive(Terminal terminal, Optional<Path> history, List<String> load, List<Path> policies) {
         PrintWriter out = terminal.writer();
         ReplSession session = new ReplSession(out);
+        session.loadPolicies(policies);
         ReplParser parser = new ReplParser();
         LineReaderBuilder builder = LineReaderBuilder.builder()
             .terminal(terminal)
@@ -184,7 +190,13 @@ public final class Repl {
 
     /** Runs the inputs of a script; 0 when none ended in an error, else 1. */
     public static int script(BufferedReader in, PrintWriter out, List<String> load) {
+        return script(in, out, load, List.of());
+    }
+
+    /** As above, with policy files or folders loaded beside the standard library ({@code --policy}). */
+    public static int script(BufferedReader in, PrintWriter out, List<String> load, List<Path> policies) {
         ReplSession session = new ReplSession(out);
+        session.loadPolicies(policies);
         session.lineSource(prompt -> Optional.ofNullable(readLine(in)));
         for (String path : load) session.handle(":load " + path);
         StringBuilder buffer = new StringBuilder();

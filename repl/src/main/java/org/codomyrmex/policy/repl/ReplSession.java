@@ -112,6 +112,8 @@ public final class ReplSession {
     private int errorCount;
     private CheckedProgram program;
     private PolicyEngine standardLibrary;
+    /** Policy files and folders loaded beside the standard library ({@code policy repl --policy}). */
+    private final List<Path> policies = new ArrayList<>();
     private final ImportedPackages imports = new ImportedPackages(this::standardLibrary);
     /** What stops the input being handled: set for the length of one {@link #handle(String, Cancellation)}. */
     private Cancellation cancellation = Cancellation.never();
@@ -878,9 +880,39 @@ public final class ReplSession {
             String.join(",", r.formats().stream().map(InputKind::id).sorted().toList()), r.title());
     }
 
+    /** The standard library and the policies given with {@code policy repl --policy}. */
     private PolicyEngine standardLibrary() {
-        if (standardLibrary == null) standardLibrary = PolicyEngine.builder().standardLibrary(true).build();
+        if (standardLibrary == null) {
+            PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(true);
+            policies.forEach(builder::addPolicyPath);
+            standardLibrary = builder.build();
+        }
         return standardLibrary;
+    }
+
+    /**
+     * Loads policy files or folders beside the standard library, as {@code policy check --policy} does: their
+     * packages can be imported at the prompt, their rules are listed by {@code :rules stdlib} and run by
+     * {@code :check}. Policies with errors are shown with their errors and left out; returns whether all loaded.
+     */
+    public boolean loadPolicies(List<Path> paths) {
+        if (paths.isEmpty()) return true;
+        PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(true);
+        paths.forEach(builder::addPolicyPath);
+        PolicyEngine engine = builder.build();
+        if (engine.hasPolicyErrors()) {
+            DiagnosticRenderer policyRenderer = new DiagnosticRenderer(n -> Optional.ofNullable(engine.policySources().get(n)));
+            engine.policyDiagnostics().stream().filter(Diagnostic::isError).forEach(d -> out.print(policyRenderer.render(d)));
+            out.println("policies not loaded: " + String.join(", ", paths.stream().map(Path::toString).toList()));
+            errorCount++;
+            return false;
+        }
+        policies.clear();
+        policies.addAll(paths);
+        standardLibrary = engine;
+        long own = engine.rules().stream().filter(r -> !r.span().file().startsWith("stdlib/")).count();
+        out.println("loaded " + own + (own == 1 ? " rule" : " rules") + " from " + String.join(", ", paths.stream().map(Path::toString).toList()));
+        return true;
     }
 
     /**
@@ -909,6 +941,7 @@ public final class ReplSession {
             return;
         }
         PolicyEngine.Builder builder = PolicyEngine.builder().standardLibrary(stdlib);
+        if (stdlib) policies.forEach(builder::addPolicyPath);
         if (session) withSession(builder, stdlib);
         PolicyEngine engine = builder.build();
         if (engine.hasPolicyErrors()) {

@@ -275,13 +275,58 @@ class ReplScriptTest {
         assertTrue(r.out().contains("e.under (package escape)\n  func under(p, dir) = p == dir or startswith(p, dir + \"/\")"), r.out());
     }
 
+    static final String TEAM_POLICY = """
+        package team
+
+        const approved = ["registry.example.com"]
+
+        func approved_image(ref) = any r in approved: startswith(ref, r + "/")
+
+        rule TEAM-001 "Image from an unapproved registry" {
+          severity medium
+          threat registry-security
+          for c in containers
+          where c.image != null and not approved_image(c.image)
+          report "{c.name} pulls {c.image}" at c.image
+        }
+        """;
+
+    /** `policy repl --policy DIR`: the team's package can be imported, its rules are listed and run by :check. */
+    @Test
+    void policiesGivenAtTheStartCanBeImportedAndTheirRulesRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("team.policy"), TEAM_POLICY);
+        String script = String.join("\n", ":load " + DEPLOYMENT, "import team as t", "t.approved_image(\"registry.example.com/app:1\")",
+            "t.approved_image(containers[1].image)", ":rules stdlib", ":check stdlib") + "\n";
+        StringWriter out = new StringWriter();
+        int code = Repl.script(new BufferedReader(new StringReader(script)), new PrintWriter(out), List.of(), List.of(dir));
+        String text = out.toString();
+        assertEquals(0, code, text);
+        assertTrue(text.startsWith("loaded 1 rule from " + dir + "\n"), text);
+        assertTrue(text.contains("imported team as t: 1 function (t.approved_image), 1 constant (t.approved)"), text);
+        assertTrue(text.contains("\ntrue\nfalse\n"), text);
+        assertTrue(text.contains("\nTEAM-001 "), text);
+        assertTrue(text.contains("TEAM-001 metrics pulls prom/exporter:latest"), text);
+    }
+
+    @Test
+    void policiesWithErrorsAreShownAndLeftOut(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("broken.policy"), "package broken\nfunc f(x) = x +\n");
+        StringWriter out = new StringWriter();
+        int code = Repl.script(new BufferedReader(new StringReader("import broken\n")), new PrintWriter(out), List.of(), List.of(dir));
+        String text = out.toString();
+        assertEquals(1, code, text);
+        assertTrue(text.contains("broken.policy:"), text);
+        assertTrue(text.contains("policies not loaded: " + dir), text);
+        assertTrue(text.contains("no package named 'broken' to import"), text);
+    }
+
     @Test
     void anImportIsCheckedAndLocatedAndOtherwiseLikeADefinition() {
         Run r = run("import escapee as e", "let b = 1", "import escape as b", "import escape as e", "let e = 2",
             "import images as e", "import escape as e", "package x", "e.nothing(1)", ":reset", "e.under(\"/a\", \"/\")");
         assertTrue(r.out().startsWith("<input 1>:1:1: error[C2004]: no package named 'escapee' to import\n"
             + "   1 | import escapee as e\n     | ^^^^^^^^^^^^^^^^^^^\n"
-            + "     = hint: did you mean 'escape'? the packages are the standard library's: "), r.out());
+            + "     = hint: did you mean 'escape'? the packages that can be imported (the standard library's and --policy's): "), r.out());
         assertTrue(r.out().contains("error: 'b' is a session binding: import under another name (import escape as NAME), or :unlet b first"), r.out());
         assertTrue(r.out().contains("error: 'e' names the imported package escape: choose another name"), r.out());
         // One name, one package: definitions may already use it. The same import again is no change.
