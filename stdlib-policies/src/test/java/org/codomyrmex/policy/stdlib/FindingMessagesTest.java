@@ -183,4 +183,28 @@ class FindingMessagesTest {
         assertEquals(List.of("service app runs with seccomp unconfined"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-033"));
         assertEquals(List.of("service app runs with AppArmor unconfined"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-035"));
     }
+
+    @Test
+    void unpinnedPackagesOfOneCommandAreAllNamedInItsFinding() {
+        String dockerfile = """
+            FROM debian:12.6-slim
+            RUN apt-get update && apt-get install -y --no-install-recommends libpq5 curl nginx=1.22.1-9
+            RUN apt-get install -y --no-install-recommends tini
+            RUN pip install --no-cache-dir flask gunicorn==22.0.0 requests && npm install -g typescript pnpm@9.1.0 zx
+            RUN go install golang.org/x/tools/gopls@latest honnef.co/go/tools/cmd/staticcheck@2023.1.7 github.com/a/b/cmd/c
+            RUN gem install bundler rake && dnf install -y httpd-2.4.57 mod_ssl jq
+            """;
+        assertEquals(List.of("apt packages libpq5, curl are not pinned to a version", "apt package tini is not pinned to a version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-015"));
+        assertEquals(List.of("pip packages flask, requests are not pinned to a version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-021"));
+        assertEquals(List.of("npm packages typescript, zx are not pinned to a version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-022"));
+        assertEquals(List.of("go installs golang.org/x/tools/gopls@latest, github.com/a/b/cmd/c without a fixed version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-050"));
+        assertEquals(List.of("gems bundler, rake are installed without a version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-024"));
+        assertEquals(List.of("packages mod_ssl, jq are not pinned to a version"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-075"));
+    }
 }
