@@ -207,4 +207,30 @@ class FindingMessagesTest {
         assertEquals(List.of("packages mod_ssl, jq are not pinned to a version"),
             messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-075"));
     }
+
+    @Test
+    void aPortPublishedOnEveryInterfaceIsNamedByTheHostPortItOpens() {
+        String compose = """
+            services:
+              web:
+                image: nginx:1.27.0
+                ports: ["80:80", "8080:80", "443"]
+            """;
+        assertEquals(List.of("web publishes port 80 on every host interface",
+            "web publishes container port 80 as host port 8080 on every host interface",
+            "web publishes container port 443 on a random port of every host interface"),
+            messages("compose.yaml", compose, InputKind.COMPOSE, "NET-001"));
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop}
+            spec:
+              containers:
+                - name: web
+                  image: nginx:1.27.0
+                  ports: [{containerPort: 443, hostPort: 8443}, {containerPort: 8080, hostPort: 0}]
+            """;
+        assertEquals(List.of("web publishes container port 443 as host port 8443 on every host interface"),
+            messages("pod.yaml", pod, InputKind.KUBERNETES, "NET-001"));
+    }
 }
