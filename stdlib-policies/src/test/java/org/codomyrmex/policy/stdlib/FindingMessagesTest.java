@@ -233,4 +233,23 @@ class FindingMessagesTest {
         assertEquals(List.of("web publishes container port 443 as host port 8443 on every host interface"),
             messages("pod.yaml", pod, InputKind.KUBERNETES, "NET-001"));
     }
+
+    @Test
+    void aSecretInsideConfigurationTextIsNamedByItsKeyAndMasked() {
+        String compose = """
+            services:
+              gitlab:
+                image: gitlab/gitlab-ee:16.8.1-ee.0
+                environment:
+                  GITLAB_OMNIBUS_CONFIG: |
+                    external_url 'https://gitlab.example.com'
+                    gitlab_rails['smtp_password'] = "smtpPassw0rd"
+                  APP_CONFIG: |
+                    auth:
+                      token: abcd1234efgh
+            """;
+        assertEquals(List.of("gitlab: GITLAB_OMNIBUS_CONFIG sets smtp_password to a literal secret (sm**********)",
+            "gitlab: APP_CONFIG sets token to a literal secret (ab**********)"),
+            messages("compose.yaml", compose, InputKind.COMPOSE, "SEC-002"));
+    }
 }
