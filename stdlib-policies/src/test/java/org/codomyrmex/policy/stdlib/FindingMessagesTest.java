@@ -252,4 +252,31 @@ class FindingMessagesTest {
             "gitlab: APP_CONFIG sets token to a literal secret (ab**********)"),
             messages("compose.yaml", compose, InputKind.COMPOSE, "SEC-002"));
     }
+
+    @Test
+    void containerSettingsOfAComposeServiceNameTheService() {
+        String compose = """
+            services:
+              gitlab-runner:
+                image: gitlab/gitlab-runner:alpine-v16.8.0
+                privileged: true
+                cap_add: [SYS_ADMIN]
+                volumes:
+                  - /var/run/docker.sock:/var/run/docker.sock
+            """;
+        assertEquals(List.of("service gitlab-runner runs privileged"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-001"));
+        assertEquals(List.of("service gitlab-runner adds SYS_ADMIN"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-009"));
+        assertEquals(List.of("service gitlab-runner mounts the container runtime socket /var/run/docker.sock"),
+            messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-022"));
+        assertEquals(List.of("service gitlab-runner has no memory limit"), messages("compose.yaml", compose, InputKind.COMPOSE, "ESC-047"));
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: ci}
+            spec:
+              containers:
+                - {name: runner, image: example/runner:1.0, securityContext: {privileged: true}}
+            """;
+        assertEquals(List.of("container runner runs privileged"), messages("pod.yaml", pod, InputKind.KUBERNETES, "ESC-001"));
+    }
 }
