@@ -279,4 +279,15 @@ class FindingMessagesTest {
             """;
         assertEquals(List.of("container runner runs privileged"), messages("pod.yaml", pod, InputKind.KUBERNETES, "ESC-001"));
     }
+
+    @Test
+    void plainHttpDownloadsOfOneRunAreAllNamed() {
+        String dockerfile = """
+            FROM debian:12.6-slim
+            RUN curl -fsSLo /tmp/a.tgz http://downloads.example.com/a.tgz \\
+             && curl -fsSLo /tmp/b.tgz http://mirror.example.org/b.tgz
+            """;
+        assertEquals(List.of("downloads http://downloads.example.com/a.tgz, http://mirror.example.org/b.tgz over plain HTTP"),
+            messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-010"));
+    }
 }
