@@ -290,4 +290,21 @@ class FindingMessagesTest {
         assertEquals(List.of("downloads http://downloads.example.com/a.tgz, http://mirror.example.org/b.tgz over plain HTTP"),
             messages("Dockerfile", dockerfile, InputKind.DOCKERFILE, "IMG-010"));
     }
+
+    @Test
+    void anEmptySecurityContextIsCalledEmpty() {
+        String pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop}
+            spec:
+              securityContext: {}
+              containers:
+                - {name: web, image: nginx:1.27.0, securityContext: {}}
+                - {name: side, image: example/side:1.0}
+            """;
+        assertEquals(List.of("pod web has an empty securityContext"), messages("pod.yaml", pod, InputKind.KUBERNETES, "K8S-018"));
+        assertEquals(List.of("container web has an empty securityContext", "container side has no securityContext"),
+            messages("pod.yaml", pod, InputKind.KUBERNETES, "K8S-017"));
+    }
 }
