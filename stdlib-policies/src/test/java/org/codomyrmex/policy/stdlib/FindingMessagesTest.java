@@ -307,4 +307,19 @@ class FindingMessagesTest {
         assertEquals(List.of("container web has an empty securityContext", "container side has no securityContext"),
             messages("pod.yaml", pod, InputKind.KUBERNETES, "K8S-017"));
     }
+
+    @Test
+    void anObjectWithoutANamespaceIsNotSaidToBeInDefault() {
+        String objects = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: web}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: api, namespace: default}
+            """;
+        assertEquals(List.of("ServiceAccount web names no namespace: it goes to the default namespace unless one is given when it is applied",
+            "ServiceAccount api is in the default namespace"), messages("sa.yaml", objects, InputKind.KUBERNETES, "K8S-011"));
+    }
 }
