@@ -131,11 +131,26 @@ public final class ModuleCodec {
                 varint(seen + 1);
                 return;
             }
+            // UTF-8 has no form for half a surrogate pair ("\uD83D" in a policy): getBytes would write '?' and
+            // the cached module would hold another string than the parser's. Such a module is not cached.
+            if (hasLoneSurrogate(s)) throw new NotEncodable("a string with a lone surrogate");
             strings.put(s, strings.size());
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             varint(0);
             varint(bytes.length);
             out.writeBytes(bytes);
+        }
+
+        private static boolean hasLoneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void optionalString(Optional<String> s) {
