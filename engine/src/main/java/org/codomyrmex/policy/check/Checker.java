@@ -493,8 +493,28 @@ public final class Checker {
         }
         for (Decl.Report rep : r.reports()) {
             type(rep.message(), env);
+            holesNotRead(rep.message(), env);
             rep.at().ifPresent(a -> type(a, env));
             rep.when().ifPresent(w -> expectBool(type(w, env), w, env, "a 'when' condition"));
+        }
+    }
+
+    /** {@code {name...}}: what a hole looks like (a regex count such as {@code {3}} does not). */
+    private static final java.util.regex.Pattern HOLE_LIKE = java.util.regex.Pattern.compile("\\{\\s*[A-Za-z_][^{}]*}");
+
+    /**
+     * Only a quoted message has {@code {...}} holes; a text block is taken as written, so a hole in one printed
+     * "{c.name}" in every finding without a word. (Raw strings are for patterns: their braces are meant.)
+     */
+    private static void holesNotRead(Expr.Template message, Env env) {
+        if (message.parts().size() != 1 || !(message.parts().get(0) instanceof Expr.TextPart text)) return;
+        Span at = message.span();
+        String line = env.module.source().line(at.line());
+        if (at.column() < 1 || at.column() > line.length() || !line.startsWith("\"\"\"", at.column() - 1)) return;
+        java.util.regex.Matcher hole = HOLE_LIKE.matcher(text.text());
+        if (hole.find()) {
+            env.warning("C3012", "this message is a text block, which has no holes: '" + hole.group()
+                + "' is printed as written", at, "write the message as a quoted string \"...\" to fill in its holes");
         }
     }
 
