@@ -303,7 +303,22 @@ public final class Parser {
             return Diagnostic.error("P1001", message, at, "the message ends at the \" before this; write strings inside a"
                 + " {hole} with single quotes: {labels['app']}");
         }
+        Optional<String> keyword = offending != null && offending.getType() == PolicyLexer.IDENT && expected != null
+            ? org.codomyrmex.policy.diag.Suggestions.closest(offending.getText(), keywords(expected)) : Optional.empty();
+        if (keyword.isPresent()) return Diagnostic.error("P1001", message, at, "did you mean '" + keyword.get() + "'?");
         return Diagnostic.error("P1001", message, at, want.isEmpty() ? null : "expected " + want);
+    }
+
+    /** The keywords among the expected tokens ({@code severity}, {@code expect}, ...): a misspelled one is a name. */
+    private static List<String> keywords(IntervalSet expected) {
+        List<String> words = new ArrayList<>();
+        for (int type : expected.toArray()) {
+            String lit = type > 0 ? PolicyParser.VOCABULARY.getLiteralName(type) : null;
+            if (lit != null && lit.length() > 3 && lit.substring(1, lit.length() - 1).chars().allMatch(Character::isLetter)) {
+                words.add(lit.substring(1, lit.length() - 1));
+            }
+        }
+        return words;
     }
 
     /** Whether a quoted string's text has a '{' that no '}' closes (escapes skipped). */
