@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
 public final class ModuleCodec {
 
     /** Bump when the encoding or any AST record changes shape. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final int MAGIC = 0x43504D31; // "CPM1"
 
     private ModuleCodec() {
@@ -296,6 +296,7 @@ public final class ModuleCodec {
                 span(e.span());
             }
             optionalInt(t.expectedCount());
+            span(t.expectedCountSpan());
             span(t.span());
         }
 
@@ -629,7 +630,7 @@ public final class ModuleCodec {
             for (int i = 0; i < n; i++) {
                 expectations.add(new Decl.Expectation(string(), bool(), optionalInt(), optionalInt(), span()));
             }
-            return new Decl.Test(name, List.copyOf(givens), List.copyOf(expectations), optionalInt(), span());
+            return new Decl.Test(name, List.copyOf(givens), List.copyOf(expectations), optionalInt(), span(), span());
         }
 
         Decl.Word word() {

@@ -618,6 +618,7 @@ public final class Parser {
         List<Decl.Given> givens = new ArrayList<>();
         List<Decl.Expectation> expectations = new ArrayList<>();
         OptionalInt count = OptionalInt.empty();
+        Span countSpan = Span.NONE;
         for (TestItemContext item : ctx.testItem()) {
             if (item instanceof GivenItemContext g) {
                 boolean isFile = g.FILE() != null;
@@ -632,9 +633,10 @@ public final class Parser {
                 // A second count silently replaced the first: the test checked only the last one.
                 if (count.isPresent()) throw error("P1007", "'expect N findings' is given twice", span(c));
                 count = OptionalInt.of(intOf(c.INT()));
+                countSpan = span(c);
             }
         }
-        return new Decl.Test(stringValue(ctx.string()), givens, expectations, count, span(ctx));
+        return new Decl.Test(stringValue(ctx.string()), givens, expectations, count, countSpan, span(ctx));
     }
 
     private int intOf(TerminalNode n) {
