@@ -388,6 +388,16 @@ public final class Checker {
 
     // ------------------------------------------------------------------ rules
 
+    /** The kinds of the Kubernetes API itself, for "did you mean" on a misspelled kind in {@code on kubernetes(...)}. */
+    private static final Set<String> BUILTIN_KUBERNETES_KINDS = Set.of("Pod", "PodTemplate", "Deployment", "ReplicaSet",
+        "ReplicationController", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "Endpoints", "EndpointSlice",
+        "Ingress", "IngressClass", "NetworkPolicy", "Secret", "ConfigMap", "ServiceAccount", "Role", "ClusterRole",
+        "RoleBinding", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "PersistentVolumeClaim",
+        "StorageClass", "PodDisruptionBudget", "HorizontalPodAutoscaler", "LimitRange", "ResourceQuota",
+        "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CustomResourceDefinition",
+        "PodSecurityPolicy", "Event", "Lease", "RuntimeClass", "CSIDriver", "CertificateSigningRequest");
+
     private Optional<CheckedRule> checkRule(Module m, Decl.Rule r) {
         PackageScope p = packages.get(packageOf(m));
         int before = errorCount(diagnostics);
@@ -429,6 +439,14 @@ public final class Checker {
             }
             candidates.add(k.get());
             s.kinds().forEach(w -> resourceKinds.add(w.text()));
+            for (Decl.Word w : s.kinds()) {
+                // Kinds are matched exactly, so `pod` or `Deploymnet` narrowed the rule to nothing without a word.
+                // Other names may be custom resources: only a near miss of a built-in kind is said.
+                if (BUILTIN_KUBERNETES_KINDS.contains(w.text())) continue;
+                Suggestions.closest(w.text(), BUILTIN_KUBERNETES_KINDS).ifPresent(near -> diagnostics.add(Diagnostic.warning(
+                    "C3013", "no built-in Kubernetes kind is named '" + w.text() + "'", w.span(),
+                    "did you mean '" + near + "'? (kinds are matched exactly, case included)")));
+            }
         }
         if (r.selectors().isEmpty()) candidates = EnumSet.allOf(InputKind.class);
         if (errorCount(diagnostics) > before) return Optional.empty();
