@@ -127,7 +127,8 @@ public final class PolicyTests {
         }
         if (t.expectedCount().isPresent() && t.expectedCount().getAsInt() != findings.size()) {
             failures.add(Diagnostic.error("T0004", "expected " + t.expectedCount().getAsInt() + " findings, got "
-                + findings.size() + (findings.isEmpty() ? "" : ": " + describe(findings)), t.span()));
+                + findings.size() + (findings.isEmpty() ? "" : ": " + describe(findings)),
+                t.expectedCountSpan().isKnown() ? t.expectedCountSpan() : t.span()));
         }
         return new TestResult(test, failures, findings);
     }

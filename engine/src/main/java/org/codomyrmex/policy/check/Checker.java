@@ -388,6 +388,16 @@ public final class Checker {
 
     // ------------------------------------------------------------------ rules
 
+    /** The kinds of the Kubernetes API itself, for "did you mean" on a misspelled kind in {@code on kubernetes(...)}. */
+    private static final Set<String> BUILTIN_KUBERNETES_KINDS = Set.of("Pod", "PodTemplate", "Deployment", "ReplicaSet",
+        "ReplicationController", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "Endpoints", "EndpointSlice",
+        "Ingress", "IngressClass", "NetworkPolicy", "Secret", "ConfigMap", "ServiceAccount", "Role", "ClusterRole",
+        "RoleBinding", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "PersistentVolumeClaim",
+        "StorageClass", "PodDisruptionBudget", "HorizontalPodAutoscaler", "LimitRange", "ResourceQuota",
+        "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CustomResourceDefinition",
+        "PodSecurityPolicy", "Event", "Lease", "RuntimeClass", "CSIDriver", "CertificateSigningRequest");
+
     private Optional<CheckedRule> checkRule(Module m, Decl.Rule r) {
         PackageScope p = packages.get(packageOf(m));
         int before = errorCount(diagnostics);
@@ -429,6 +439,14 @@ public final class Checker {
             }
             candidates.add(k.get());
             s.kinds().forEach(w -> resourceKinds.add(w.text()));
+            for (Decl.Word w : s.kinds()) {
+                // Kinds are matched exactly, so `pod` or `Deploymnet` narrowed the rule to nothing without a word.
+                // Other names may be custom resources: only a near miss of a built-in kind is said.
+                if (BUILTIN_KUBERNETES_KINDS.contains(w.text())) continue;
+                Suggestions.closest(w.text(), BUILTIN_KUBERNETES_KINDS).ifPresent(near -> diagnostics.add(Diagnostic.warning(
+                    "C3013", "no built-in Kubernetes kind is named '" + w.text() + "'", w.span(),
+                    "did you mean '" + near + "'? (kinds are matched exactly, case included)")));
+            }
         }
         if (r.selectors().isEmpty()) candidates = EnumSet.allOf(InputKind.class);
         if (errorCount(diagnostics) > before) return Optional.empty();
@@ -493,8 +511,28 @@ public final class Checker {
         }
         for (Decl.Report rep : r.reports()) {
             type(rep.message(), env);
+            holesNotRead(rep.message(), env);
             rep.at().ifPresent(a -> type(a, env));
             rep.when().ifPresent(w -> expectBool(type(w, env), w, env, "a 'when' condition"));
+        }
+    }
+
+    /** {@code {name...}}: what a hole looks like (a regex count such as {@code {3}} does not). */
+    private static final java.util.regex.Pattern HOLE_LIKE = java.util.regex.Pattern.compile("\\{\\s*[A-Za-z_][^{}]*}");
+
+    /**
+     * Only a quoted message has {@code {...}} holes; a text block is taken as written, so a hole in one printed
+     * "{c.name}" in every finding without a word. (Raw strings are for patterns: their braces are meant.)
+     */
+    private static void holesNotRead(Expr.Template message, Env env) {
+        if (message.parts().size() != 1 || !(message.parts().get(0) instanceof Expr.TextPart text)) return;
+        Span at = message.span();
+        String line = env.module.source().line(at.line());
+        if (at.column() < 1 || at.column() > line.length() || !line.startsWith("\"\"\"", at.column() - 1)) return;
+        java.util.regex.Matcher hole = HOLE_LIKE.matcher(text.text());
+        if (hole.find()) {
+            env.warning("C3012", "this message is a text block, which has no holes: '" + hole.group()
+                + "' is printed as written", at, "write the message as a quoted string \"...\" to fill in its holes");
         }
     }
 

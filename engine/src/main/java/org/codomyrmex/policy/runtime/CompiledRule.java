@@ -125,20 +125,35 @@ public final class CompiledRule {
         }
     }
 
-    /** The expression text is left empty: the caller that has the policy sources fills it in from the span. */
+    /**
+     * The expression text is left empty: the caller that has the policy sources fills it in from the span.
+     * Re-evaluating a condition runs its quantifiers and comprehensions again, which write slots that a later
+     * binding reuses ({@code where any x in ...} then {@code let n = ...}: x and n share a slot), so the bindings
+     * are read from a copy and put back after each condition: else the trace and then the message showed x for n.
+     */
     private List<Finding.TraceEntry> trace(Frame frame) {
+        Value[] bound = frame.slots.clone();
+        try {
+            return trace(frame, bound);
+        } finally {
+            System.arraycopy(bound, 0, frame.slots, 0, bound.length);
+        }
+    }
+
+    private List<Finding.TraceEntry> trace(Frame frame, Value[] bound) {
         List<Finding.TraceEntry> out = new java.util.ArrayList<>();
         for (Step step : steps) {
             if (step instanceof ForStep f) {
-                Value item = frame.slots[f.slot()];
+                Value item = bound[f.slot()];
                 // The place first: long values are shortened at the end.
                 String where = item.span().isKnown() ? "the element at " + item.span().file() + ":" + item.span().line() + ":"
                     + item.span().column() + ": " : "";
                 out.add(new Finding.TraceEntry("", where + Values.literal(item), f.variable()));
             } else if (step instanceof LetStep l) {
-                out.add(new Finding.TraceEntry("", Values.literal(frame.slots[l.slot()]), l.value().span));
+                out.add(new Finding.TraceEntry("", Values.literal(bound[l.slot()]), l.value().span));
             } else if (step instanceof WhereStep w) {
                 traceNode(w.condition(), frame, out);
+                System.arraycopy(bound, 0, frame.slots, 0, bound.length);
             }
         }
         return out;

@@ -22,8 +22,27 @@ public final class Operators {
             if (Double.isNaN(x) || Double.isNaN(y)) return null;
             return Double.compare(x, y);
         }
-        if (a instanceof Value.Str x && b instanceof Value.Str y) return x.value().compareTo(y.value());
+        if (a instanceof Value.Str x && b instanceof Value.Str y) return compareText(x.value(), y.value());
         return null;
+    }
+
+    /**
+     * Text ordered by character (Unicode code point), as the language counts characters everywhere else.
+     * {@link String#compareTo} orders UTF-16 units instead, which put every character past U+FFFF (an emoji)
+     * before U+E000..U+FFFF ({@code "～" < "😀"} was false).
+     */
+    public static int compareText(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i), y = b.charAt(i);
+            if (x != y) return Integer.compare(codePointRank(x), codePointRank(y));
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    /** A UTF-16 unit moved so that surrogates (characters past U+FFFF) rank above U+E000..U+FFFF. */
+    private static int codePointRank(char c) {
+        return c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
 
     static boolean isNumber(Value v) {

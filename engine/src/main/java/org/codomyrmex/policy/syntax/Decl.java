@@ -67,7 +67,8 @@ public sealed interface Decl {
     record Expectation(String ruleId, boolean negated, OptionalInt line, OptionalInt column, Span span) {
     }
 
+    /** @param expectedCountSpan where {@code expect N findings} is written; {@link Span#NONE} without one */
     record Test(String name, List<Given> givens, List<Expectation> expectations, OptionalInt expectedCount,
-                Span span) implements Decl {
+                Span expectedCountSpan, Span span) implements Decl {
     }
 }

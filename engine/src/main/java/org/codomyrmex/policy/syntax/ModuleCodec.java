@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
 public final class ModuleCodec {
 
     /** Bump when the encoding or any AST record changes shape. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final int MAGIC = 0x43504D31; // "CPM1"
 
     private ModuleCodec() {
@@ -131,11 +131,26 @@ public final class ModuleCodec {
                 varint(seen + 1);
                 return;
             }
+            // UTF-8 has no form for half a surrogate pair ("\uD83D" in a policy): getBytes would write '?' and
+            // the cached module would hold another string than the parser's. Such a module is not cached.
+            if (hasLoneSurrogate(s)) throw new NotEncodable("a string with a lone surrogate");
             strings.put(s, strings.size());
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             varint(0);
             varint(bytes.length);
             out.writeBytes(bytes);
+        }
+
+        private static boolean hasLoneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void optionalString(Optional<String> s) {
@@ -281,6 +296,7 @@ public final class ModuleCodec {
                 span(e.span());
             }
             optionalInt(t.expectedCount());
+            span(t.expectedCountSpan());
             span(t.span());
         }
 
@@ -614,7 +630,7 @@ public final class ModuleCodec {
             for (int i = 0; i < n; i++) {
                 expectations.add(new Decl.Expectation(string(), bool(), optionalInt(), optionalInt(), span()));
             }
-            return new Decl.Test(name, List.copyOf(givens), List.copyOf(expectations), optionalInt(), span());
+            return new Decl.Test(name, List.copyOf(givens), List.copyOf(expectations), optionalInt(), span(), span());
         }
 
         Decl.Word word() {

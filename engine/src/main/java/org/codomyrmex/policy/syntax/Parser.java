@@ -303,7 +303,22 @@ public final class Parser {
             return Diagnostic.error("P1001", message, at, "the message ends at the \" before this; write strings inside a"
                 + " {hole} with single quotes: {labels['app']}");
         }
+        Optional<String> keyword = offending != null && offending.getType() == PolicyLexer.IDENT && expected != null
+            ? org.codomyrmex.policy.diag.Suggestions.closest(offending.getText(), keywords(expected)) : Optional.empty();
+        if (keyword.isPresent()) return Diagnostic.error("P1001", message, at, "did you mean '" + keyword.get() + "'?");
         return Diagnostic.error("P1001", message, at, want.isEmpty() ? null : "expected " + want);
+    }
+
+    /** The keywords among the expected tokens ({@code severity}, {@code expect}, ...): a misspelled one is a name. */
+    private static List<String> keywords(IntervalSet expected) {
+        List<String> words = new ArrayList<>();
+        for (int type : expected.toArray()) {
+            String lit = type > 0 ? PolicyParser.VOCABULARY.getLiteralName(type) : null;
+            if (lit != null && lit.length() > 3 && lit.substring(1, lit.length() - 1).chars().allMatch(Character::isLetter)) {
+                words.add(lit.substring(1, lit.length() - 1));
+            }
+        }
+        return words;
     }
 
     /** Whether a quoted string's text has a '{' that no '}' closes (escapes skipped). */
@@ -603,6 +618,7 @@ public final class Parser {
         List<Decl.Given> givens = new ArrayList<>();
         List<Decl.Expectation> expectations = new ArrayList<>();
         OptionalInt count = OptionalInt.empty();
+        Span countSpan = Span.NONE;
         for (TestItemContext item : ctx.testItem()) {
             if (item instanceof GivenItemContext g) {
                 boolean isFile = g.FILE() != null;
@@ -617,9 +633,10 @@ public final class Parser {
                 // A second count silently replaced the first: the test checked only the last one.
                 if (count.isPresent()) throw error("P1007", "'expect N findings' is given twice", span(c));
                 count = OptionalInt.of(intOf(c.INT()));
+                countSpan = span(c);
             }
         }
-        return new Decl.Test(stringValue(ctx.string()), givens, expectations, count, span(ctx));
+        return new Decl.Test(stringValue(ctx.string()), givens, expectations, count, countSpan, span(ctx));
     }
 
     private int intOf(TerminalNode n) {

@@ -29,6 +29,8 @@ class EvaluatorTest {
         // comparison and equality: ints equal floats, spans never matter
         "1 == 1.0 | true", "1 != 2 | true", "'a' < 'b' | true", "2 >= 2 | true", "null < 1 | false",
         "[1, {a: 2}] == [1, {a: 2}] | true", "{a: 1} == {a: 2} | false",
+        // strings order by character (code point), not by UTF-16 unit: U+FF5E comes before an emoji
+        "'\uFF5E' < '😀' | true", "'😀' > 'a\uFFFF' | true", "'a' < 'ab' | true", "'ab' < 'a' | false",
         // logic: only true is true
         "true and false | false", "false or true | true", "not false | true", "not null | null",
         "null and true | false", "null or true | true",

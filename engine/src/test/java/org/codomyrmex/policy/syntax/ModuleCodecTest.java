@@ -2,6 +2,7 @@ package org.codomyrmex.policy.syntax;
 
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
+import org.codomyrmex.policy.model.Value;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -144,6 +145,16 @@ class ModuleCodecTest {
         byte[] garbage = new byte[4096];
         random.nextBytes(garbage);
         assertEquals(Optional.empty(), ModuleCodec.decode(garbage, source));
+    }
+
+    @Test
+    void aStringWithALoneSurrogateIsNeverCachedAsAnotherString() {
+        // "\uD83D" is half an emoji: UTF-8 cannot carry it, and the cached module read it back as "?".
+        SourceFile source = new SourceFile("s.policy", "const half = \"\\uD83D\"\nconst whole = \"\\uD83D\\uDE00\"\n");
+        Module parsed = parse(source);
+        assertEquals("\uD83D", ((Value.Str) ((Expr.Literal) ((Decl.Const) parsed.declarations().get(0)).value()).value()).value());
+        Optional<byte[]> bytes = ModuleCodec.encode(parsed);
+        assertTrue(bytes.isEmpty() || ModuleCodec.decode(bytes.get(), source).equals(Optional.of(parsed)));
     }
 
     @Test

@@ -132,7 +132,7 @@ final class CollectionBuiltins {
                 return l == null ? Values.NULL : Values.list(unique(l));
             }));
         add.accept(fn(CATEGORY, "sort", List.of(p("list", LIST)), LIST,
-            "The list in ascending order: numbers by value, strings by character code. Null when the list mixes "
+            "The list in ascending order: numbers by value, strings by character (Unicode code point). Null when the list mixes "
                 + "kinds or holds other values.",
             "sort([3, 1.5, 2]) == [1.5, 2, 3] and sort([\"b\", \"a\"]) == [\"a\", \"b\"]",
             a -> {
@@ -256,7 +256,7 @@ final class CollectionBuiltins {
         // stays consistent (comparing some pairs exactly and others rounded would not be a total order).
         if (ints) return Comparator.comparingLong(v -> ((Value.Int) v).value());
         if (numbers) return Comparator.comparingDouble(Args::number);
-        if (strings) return Comparator.comparing(v -> ((Value.Str) v).value());
+        if (strings) return (x, y) -> org.codomyrmex.policy.runtime.Operators.compareText(((Value.Str) x).value(), ((Value.Str) y).value());
         return null;
     }
 

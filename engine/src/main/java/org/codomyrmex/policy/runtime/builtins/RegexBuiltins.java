@@ -144,17 +144,19 @@ public final class RegexBuiltins {
         add.accept(fn(CATEGORY, "find_all", List.of(p("s", Type.STRING), p("pattern", Type.STRING)),
             Type.list(Type.STRING),
             "Every non-overlapping part of the string the pattern matches, left to right (an empty list when "
-                + "none). Null when the pattern is invalid.",
+                + "none), as Go's `FindAllString` gives them: an empty match right after a match is not counted "
+                + "(`find_all(\"ab\", \"a*\")` is `[\"a\", \"\"]`). Null when the pattern is invalid.",
             "find_all(\"a=1, b=22\", \"[0-9]+\") == [\"1\", \"22\"]",
             a -> withPattern(a[0], a[1], (s, re) -> {
                 Matcher m = re.matcher(s);
                 List<Value> found = new ArrayList<>();
-                while (m.find()) found.add(Values.string(m.group()));
+                GoMatches matches = new GoMatches(s, m);
+                while (matches.next()) found.add(Values.string(m.group()));
                 return Values.list(found);
             })));
         add.accept(fn(CATEGORY, "regex_replace",
             List.of(p("s", Type.STRING), p("pattern", Type.STRING), p("replacement", Type.STRING)), Type.STRING,
-            "The string with every match of the pattern replaced. In the replacement, `$1` stands for a numbered "
+            "The string with every match of the pattern replaced (the matches `find_all` finds). In the replacement, `$1` stands for a numbered "
                 + "group, `${name}` for a named group `(?P<name>...)`, and a backslash before `$` makes it a plain "
                 + "dollar sign. Null when the pattern or the replacement is invalid (e.g. it names a group the "
                 + "pattern lacks).",
@@ -167,7 +169,7 @@ public final class RegexBuiltins {
                 if (!c.mayMatch(s)) return Values.string(s);
                 String out = remembered(c.replaced(), s, new Replacement(s, replacement), q -> {
                     try {
-                        return c.pattern().get().matcher(q.text()).replaceAll(q.replacement());
+                        return replaceAll(q.text(), c.pattern().get(), q.replacement());
                     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
                         return null;
                     }
@@ -198,22 +200,64 @@ public final class RegexBuiltins {
         if (!re.pattern().isEmpty() && s.isEmpty()) return List.of("");
         List<String> parts = new ArrayList<>();
         Matcher m = re.matcher(s);
-        int begin = 0, end = 0, previousEnd = -1;
-        while (m.find()) {
-            int start = m.start(), stop = m.end();
-            boolean empty = start == stop;
-            boolean insideCharacter = empty && start > 0 && start < s.length()
-                && Character.isHighSurrogate(s.charAt(start - 1)) && Character.isLowSurrogate(s.charAt(start));
-            if (insideCharacter) continue; // Go splits between characters, not between the halves of a surrogate pair
-            boolean emptyAfterMatch = empty && start == previousEnd;
-            previousEnd = stop;
-            if (emptyAfterMatch) continue;
-            end = start;
-            if (stop != 0) parts.add(s.substring(begin, end));
-            begin = stop;
+        GoMatches matches = new GoMatches(s, m);
+        int begin = 0, end = 0;
+        while (matches.next()) {
+            end = m.start();
+            if (m.end() != 0) parts.add(s.substring(begin, end));
+            begin = m.end();
         }
         if (end != s.length()) parts.add(s.substring(begin));
         return parts;
+    }
+
+    /**
+     * Go's {@code regexp.ReplaceAllString}: every match the Go way (see {@link GoMatches}) replaced, the
+     * replacement expanded as RE2J does. RE2J's own replaceAll also replaces an empty match right after a match
+     * ({@code "ab"} with {@code a*} gave {@code "--b-"}, not {@code "-b-"}) and one between the two halves of a
+     * surrogate pair, which cut an emoji in two.
+     *
+     * @throws IllegalArgumentException or IndexOutOfBoundsException when the replacement names a missing group
+     */
+    static String replaceAll(String s, Pattern re, String replacement) {
+        Matcher m = re.matcher(s);
+        GoMatches matches = new GoMatches(s, m);
+        StringBuilder out = new StringBuilder();
+        while (matches.next()) m.appendReplacement(out, replacement);
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * The matches of a matcher as Go's {@code FindAll}, {@code ReplaceAll} and {@code Split} see them: an empty
+     * match right after the previous match is ignored, and so is an empty match between the two halves of a
+     * surrogate pair (Go works on characters, RE2J here on UTF-16 units).
+     */
+    private static final class GoMatches {
+        private final String s;
+        private final Matcher m;
+        private int previousEnd = -1;
+
+        GoMatches(String s, Matcher m) {
+            this.s = s;
+            this.m = m;
+        }
+
+        /** Moves the matcher to the next match Go would report; false when there is none. */
+        boolean next() {
+            while (m.find()) {
+                int start = m.start(), stop = m.end();
+                boolean empty = start == stop;
+                boolean insideCharacter = empty && start > 0 && start < s.length()
+                    && Character.isHighSurrogate(s.charAt(start - 1)) && Character.isLowSurrogate(s.charAt(start));
+                if (insideCharacter) continue;
+                boolean emptyAfterMatch = empty && start == previousEnd;
+                previousEnd = stop;
+                if (emptyAfterMatch) continue;
+                return true;
+            }
+            return false;
+        }
     }
 
     private static Value withCompiled(Value text, Value pattern, java.util.function.BiPredicate<String, Compiled> f) {

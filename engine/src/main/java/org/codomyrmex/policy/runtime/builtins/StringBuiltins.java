@@ -43,7 +43,7 @@ final class StringBuiltins {
         add.accept(fn(CATEGORY, "trim", List.of(p("s", Type.STRING)), Type.STRING,
             "The string without leading and trailing white space.",
             "trim(\"  root \") == \"root\"",
-            a -> mapString(a[0], String::strip)));
+            a -> mapString(a[0], StringBuiltins::trim)));
         add.accept(fn(CATEGORY, "startswith", List.of(p("s", Type.STRING), p("prefix", Type.STRING)), Type.BOOL,
             "Whether the string starts with the prefix.",
             "startswith(\"/var/run/docker.sock\", \"/var/run\")",
@@ -137,6 +137,21 @@ final class StringBuiltins {
                 String s = str(a[0]);
                 return s == null ? Values.NULL : Values.number(entropy(s));
             }));
+    }
+
+    /**
+     * The string without leading and trailing Unicode white space. {@link String#strip} leaves the no-break
+     * spaces (U+00A0, U+2007, U+202F) and U+0085, which text pasted from a web page or a word processor carries.
+     */
+    static String trim(String s) {
+        int start = 0, end = s.length();
+        while (start < end && isWhiteSpace(s.charAt(start))) start++;
+        while (end > start && isWhiteSpace(s.charAt(end - 1))) end--;
+        return s.substring(start, end);
+    }
+
+    private static boolean isWhiteSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     private static Value mapString(Value v, java.util.function.UnaryOperator<String> f) {

@@ -106,6 +106,10 @@ class CollectionBuiltinsTest {
         assertValue(list(f(1.5), i(2), i(3)), call("sort", list(i(3), f(1.5), i(2))));
         assertValue(strings("B", "a", "b"), call("sort", strings("b", "a", "B")));
         assertValue(list(), call("sort", list()));
+        // by code point: a character past U+FFFF (an emoji) sorts after U+FF5E, not before it as UTF-16 units
+        assertValue(strings("\uFF5E", "😀"), call("sort", strings("😀", "\uFF5E")));
+        assertValue(s("😀"), call("max", strings("\uFF5E", "😀")));
+        assertValue(s("\uFF5E"), call("min", strings("😀", "\uFF5E")));
         assertNull(call("sort", list(i(1), s("a"))));
         assertNull(call("sort", list(i(1), NULL)));
         // Ints beyond double precision keep their exact order when alone.

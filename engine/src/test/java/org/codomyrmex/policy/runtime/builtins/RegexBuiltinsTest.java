@@ -51,6 +51,25 @@ class RegexBuiltinsTest {
     }
 
     @Test
+    void findAllAndRegexReplaceNeverCutACharacterInTwo() {
+        // An empty match fell between the halves of a surrogate pair: five matches in three characters, and
+        // the replacement split the emoji into two lone surrogates.
+        assertValue(strings("", "", "", ""), call("find_all", s("a😀b"), s("")));
+        assertValue(s("-a-😀-b-"), call("regex_replace", s("a😀b"), s(""), s("-")));
+        assertValue(s("-😀-"), call("regex_replace", s("😀"), s("x*"), s("-")));
+    }
+
+    @Test
+    void findAllAndRegexReplaceSkipAnEmptyMatchRightAfterAMatchAsGoDoes() {
+        // As Go's FindAllString and ReplaceAllString, and as regex_split already did.
+        assertValue(strings("a", ""), call("find_all", s("ab"), s("a*")));
+        assertValue(strings("", "b", ""), call("find_all", s("abc"), s("b*")));
+        assertValue(s("-b-"), call("regex_replace", s("ab"), s("a*"), s("-")));
+        assertValue(s("-a-c-"), call("regex_replace", s("abc"), s("b*"), s("-")));
+        assertValue(s("x-y-z"), call("regex_replace", s("x1y22z"), s("[0-9]+"), s("-")));
+    }
+
+    @Test
     void regexReplaceSupportsGroupsAndRefusesUnknownGroups() {
         assertValue(s("1.25"), call("regex_replace", s("v1.25.3"), s("v([0-9]+)\\.([0-9]+).*"), s("$1.$2")));
         assertValue(s("key=***"), call("regex_replace", s("key=hunter2"), s("=(?P<v>.*)"), s("=***")));

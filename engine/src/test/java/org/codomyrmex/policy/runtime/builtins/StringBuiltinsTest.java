@@ -35,6 +35,9 @@ class StringBuiltinsTest {
     void trimRemovesUnicodeWhiteSpaceAtBothEnds() {
         assertValue(s("a b"), call("trim", s(" \t a b\n\u2003")));
         assertValue(s(""), call("trim", s("   ")));
+        // no-break spaces and NEL are white space too (String.strip kept them)
+        assertValue(s("x y"), call("trim", s("\u00a0x y\u202f\u2007\u0085")));
+        assertValue(s("x\u00a0y"), call("trim", s("x\u00a0y")));
         assertNull(call("trim", list()));
     }
 
