@@ -106,6 +106,22 @@ class TriageTest {
         assertEquals("node agent, approved by security", f.suppression().get().justification());
     }
 
+    /** Rule-id patterns cover the rules they match in comments and annotations, as in exceptions; they did nothing. */
+    @Test
+    void ruleIdPatternsInCommentsAndAnnotationsCoverTheRulesTheyMatch() {
+        String comment = POD.replace("privileged: true", "privileged: true  # policy:ignore T-P* the CNI agent needs it");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", comment))).suppressed());
+        String above = POD.replace("        privileged: true", "        # policy:ignore T-NET, T-[OP]RIV agent\n        privileged: true");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", above))).suppressed());
+        String other = POD.replace("privileged: true", "privileged: true  # policy:ignore T-N* host network only");
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", other))).suppressed());
+        String annotated = POD.replace("  namespace: kube-system", "  namespace: kube-system\n  annotations:\n"
+            + "    policy.codomyrmex.org/ignore: \"T-* node agent\"");
+        Results.Result f = only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", annotated)));
+        assertEquals(Suppression.Kind.ANNOTATION, f.suppression().orElseThrow().kind());
+        assertEquals("node agent", f.suppression().get().justification());
+    }
+
     @Test
     void absenceFindingIsSuppressedByACommentAboveItsStage() {
         String dockerfile = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN echo hi\n";
