@@ -232,6 +232,34 @@ class TriageTest {
         assertTrue(bad.diagnostics().get(0).span().line() >= 1);
     }
 
+    /**
+     * Entries without a string fingerprint were dropped without a word (their findings then failed the run), text
+     * after the JSON was ignored, and a missing file was reported by its path alone.
+     */
+    @Test
+    void malformedBaselineEntriesAreLocatedErrorsAndTheOthersStillApply(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+        throws Exception {
+        java.nio.file.Path file = dir.resolve("baseline.json");
+        java.nio.file.Files.writeString(file, "{\"findings\": [\n  {\"fingerprint\": \"abc\"},\n  7,\n  {\"fingerprint\": 5},\n  {\"rule\": \"X\"}\n]}\n");
+        Baseline.Read read = Baseline.read(file);
+        assertTrue(read.baseline().orElseThrow().contains("abc"));
+        assertEquals(List.of("B0004:3:3", "B0004:4:19", "B0004:5:3"),
+            read.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+
+        java.nio.file.Files.writeString(file, "{\"findings\": []}\ntrailing");
+        Baseline.Read trailing = Baseline.read(file);
+        assertEquals("B0003", trailing.diagnostics().get(0).code());
+        assertEquals(2, trailing.diagnostics().get(0).span().line());
+
+        java.nio.file.Files.writeString(file, "{\"findings\": {}}");
+        Baseline.Read notAList = Baseline.read(file);
+        assertEquals("B0002", notAList.diagnostics().get(0).code());
+        assertEquals(14, notAList.diagnostics().get(0).span().column());
+
+        Baseline.Read missing = Baseline.read(dir.resolve("nope.json"));
+        assertEquals("cannot read baseline: no such file", missing.diagnostics().get(0).message());
+    }
+
     @Test
     void configDisablesRulesOverridesSeverityAndSetsEnforcement() {
         String both = POD.replace("privileged: true", "privileged: true\n      hostNetwork: true").replace("spec:\n", "spec:\n  hostNetwork: true\n");
