@@ -195,11 +195,9 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
         Selection threats = r.selection(map.entries().get("threats"), "threats");
         Selection tags = r.selection(map.entries().get("tags"), "tags");
-        for (String t : threats.written()) {
-            if (org.codomyrmex.policy.model.Threat.parse(t).isEmpty()) {
-                r.error("K0005", "unknown threat '" + t + "'", r.spanOf(map.entries().get("threats")),
-                    Suggestions.hint(t, java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList()));
-            }
+        if (map.entries().get("threats") instanceof Value.MapV selected) {
+            r.threatsIn(selected.get("enable"));
+            r.threatsIn(selected.get("disable"));
         }
         Map<String, Severity> severity = new LinkedHashMap<>();
         r.keyReferences(map.entries().get("severity"));
@@ -309,6 +307,22 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
             for (Value item : items) {
                 if (item instanceof Value.Str s && !s.value().isBlank()) ruleReferences.add(new RuleReference(s.value(), false, s.span()));
+            }
+        }
+
+        /**
+         * Each threat id or pattern in {@code v} (one string or a list of them) that names no threat, as an error at
+         * the item: patterns ({@code container-*}) are read as the selection reads them.
+         */
+        void threatsIn(Value v) {
+            List<String> ids = java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList();
+            List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
+            for (Value item : items) {
+                if (!(item instanceof Value.Str s) || s.value().isBlank()) continue;
+                NamePattern p = NamePattern.of(s.value());
+                if (ids.stream().noneMatch(p::matches)) {
+                    error("K0005", "unknown threat '" + s.value() + "'", s.span(), Suggestions.hint(s.value(), ids));
+                }
             }
         }
 

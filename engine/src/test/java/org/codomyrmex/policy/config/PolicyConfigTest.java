@@ -62,6 +62,25 @@ class PolicyConfigTest {
             "5:22 K0020 no loaded rule matches 'SEC-*' / "), errors);
     }
 
+    /**
+     * An unknown threat was reported at the threats map (or its first line), not at the item, and a pattern, which
+     * the selection applies, was refused as an unknown threat.
+     */
+    @Test
+    void unknownThreatsAreErrorsAtTheItemAndPatternsAreThreats() {
+        PolicyConfig.Loaded loaded = parse("""
+            threats:
+              enable:
+                - container-*
+                - secrt-exposure
+              disable: kubernetes-securty
+            """);
+        assertEquals(List.of("K0005:4:7", "K0005:5:12"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().get(0).hint().orElseThrow().contains("secret-exposure"));
+        assertTrue(loaded.config().threats().allows("container-escape"));
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
