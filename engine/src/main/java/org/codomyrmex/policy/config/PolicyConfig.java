@@ -202,7 +202,9 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Map<String, Severity> severity = new LinkedHashMap<>();
         r.keyReferences(map.entries().get("severity"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("severity"), "severity").entrySet()) {
-            String s = r.string(e.getValue(), "severity of " + e.getKey());
+            Optional<String> written = r.scalar(e.getValue(), "severity of " + e.getKey());
+            if (written.isEmpty()) continue;
+            String s = written.get();
             Severity.parse(s).ifPresentOrElse(v -> severity.put(e.getKey(), v), () -> r.error("K0006",
                 "'" + s + "' is not a severity; use critical, high, medium, low or info", e.getValue().span()));
         }
@@ -210,7 +212,9 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Map<String, Enforcement> enforcement = new LinkedHashMap<>();
         r.keyReferences(map.entries().get("enforcement"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("enforcement"), "enforcement").entrySet()) {
-            String s = r.string(e.getValue(), "enforcement of " + e.getKey());
+            Optional<String> written = r.scalar(e.getValue(), "enforcement of " + e.getKey());
+            if (written.isEmpty()) continue;
+            String s = written.get();
             Optional<Enforcement> level = Enforcement.parse(s);
             if (level.isEmpty()) {
                 r.error("K0007", "'" + s + "' is not an enforcement level; use advisory, soft or hard", e.getValue().span());
@@ -279,12 +283,17 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
 
         String string(Value v, String what) {
-            if (v instanceof Value.Str s) return s.value();
+            return scalar(v, what).orElse("");
+        }
+
+        /** The text of a scalar; empty, after error K0011, for a list, map or null, so no second error follows. */
+        Optional<String> scalar(Value v, String what) {
+            if (v instanceof Value.Str s) return Optional.of(s.value());
             if (v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool) {
-                return org.codomyrmex.policy.model.Values.display(v);
+                return Optional.of(org.codomyrmex.policy.model.Values.display(v));
             }
             error("K0011", what + " is a string", v.span());
-            return "";
+            return Optional.empty();
         }
 
         List<String> strings(Value v, String what) {
@@ -391,11 +400,11 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             Optional<LocalDate> expires = Optional.empty();
             Value e = m.entries().get("expires");
             if (e != null && !(e instanceof Value.Null)) {
-                String date = string(e, "expires");
+                Optional<String> written = scalar(e, "expires");
                 try {
-                    expires = Optional.of(LocalDate.parse(date));
+                    if (written.isPresent()) expires = Optional.of(LocalDate.parse(written.get()));
                 } catch (DateTimeParseException x) {
-                    error("K0019", "expires is a date like 2026-12-31, not '" + date + "'", e.span());
+                    error("K0019", "expires is a date like 2026-12-31, not '" + written.get() + "'", e.span());
                 }
             }
             return Optional.of(new Exemption(rules.stream().map(NamePattern::of).toList(), NamePattern.of(kind),

@@ -81,6 +81,22 @@ class PolicyConfigTest {
         assertTrue(loaded.config().threats().allows("container-escape"));
     }
 
+    /** A list or map where a severity, enforcement level or date goes was K0011 and then a second error about ''. */
+    @Test
+    void aValueOfTheWrongTypeIsOneError() {
+        PolicyConfig.Loaded loaded = parse("""
+            severity: {ESC-001: [high]}
+            enforcement: {default: {level: hard}}
+            exceptions:
+              - rule: ESC-001
+                justification: x
+                expires: [2026-12-31]
+            """);
+        assertEquals(List.of("K0011:1:21", "K0011:2:24", "K0011:6:14"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().stream().noneMatch(d -> d.message().contains("''")));
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
