@@ -155,17 +155,31 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
 
     public static Loaded load(Path file) {
         Path base = Optional.ofNullable(file.toAbsolutePath().normalize().getParent()).orElse(Path.of("."));
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "no such config file",
-                Span.of(file.toString(), 0, 0))), Optional.empty());
+            bytes = Files.readAllBytes(file);
         } catch (IOException | java.io.UncheckedIOException e) {
-            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "cannot read config: " + e.getMessage(),
-                Span.of(file.toString(), 0, 0))), Optional.empty());
+            IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+            String why = cause instanceof java.nio.file.NoSuchFileException ? "no such config file"
+                : "cannot read config: " + org.codomyrmex.policy.diag.IoReason.of(cause);
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", why, Span.of(file.toString(), 0, 0))), Optional.empty());
         }
-        return parse(new SourceFile(file.toString(), text), file, base);
+        // Strict UTF-8, so a stray byte is an error at its line and column rather than the decoder's "Input length = 1".
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = decoder.decode(in, chars, true);
+        if (!result.isError()) result = decoder.flush(chars);
+        chars.flip();
+        if (result.isError()) {
+            SourceFile partial = new SourceFile(file.toString(), chars.toString());
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0021", "the config is not UTF-8 text: invalid byte 0x"
+                + String.format("%02x", bytes[in.position()] & 0xFF), partial.span(chars.length(), chars.length()),
+                "save it as UTF-8")), Optional.of(partial));
+        }
+        return parse(new SourceFile(file.toString(), chars.toString()), file, base);
     }
 
     public static Loaded parse(SourceFile source, Path file, Path baseDir) {

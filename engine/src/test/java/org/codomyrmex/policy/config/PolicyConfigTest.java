@@ -97,6 +97,25 @@ class PolicyConfigTest {
         assertTrue(loaded.diagnostics().stream().noneMatch(d -> d.message().contains("''")));
     }
 
+    /** A byte that is not UTF-8 was "cannot read config: Input length = 1" at no line; a folder was "no such config file". */
+    @Test
+    void unreadableConfigsSayWhyAndWhere(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve(".policy.yaml");
+        java.nio.file.Files.write(latin1, "rules:\n  disable: [caf\u00e9]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        PolicyConfig.Loaded bad = PolicyConfig.load(latin1);
+        assertEquals(1, bad.diagnostics().size());
+        var d = bad.diagnostics().get(0);
+        assertEquals("K0021", d.code());
+        assertEquals(2, d.span().line());
+        assertEquals(16, d.span().column());
+        assertTrue(d.message().contains("0xe9"), d.message());
+
+        PolicyConfig.Loaded folder = PolicyConfig.load(dir);
+        assertEquals("K0001", folder.diagnostics().get(0).code());
+        assertFalse(folder.diagnostics().get(0).message().contains("no such"), folder.diagnostics().get(0).message());
+        assertEquals("no such config file", PolicyConfig.load(dir.resolve("none.yaml")).diagnostics().get(0).message());
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
