@@ -13,11 +13,38 @@ public final class Glob {
     private final String pattern;
     private final Pattern regex;
     private final boolean directoryOnly;
+    private final boolean negated;
 
-    private Glob(String pattern, Pattern regex, boolean directoryOnly) {
+    private Glob(String pattern, Pattern regex, boolean directoryOnly, boolean negated) {
         this.pattern = pattern;
         this.regex = regex;
         this.directoryOnly = directoryOnly;
+        this.negated = negated;
+    }
+
+    /**
+     * One line of an exclude list, as {@code .gitignore} reads it: a leading {@code !} takes back in what an
+     * earlier line left out ({@code \!} is a literal {@code !}). See {@link #excluded}.
+     */
+    public static Glob line(String line) {
+        String l = line.strip();
+        if (!l.startsWith("!")) return of(line);
+        Glob g = of(l.substring(1));
+        return new Glob(line, g.regex, g.directoryOnly, true);
+    }
+
+    /** Whether this is a {@code !pattern} line of an exclude list. */
+    public boolean negated() {
+        return negated;
+    }
+
+    /** Whether a list of {@link #line}s leaves a path out: the last line that matches it decides. */
+    public static boolean excluded(java.util.List<Glob> lines, String relativePath, boolean isDirectory) {
+        boolean out = false;
+        for (Glob g : lines) {
+            if (g.matches(relativePath, isDirectory)) out = !g.negated;
+        }
+        return out;
     }
 
     public static Glob of(String pattern) {
@@ -48,7 +75,7 @@ public final class Glob {
                 sb.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return new Glob(pattern, Pattern.compile(sb.toString()), dirOnly);
+        return new Glob(pattern, Pattern.compile(sb.toString()), dirOnly, false);
     }
 
     /**

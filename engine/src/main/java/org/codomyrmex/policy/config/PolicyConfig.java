@@ -129,7 +129,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Path p = path.toAbsolutePath().normalize();
         String relative = (p.startsWith(base) ? base.relativize(p) : p).toString().replace('\\', '/');
         boolean dir = Files.isDirectory(p);
-        return exclude.stream().anyMatch(g -> g.matches(relative, dir));
+        return Glob.excluded(exclude, relative, dir);
     }
 
     /**
@@ -239,7 +239,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
         }
         Map<String, Value> parameters = r.map(map.entries().get("parameters"), "parameters");
-        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(Glob::of).toList();
+        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(Glob::line).toList();
         List<Path> policies = r.strings(map.entries().get("policies"), "policies").stream().map(baseDir::resolve).toList();
         List<Exemption> exceptions = new ArrayList<>();
         Value ex = map.entries().get("exceptions");

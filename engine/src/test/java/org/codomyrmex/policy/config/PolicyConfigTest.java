@@ -116,6 +116,18 @@ class PolicyConfigTest {
         assertEquals("no such config file", PolicyConfig.load(dir.resolve("none.yaml")).diagnostics().get(0).message());
     }
 
+    /** '!pattern' in exclude was read as a file named '!pattern', so what it took back in stayed excluded. */
+    @Test
+    void excludeTakesNegatedPatternsAsGitignoreDoes() {
+        PolicyConfig c = parse("exclude: [\"k8s/gen/*\", \"!k8s/gen/keep.yaml\", \"\\\\!bang.yaml\"]\n").config();
+        assertTrue(c.excludes(Path.of("/repo/k8s/gen/b.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/gen/keep.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/a.yaml")));
+        assertTrue(c.excludes(Path.of("/repo/!bang.yaml")));
+        PolicyConfig later = parse("exclude: [\"!keep.yaml\", \"*.yaml\"]\n").config();
+        assertTrue(later.excludes(Path.of("/repo/keep.yaml")), "the last matching line decides");
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
