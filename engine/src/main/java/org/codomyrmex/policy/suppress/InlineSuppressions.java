@@ -95,7 +95,7 @@ public final class InlineSuppressions {
         }
 
         boolean isCommentLine(SourceFile source, int line) {
-            if (columnByLine == null) return COMMENT_LINE.matcher(source.line(line)).matches();
+            if (columnByLine == null) return COMMENT_LINE.matcher(textOf(source, line, this)).matches();
             Integer column = columnByLine.get(line);
             return column != null && source.line(line).substring(0, Math.min(column, source.line(line).length())).isBlank();
         }
@@ -124,8 +124,18 @@ public final class InlineSuppressions {
         return directive(source, line, Comments.TEXTUAL);
     }
 
-    private static Optional<Directive> directive(SourceFile source, int line, Comments comments) {
+    /**
+     * A line's text as the comment rules read it: a byte-order mark before the first line of a Dockerfile (what
+     * Windows editors write, and BuildKit skips) is not text, so a directive at the top still starts the line. The
+     * YAML scanner's columns count the mark, so YAML lines stay as they are.
+     */
+    private static String textOf(SourceFile source, int line, Comments comments) {
         String text = source.line(line);
+        return line == 1 && comments.columnByLine() == null && text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static Optional<Directive> directive(SourceFile source, int line, Comments comments) {
+        String text = textOf(source, line, comments);
         if (!text.contains("policy:ignore")) return Optional.empty();
         Matcher m = DIRECTIVE.matcher(text);
         if (!m.find()) return Optional.empty();

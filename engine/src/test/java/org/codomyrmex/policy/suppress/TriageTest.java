@@ -122,6 +122,18 @@ class TriageTest {
         assertEquals("node agent", f.suppression().get().justification());
     }
 
+    /** A Dockerfile saved with a byte-order mark lost the directives of its first line (BuildKit skips the mark). */
+    @Test
+    void aByteOrderMarkDoesNotHideTheFirstLinesDirective() {
+        String above = "\uFEFF# policy:ignore T-ROOT the entrypoint drops privileges itself\nFROM debian:12\nRUN echo hi\n";
+        Results.Result f = only(Scans.triage(Scans.check(InputKind.DOCKERFILE, "Dockerfile", above)));
+        assertEquals(Suppression.Kind.INLINE, f.suppression().orElseThrow().kind());
+        assertEquals(1, f.suppression().get().where().line());
+        String file = "\uFEFF# policy:ignore-file * reviewed\nFROM debian:12\nRUN echo hi\n";
+        assertEquals(Suppression.Kind.FILE, only(Scans.triage(Scans.check(InputKind.DOCKERFILE, "Dockerfile", file)))
+            .suppression().orElseThrow().kind());
+    }
+
     @Test
     void absenceFindingIsSuppressedByACommentAboveItsStage() {
         String dockerfile = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN echo hi\n";
