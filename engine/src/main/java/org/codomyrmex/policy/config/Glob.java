@@ -23,13 +23,14 @@ public final class Glob {
     }
 
     /**
-     * One line of an exclude list, as {@code .gitignore} reads it: a leading {@code !} takes back in what an
-     * earlier line left out ({@code \!} is a literal {@code !}). See {@link #excluded}.
+     * One line of an exclude list of the config or the command line, as {@code .gitignore} reads it, a leading
+     * {@code ./} read as {@link #path} reads it: a leading {@code !} takes back in what an earlier line left out
+     * ({@code \!} is a literal {@code !}). See {@link #excluded}.
      */
     public static Glob line(String line) {
         String l = line.strip();
-        if (!l.startsWith("!")) return of(line);
-        Glob g = of(l.substring(1));
+        if (!l.startsWith("!")) return path(line);
+        Glob g = path(l.substring(1));
         return new Glob(line, g.regex, g.directoryOnly, true);
     }
 
@@ -47,12 +48,28 @@ public final class Glob {
         return out;
     }
 
+    /** A pattern as a {@code .gitignore} line writes it. */
     public static Glob of(String pattern) {
+        return compile(pattern, false);
+    }
+
+    /**
+     * A pattern the user writes in the config or on the command line: as {@link #of}, and a leading {@code ./}
+     * (as in {@code ./vendor/}) anchors it at the base instead of matching nothing.
+     */
+    public static Glob path(String pattern) {
+        return compile(pattern, true);
+    }
+
+    private static Glob compile(String pattern, boolean relativeDots) {
         String p = pattern.strip();
         boolean dirOnly = p.endsWith("/");
         if (dirOnly) p = p.substring(0, p.length() - 1);
         boolean anchored = p.contains("/");
         if (p.startsWith("/")) p = p.substring(1);
+        // In the config and on the command line ./vendor/ is vendor/ at the base: the paths matched have no ./
+        // (git reads it as text no path has, so .gitignore lines keep that).
+        while (relativeDots && p.startsWith("./")) p = p.substring(2);
         StringBuilder sb = new StringBuilder(anchored ? "" : "(?:.*/)?");
         for (int i = 0; i < p.length(); i++) {
             char c = p.charAt(i);

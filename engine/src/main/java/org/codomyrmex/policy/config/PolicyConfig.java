@@ -422,7 +422,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
                 }
             }
             return Optional.of(new Exemption(rules.stream().map(NamePattern::of).toList(), NamePattern.of(kind),
-                NamePattern.of(namespace), NamePattern.of(name), Optional.of(text(m, "file")).filter(f -> !f.isEmpty()).map(Glob::of),
+                NamePattern.of(namespace), NamePattern.of(name), Optional.of(text(m, "file")).filter(f -> !f.isEmpty()).map(Glob::path),
                 justification, owner, expires,
                 baseDir.toString(), item.span()));
         }

@@ -129,6 +129,18 @@ class PolicyConfigTest {
     }
 
     @Test
+    void excludesAndExceptionFileGlobsTakeALeadingDotSlash() {
+        PolicyConfig c = parse("""
+            exclude: ["./vendor/"]
+            exceptions:
+              - {rule: "*", file: "./k8s/a.yaml", justification: x}
+            """).config();
+        assertTrue(c.excludes(Path.of("/repo/vendor/c.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/vendor.yaml")));
+        assertTrue(c.exceptions().get(0).file().orElseThrow().matches("k8s/a.yaml", false));
+    }
+
+    @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
             rules: {disable: [ESC-002]}
