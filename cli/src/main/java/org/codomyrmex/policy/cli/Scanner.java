@@ -58,8 +58,8 @@ final class Scanner {
         List<String> skipped = new ArrayList<>(collected.skipped());
         List<InputSource> sources = new ArrayList<>();
         GitIgnore gitIgnore = new GitIgnore();
-        List<Glob> cliExcludes = o.exclude().stream().map(Glob::line).toList();
         Path workingDir = Path.of("").toAbsolutePath().normalize();
+        List<Glob> cliExcludes = o.exclude().stream().map(g -> Glob.line(g, workingDir)).toList();
         for (InputSource collectedSource : collected.sources()) {
             // Standard input under the name --stdin-filename gives: found, reported and suppressed as that file
             // (its text still comes from stdin, never from a file of that name).

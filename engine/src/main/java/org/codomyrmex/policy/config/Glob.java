@@ -34,6 +34,24 @@ public final class Glob {
         return new Glob(line, g.regex, g.directoryOnly, true);
     }
 
+    /**
+     * As {@link #line(String)}, for lines relative to {@code base}: a line that spells out an absolute path inside
+     * the base ({@code -x $PWD/vendor/}) is that path relative to it; read as anchored at the base it matched
+     * nothing. A line like {@code /vendor/} that does not start with the base stays anchored there.
+     */
+    public static Glob line(String line, java.nio.file.Path base) {
+        String l = line.strip();
+        boolean negated = l.startsWith("!");
+        String p = negated ? l.substring(1) : l;
+        String prefix = base.toAbsolutePath().normalize().toString().replace('\\', '/');
+        if (!prefix.endsWith("/")) prefix += "/";
+        if (prefix.length() > 1 && p.replace('\\', '/').startsWith(prefix)) {
+            Glob g = line((negated ? "!" : "") + "/" + p.substring(prefix.length()));
+            return new Glob(line, g.regex, g.directoryOnly, g.negated);
+        }
+        return line(line);
+    }
+
     /** Whether this is a {@code !pattern} line of an exclude list. */
     public boolean negated() {
         return negated;

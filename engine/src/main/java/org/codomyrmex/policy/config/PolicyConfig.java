@@ -239,7 +239,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
         }
         Map<String, Value> parameters = r.map(map.entries().get("parameters"), "parameters");
-        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(Glob::line).toList();
+        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(g -> Glob.line(g, baseDir)).toList();
         List<Path> policies = r.strings(map.entries().get("policies"), "policies").stream().map(baseDir::resolve).toList();
         List<Exemption> exceptions = new ArrayList<>();
         Value ex = map.entries().get("exceptions");

@@ -38,6 +38,18 @@ class GlobTest {
         assertFalse(Glob.of("./vendor/").matches("vendor/c.yaml", false));
     }
 
+    /** -x $PWD/vendor/ was read as anchored at the base (tmp/.../vendor under it) and matched nothing. */
+    @Test
+    void anAbsolutePathInsideTheBaseIsRelativeToIt() {
+        Path base = Path.of("/work/repo");
+        assertTrue(Glob.line("/work/repo/vendor/", base).matches("vendor/c.yaml", false));
+        assertFalse(Glob.line("/work/repo/vendor/", base).matches("app/vendor/c.yaml", false));
+        assertTrue(Glob.line("!/work/repo/k8s/keep.yaml", base).negated());
+        assertTrue(Glob.line("!/work/repo/k8s/keep.yaml", base).matches("k8s/keep.yaml", false));
+        assertTrue(Glob.line("/vendor/", base).matches("vendor/c.yaml", false), "a glob anchored at the base stays so");
+        assertFalse(Glob.line("/work/repository/x", base).matches("sitory/x", false));
+    }
+
     @Test
     void bracketsAndEscapesAsGitReadsThem() {
         assertFalse(Glob.of("[z-a].yaml").matches("m.yaml", false), "a reversed range holds nothing");

@@ -131,12 +131,13 @@ class PolicyConfigTest {
     @Test
     void excludesAndExceptionFileGlobsTakeALeadingDotSlash() {
         PolicyConfig c = parse("""
-            exclude: ["./vendor/"]
+            exclude: ["./vendor/", "/repo/generated/"]
             exceptions:
               - {rule: "*", file: "./k8s/a.yaml", justification: x}
             """).config();
         assertTrue(c.excludes(Path.of("/repo/vendor/c.yaml")));
         assertFalse(c.excludes(Path.of("/repo/k8s/vendor.yaml")));
+        assertTrue(c.excludes(Path.of("/repo/generated/a.yaml")), "an absolute path inside the config's folder");
         assertTrue(c.exceptions().get(0).file().orElseThrow().matches("k8s/a.yaml", false));
     }
 
