@@ -185,7 +185,17 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
     public static Loaded parse(SourceFile source, Path file, Path baseDir) {
         YamlLoader.Result yaml = YamlLoader.load(source, YamlLoader.Options.defaults(YamlLoader.Profile.CORE));
         Reader r = new Reader(source.name());
-        r.diagnostics.addAll(yaml.diagnostics());
+        for (Diagnostic d : yaml.diagnostics()) {
+            // A duplicate key drops the first setting (a whole rules: or exceptions: block) without changing a
+            // thing in a manifest's way; in the config that is a mistake like any other.
+            if (d.code().equals("I1011")) {
+                int cut = d.message().indexOf("; the last one wins");
+                r.diagnostics.add(Diagnostic.error("K0022", (cut < 0 ? d.message() : d.message().substring(0, cut))
+                    + ": the first is not used", d.span()));
+            } else {
+                r.diagnostics.add(d);
+            }
+        }
         PolicyConfig defaults = defaults(baseDir);
         if (yaml.documents().isEmpty()) return new Loaded(withFile(defaults, file), r.diagnostics, Optional.of(source));
         if (yaml.documents().size() > 1) {

@@ -141,6 +141,20 @@ class PolicyConfigTest {
         assertTrue(c.exceptions().get(0).file().orElseThrow().matches("k8s/a.yaml", false));
     }
 
+    /** A second rules: dropped the first without an error (a warning shown only with -v). */
+    @Test
+    void aDuplicateKeyIsAnError() {
+        PolicyConfig.Loaded loaded = parse("""
+            rules: {disable: [ESC-046]}
+            severity: {ESC-001: low, ESC-001: high}
+            rules: {disable: [ESC-047]}
+            """);
+        assertEquals(List.of("K0022:2:26", "K0022:3:1"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().stream().allMatch(Diagnostic::isError));
+        assertEquals("duplicate key 'rules' (first at line 1): the first is not used", loaded.diagnostics().get(1).message());
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
