@@ -405,7 +405,11 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             if (resource instanceof Value.Str s) {
                 // kind/name or kind/namespace/name, as findings show resources
                 String[] parts = s.value().split("/", -1);
-                if (parts.length == 2) {
+                if (java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+                    // An empty part would select any kind or name: "Pod/" hid the findings of every pod.
+                    error("K0017", "resource is Kind/name or Kind/namespace/name, none of them empty (* selects any)", s.span());
+                    return Optional.empty();
+                } else if (parts.length == 2) {
                     kind = parts[0];
                     name = parts[1];
                 } else if (parts.length == 3) {

@@ -155,6 +155,21 @@ class PolicyConfigTest {
         assertEquals("duplicate key 'rules' (first at line 1): the first is not used", loaded.diagnostics().get(1).message());
     }
 
+    /** resource: "Pod/" selected every pod (the empty name matched anything), without a word. */
+    @Test
+    void anEmptyPartOfAResourceIsAnErrorNotAWildcard() {
+        PolicyConfig.Loaded loaded = parse("""
+            exceptions:
+              - {rule: ESC-001, resource: "Pod/", justification: x}
+              - {rule: ESC-001, resource: "/web", justification: x}
+              - {rule: ESC-001, resource: "Deployment//web", justification: x}
+              - {rule: ESC-001, resource: "Deployment/*/web", justification: x}
+            """);
+        assertEquals(List.of("K0017:2:31", "K0017:3:31", "K0017:4:31"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertEquals(1, loaded.config().exceptions().size());
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
