@@ -52,10 +52,14 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
     }
 
     /**
-     * A rule id or pattern the config names (in rules, severity, enforcement or an exception) and where: a typo
-     * there would otherwise change nothing without a word.
+     * A rule id or pattern the config names (in rules, severity, enforcement or an exception), or a tag pattern
+     * ({@code tag}), and where: a typo there would otherwise change nothing without a word.
      */
-    public record RuleReference(String pattern, boolean exact, Span span) {
+    public record RuleReference(String pattern, boolean exact, Span span, boolean tag) {
+        public RuleReference(String pattern, boolean exact, Span span) {
+            this(pattern, exact, span, false);
+        }
+
         boolean matchesAny(List<String> ids) {
             if (exact) return ids.contains(pattern);
             NamePattern p = NamePattern.of(pattern);
@@ -66,8 +70,17 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
     /** Each rule reference that matches none of the loaded rules, as an error with a suggestion. */
     public List<Diagnostic> unknownRules(Collection<RuleInfo> loaded) {
         List<String> ids = loaded.stream().map(RuleInfo::id).toList();
+        List<String> tags = loaded.stream().flatMap(r -> r.tags().stream()).distinct().sorted().toList();
         List<Diagnostic> out = new ArrayList<>();
         for (RuleReference ref : ruleReferences) {
+            if (ref.tag()) {
+                // A misspelt tag would select no rule (enable) or leave every rule on (disable) without a word.
+                if (!ref.pattern().equals("*") && !ref.matchesAny(tags)) {
+                    out.add(Diagnostic.error("K0023", "no loaded rule has a tag matching '" + ref.pattern() + "'", ref.span(),
+                        Suggestions.hint(ref.pattern(), tags)));
+                }
+                continue;
+            }
             if (ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
             out.add(Diagnostic.error("K0020", (ref.exact() ? "no loaded rule is named '" : "no loaded rule matches '")
                 + ref.pattern() + "'", ref.span(), Suggestions.hint(ref.pattern(), ids)));
@@ -219,6 +232,10 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
         Selection threats = r.selection(map.entries().get("threats"), "threats");
         Selection tags = r.selection(map.entries().get("tags"), "tags");
+        if (map.entries().get("tags") instanceof Value.MapV selected) {
+            r.tagsIn(selected.get("enable"));
+            r.tagsIn(selected.get("disable"));
+        }
         if (map.entries().get("threats") instanceof Value.MapV selected) {
             r.threatsIn(selected.get("enable"));
             r.threatsIn(selected.get("disable"));
@@ -333,6 +350,14 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
                 if (!s.isEmpty()) out.add(s);
             }
             return out;
+        }
+
+        /** Records the tags or tag patterns in {@code v} (one string or a list of them). */
+        void tagsIn(Value v) {
+            List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
+            for (Value item : items) {
+                if (item instanceof Value.Str s && !s.value().isBlank()) ruleReferences.add(new RuleReference(s.value(), false, s.span(), true));
+            }
         }
 
         /** Records the rule ids or patterns in {@code v} (one string or a list of them). */

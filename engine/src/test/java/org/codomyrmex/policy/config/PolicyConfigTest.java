@@ -170,6 +170,22 @@ class PolicyConfigTest {
         assertEquals(1, loaded.config().exceptions().size());
     }
 
+    /** tags: {disable: [experimantal]} left every experimental rule on, and enable: [cis] of a typo turned all off. */
+    @Test
+    void tagsThatNoLoadedRuleHasAreLocatedErrors() {
+        PolicyConfig c = parse("""
+            tags:
+              enable: [cis, "pci-*", cks]
+              disable: experimantal
+            """).config();
+        org.codomyrmex.policy.model.RuleInfo tagged = new org.codomyrmex.policy.model.RuleInfo("ESC-001", "t", Severity.LOW,
+            org.codomyrmex.policy.model.Threat.CONTAINER_ESCAPE, java.util.Set.of(), List.of(), List.of(), "", "",
+            List.of("cis", "experimental"), "escape", org.codomyrmex.policy.diag.Span.NONE);
+        List<String> errors = c.unknownRules(List.of(tagged, rule("IMG-009"))).stream()
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.code() + " " + d.hint().orElse("")).toList();
+        assertEquals(List.of("2:17 K0023 ", "2:26 K0023 did you mean 'cis'?", "3:12 K0023 did you mean 'experimental'?"), errors);
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
