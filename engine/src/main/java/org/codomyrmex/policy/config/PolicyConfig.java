@@ -81,7 +81,13 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
                 }
                 continue;
             }
-            if (ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
+            if (ref.exact() && !ids.contains(ref.pattern()) && ref.pattern().matches(".*[*?\\[].*")) {
+                // severity and enforcement keys are ids: "*" or "K8S-24*" there changed nothing without a word.
+                out.add(Diagnostic.error("K0020", "severity and enforcement name rules one by one, and '" + ref.pattern()
+                    + "' is a pattern", ref.span(), "list the rules by id (policy rules lists them); for every rule's enforcement use default"));
+                continue;
+            }
+            if (!ref.exact() && ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
             out.add(Diagnostic.error("K0020", (ref.exact() ? "no loaded rule is named '" : "no loaded rule matches '")
                 + ref.pattern() + "'", ref.span(), Suggestions.hint(ref.pattern(), ids)));
         }

@@ -186,6 +186,21 @@ class PolicyConfigTest {
         assertEquals(List.of("2:17 K0023 ", "2:26 K0023 did you mean 'cis'?", "3:12 K0023 did you mean 'experimental'?"), errors);
     }
 
+    /** severity: {"*": low} and enforcement: {"*": hard} were accepted and changed nothing: the keys are ids. */
+    @Test
+    void patternsAsSeverityOrEnforcementKeysAreErrors() {
+        PolicyConfig c = parse("""
+            severity: {"*": low, "ESC-00*": high}
+            enforcement: {"*": hard, ESC-001: advisory}
+            """).config();
+        List<String> errors = c.unknownRules(List.of(rule("ESC-001"), rule("IMG-009"))).stream()
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.code() + " " + d.message()).toList();
+        assertEquals(List.of(
+            "1:12 K0020 severity and enforcement name rules one by one, and '*' is a pattern",
+            "1:22 K0020 severity and enforcement name rules one by one, and 'ESC-00*' is a pattern",
+            "2:15 K0020 severity and enforcement name rules one by one, and '*' is a pattern"), errors);
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""
