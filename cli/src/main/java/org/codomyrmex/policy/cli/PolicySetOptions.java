@@ -71,11 +71,12 @@ final class PolicySetOptions {
         Path workingDir = Path.of("").toAbsolutePath();
         Optional<Path> file = noConfig ? Optional.empty() : given != null ? Optional.of(given) : PolicyConfig.find(scanned, workingDir);
         if (file.isEmpty()) return new ChosenConfig(PolicyConfig.defaults(workingDir), Optional.empty());
-        if (given != null && !Files.isRegularFile(given)) {
-            problems.add(Diagnostic.error("K0001", "no such config file", org.codomyrmex.policy.diag.Span.of(given.toString(), 0, 0)));
+        // A missing file, a folder or an unreadable one is the loader's located K0001; a pipe (--config <(...)) is read.
+        PolicyConfig.Loaded read = PolicyConfig.load(file.get());
+        if (read.source().isEmpty() && read.diagnostics().stream().anyMatch(d -> d.code().equals("K0001"))) {
+            problems.addAll(read.diagnostics());
             return new ChosenConfig(PolicyConfig.defaults(workingDir), Optional.empty());
         }
-        PolicyConfig.Loaded read = PolicyConfig.load(file.get());
         problems.addAll(read.diagnostics());
         return new ChosenConfig(read.config(), file);
     }

@@ -4,6 +4,7 @@ import org.codomyrmex.policy.api.CheckOptions;
 import org.codomyrmex.policy.api.PolicyEngine;
 import org.codomyrmex.policy.api.Report;
 import org.codomyrmex.policy.config.GitIgnore;
+import org.codomyrmex.policy.config.Glob;
 import org.codomyrmex.policy.config.PolicyConfig;
 import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.SourceFile;
@@ -57,7 +58,8 @@ final class Scanner {
         List<String> skipped = new ArrayList<>(collected.skipped());
         List<InputSource> sources = new ArrayList<>();
         GitIgnore gitIgnore = new GitIgnore();
-        List<org.codomyrmex.policy.config.Glob> cliExcludes = o.exclude().stream().map(org.codomyrmex.policy.config.Glob::of).toList();
+        Path workingDir = Path.of("").toAbsolutePath().normalize();
+        List<Glob> cliExcludes = o.exclude().stream().map(g -> Glob.line(g, workingDir)).toList();
         for (InputSource collectedSource : collected.sources()) {
             // Standard input under the name --stdin-filename gives: found, reported and suppressed as that file
             // (its text still comes from stdin, never from a file of that name).
@@ -67,7 +69,7 @@ final class Scanner {
             Optional<Path> path = s.path();
             boolean named = o.paths().contains(s.name());
             boolean drop = path.isPresent() && (o.config().excludes(path.get())
-                || cliExcludes.stream().anyMatch(g -> g.matches(s.name(), java.nio.file.Files.isDirectory(path.get())))
+                || excludedByOption(cliExcludes, s.name(), path.get(), workingDir)
                 || (!named && o.gitignore() && gitIgnore.ignored(path.get())));
             if (drop) {
                 excluded.add(s.name());
@@ -112,6 +114,19 @@ final class Scanner {
             : checked.findings();
         Report report = new Report(findings, diagnostics, checked.sources(), checked.filesScanned(), checked.documentsChecked());
         return new Scan(report, annotations, skipped, excluded, secondPass[0]);
+    }
+
+    /**
+     * Whether {@code --exclude} globs leave out a file: they are relative to the working folder, as the config's are
+     * to its own, whether the file was reached as {@code k8s/}, {@code ./k8s/} or {@code /abs/k8s/} (matched
+     * against the name as given, an anchored glob missed every file of an absolute or {@code ..} path). A file
+     * outside the working folder is matched by its name as given.
+     */
+    static boolean excludedByOption(List<Glob> globs, String name, Path path, Path workingDir) {
+        if (globs.isEmpty()) return false;
+        Path abs = path.toAbsolutePath().normalize();
+        String relative = abs.startsWith(workingDir) ? workingDir.relativize(abs).toString() : name;
+        return Glob.excluded(globs, relative, java.nio.file.Files.isDirectory(abs));
     }
 
     /** Trace entries get the policy text of their span, shortened, and shortened values. */

@@ -6,6 +6,7 @@ import org.codomyrmex.policy.diag.Diagnostic;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.diag.Suggestions;
 import org.codomyrmex.policy.model.Value;
+import org.codomyrmex.policy.model.Values;
 import org.codomyrmex.policy.types.Type;
 
 import java.util.ArrayList;
@@ -62,16 +63,43 @@ public final class Parameters {
                 continue;
             }
             for (Declared d : matches) {
-                Type actual = typeOf(e.getValue());
-                if (!Type.assignable(d.type(), actual)) {
-                    diagnostics.add(Diagnostic.error("P0011", "parameter " + d.qualifiedName() + " takes a " + d.type().display()
-                        + ", but a " + actual.display() + " is given", at));
+                java.util.Optional<Value> wrong = wrongPart(d.type(), e.getValue());
+                if (wrong.isPresent()) {
+                    Value w = wrong.get();
+                    Span where = w.span().isKnown() ? w.span() : at;
+                    String inside = w == e.getValue() ? "" : (e.getValue() instanceof Value.ListV ? "an item" : "an entry") + " of it is ";
+                    diagnostics.add(Diagnostic.error("P0011", "parameter " + d.qualifiedName() + " takes "
+                        + Values.withArticle(d.type().display()) + ", but " + (inside.isEmpty() ? Values.withArticle(typeOf(w).display())
+                        + " is given" : inside + Values.withArticle(typeOf(w).display())), where));
                 } else {
                     values.put(d.qualifiedName(), e.getValue());
                 }
             }
         }
         return new Resolved(values, diagnostics);
+    }
+
+    /**
+     * The value, or the item or entry inside it, that does not fit the declared type. Items are checked one by one:
+     * the type of a mixed list (["a", 1]) is list&lt;any&gt;, which fits list&lt;string&gt;, so a number among strings
+     * reached the rules.
+     */
+    static java.util.Optional<Value> wrongPart(Type expected, Value v) {
+        if (expected instanceof Type.ListOf list && v instanceof Value.ListV items) {
+            for (Value item : items.items()) {
+                java.util.Optional<Value> wrong = wrongPart(list.element(), item);
+                if (wrong.isPresent()) return wrong;
+            }
+            return java.util.Optional.empty();
+        }
+        if (expected instanceof Type.MapOf map && v instanceof Value.MapV entries) {
+            for (Value item : entries.entries().values()) {
+                java.util.Optional<Value> wrong = wrongPart(map.value(), item);
+                if (wrong.isPresent()) return wrong;
+            }
+            return java.util.Optional.empty();
+        }
+        return Type.assignable(expected, typeOf(v)) ? java.util.Optional.empty() : java.util.Optional.of(v);
     }
 
     /** The static type a value would have as a literal. */

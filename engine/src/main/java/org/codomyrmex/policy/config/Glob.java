@@ -13,19 +13,81 @@ public final class Glob {
     private final String pattern;
     private final Pattern regex;
     private final boolean directoryOnly;
+    private final boolean negated;
 
-    private Glob(String pattern, Pattern regex, boolean directoryOnly) {
+    private Glob(String pattern, Pattern regex, boolean directoryOnly, boolean negated) {
         this.pattern = pattern;
         this.regex = regex;
         this.directoryOnly = directoryOnly;
+        this.negated = negated;
     }
 
+    /**
+     * One line of an exclude list of the config or the command line, as {@code .gitignore} reads it, a leading
+     * {@code ./} read as {@link #path} reads it: a leading {@code !} takes back in what an earlier line left out
+     * ({@code \!} is a literal {@code !}). See {@link #excluded}.
+     */
+    public static Glob line(String line) {
+        String l = line.strip();
+        if (!l.startsWith("!")) return path(line);
+        Glob g = path(l.substring(1));
+        return new Glob(line, g.regex, g.directoryOnly, true);
+    }
+
+    /**
+     * As {@link #line(String)}, for lines relative to {@code base}: a line that spells out an absolute path inside
+     * the base ({@code -x $PWD/vendor/}) is that path relative to it; read as anchored at the base it matched
+     * nothing. A line like {@code /vendor/} that does not start with the base stays anchored there.
+     */
+    public static Glob line(String line, java.nio.file.Path base) {
+        String l = line.strip();
+        boolean negated = l.startsWith("!");
+        String p = negated ? l.substring(1) : l;
+        String prefix = base.toAbsolutePath().normalize().toString().replace('\\', '/');
+        if (!prefix.endsWith("/")) prefix += "/";
+        if (prefix.length() > 1 && p.replace('\\', '/').startsWith(prefix)) {
+            Glob g = line((negated ? "!" : "") + "/" + p.substring(prefix.length()));
+            return new Glob(line, g.regex, g.directoryOnly, g.negated);
+        }
+        return line(line);
+    }
+
+    /** Whether this is a {@code !pattern} line of an exclude list. */
+    public boolean negated() {
+        return negated;
+    }
+
+    /** Whether a list of {@link #line}s leaves a path out: the last line that matches it decides. */
+    public static boolean excluded(java.util.List<Glob> lines, String relativePath, boolean isDirectory) {
+        boolean out = false;
+        for (Glob g : lines) {
+            if (g.matches(relativePath, isDirectory)) out = !g.negated;
+        }
+        return out;
+    }
+
+    /** A pattern as a {@code .gitignore} line writes it. */
     public static Glob of(String pattern) {
+        return compile(pattern, false);
+    }
+
+    /**
+     * A pattern the user writes in the config or on the command line: as {@link #of}, and a leading {@code ./}
+     * (as in {@code ./vendor/}) anchors it at the base instead of matching nothing.
+     */
+    public static Glob path(String pattern) {
+        return compile(pattern, true);
+    }
+
+    private static Glob compile(String pattern, boolean relativeDots) {
         String p = pattern.strip();
         boolean dirOnly = p.endsWith("/");
         if (dirOnly) p = p.substring(0, p.length() - 1);
         boolean anchored = p.contains("/");
         if (p.startsWith("/")) p = p.substring(1);
+        // In the config and on the command line ./vendor/ is vendor/ at the base: the paths matched have no ./
+        // (git reads it as text no path has, so .gitignore lines keep that).
+        while (relativeDots && p.startsWith("./")) p = p.substring(2);
         StringBuilder sb = new StringBuilder(anchored ? "" : "(?:.*/)?");
         for (int i = 0; i < p.length(); i++) {
             char c = p.charAt(i);
@@ -48,7 +110,7 @@ public final class Glob {
                 sb.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return new Glob(pattern, Pattern.compile(sb.toString()), dirOnly);
+        return new Glob(pattern, Pattern.compile(sb.toString()), dirOnly, false);
     }
 
     /**

@@ -52,10 +52,14 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
     }
 
     /**
-     * A rule id or pattern the config names (in rules, severity, enforcement or an exception) and where: a typo
-     * there would otherwise change nothing without a word.
+     * A rule id or pattern the config names (in rules, severity, enforcement or an exception), or a tag pattern
+     * ({@code tag}), and where: a typo there would otherwise change nothing without a word.
      */
-    public record RuleReference(String pattern, boolean exact, Span span) {
+    public record RuleReference(String pattern, boolean exact, Span span, boolean tag) {
+        public RuleReference(String pattern, boolean exact, Span span) {
+            this(pattern, exact, span, false);
+        }
+
         boolean matchesAny(List<String> ids) {
             if (exact) return ids.contains(pattern);
             NamePattern p = NamePattern.of(pattern);
@@ -66,9 +70,24 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
     /** Each rule reference that matches none of the loaded rules, as an error with a suggestion. */
     public List<Diagnostic> unknownRules(Collection<RuleInfo> loaded) {
         List<String> ids = loaded.stream().map(RuleInfo::id).toList();
+        List<String> tags = loaded.stream().flatMap(r -> r.tags().stream()).distinct().sorted().toList();
         List<Diagnostic> out = new ArrayList<>();
         for (RuleReference ref : ruleReferences) {
-            if (ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
+            if (ref.tag()) {
+                // A misspelt tag would select no rule (enable) or leave every rule on (disable) without a word.
+                if (!ref.pattern().equals("*") && !ref.matchesAny(tags)) {
+                    out.add(Diagnostic.error("K0023", "no loaded rule has a tag matching '" + ref.pattern() + "'", ref.span(),
+                        Suggestions.hint(ref.pattern(), tags)));
+                }
+                continue;
+            }
+            if (ref.exact() && !ids.contains(ref.pattern()) && ref.pattern().matches(".*[*?\\[].*")) {
+                // severity and enforcement keys are ids: "*" or "K8S-24*" there changed nothing without a word.
+                out.add(Diagnostic.error("K0020", "severity and enforcement name rules one by one, and '" + ref.pattern()
+                    + "' is a pattern", ref.span(), "list the rules by id (policy rules lists them); for every rule's enforcement use default"));
+                continue;
+            }
+            if (!ref.exact() && ref.pattern().equals("*") || ref.matchesAny(ids)) continue;
             out.add(Diagnostic.error("K0020", (ref.exact() ? "no loaded rule is named '" : "no loaded rule matches '")
                 + ref.pattern() + "'", ref.span(), Suggestions.hint(ref.pattern(), ids)));
         }
@@ -129,7 +148,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Path p = path.toAbsolutePath().normalize();
         String relative = (p.startsWith(base) ? base.relativize(p) : p).toString().replace('\\', '/');
         boolean dir = Files.isDirectory(p);
-        return exclude.stream().anyMatch(g -> g.matches(relative, dir));
+        return Glob.excluded(exclude, relative, dir);
     }
 
     /**
@@ -155,23 +174,47 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
 
     public static Loaded load(Path file) {
         Path base = Optional.ofNullable(file.toAbsolutePath().normalize().getParent()).orElse(Path.of("."));
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "no such config file",
-                Span.of(file.toString(), 0, 0))), Optional.empty());
+            bytes = Files.readAllBytes(file);
         } catch (IOException | java.io.UncheckedIOException e) {
-            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", "cannot read config: " + e.getMessage(),
-                Span.of(file.toString(), 0, 0))), Optional.empty());
+            IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+            String why = cause instanceof java.nio.file.NoSuchFileException ? "no such config file"
+                : "cannot read config: " + org.codomyrmex.policy.diag.IoReason.of(cause);
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0001", why, Span.of(file.toString(), 0, 0))), Optional.empty());
         }
-        return parse(new SourceFile(file.toString(), text), file, base);
+        // Strict UTF-8, so a stray byte is an error at its line and column rather than the decoder's "Input length = 1".
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = decoder.decode(in, chars, true);
+        if (!result.isError()) result = decoder.flush(chars);
+        chars.flip();
+        if (result.isError()) {
+            SourceFile partial = new SourceFile(file.toString(), chars.toString());
+            return new Loaded(defaults(base), List.of(Diagnostic.error("K0021", "the config is not UTF-8 text: invalid byte 0x"
+                + String.format("%02x", bytes[in.position()] & 0xFF), partial.span(chars.length(), chars.length()),
+                "save it as UTF-8")), Optional.of(partial));
+        }
+        return parse(new SourceFile(file.toString(), chars.toString()), file, base);
     }
 
     public static Loaded parse(SourceFile source, Path file, Path baseDir) {
         YamlLoader.Result yaml = YamlLoader.load(source, YamlLoader.Options.defaults(YamlLoader.Profile.CORE));
         Reader r = new Reader(source.name());
-        r.diagnostics.addAll(yaml.diagnostics());
+        for (Diagnostic d : yaml.diagnostics()) {
+            // A duplicate key drops the first setting (a whole rules: or exceptions: block) without changing a
+            // thing in a manifest's way; in the config that is a mistake like any other.
+            if (d.code().equals("I1011")) {
+                int cut = d.message().indexOf("; the last one wins");
+                r.diagnostics.add(Diagnostic.error("K0022", (cut < 0 ? d.message() : d.message().substring(0, cut))
+                    + ": the first is not used", d.span()));
+            } else {
+                r.diagnostics.add(d);
+            }
+        }
         PolicyConfig defaults = defaults(baseDir);
         if (yaml.documents().isEmpty()) return new Loaded(withFile(defaults, file), r.diagnostics, Optional.of(source));
         if (yaml.documents().size() > 1) {
@@ -195,16 +238,20 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
         Selection threats = r.selection(map.entries().get("threats"), "threats");
         Selection tags = r.selection(map.entries().get("tags"), "tags");
-        for (String t : threats.written()) {
-            if (org.codomyrmex.policy.model.Threat.parse(t).isEmpty()) {
-                r.error("K0005", "unknown threat '" + t + "'", r.spanOf(map.entries().get("threats")),
-                    Suggestions.hint(t, java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList()));
-            }
+        if (map.entries().get("tags") instanceof Value.MapV selected) {
+            r.tagsIn(selected.get("enable"));
+            r.tagsIn(selected.get("disable"));
+        }
+        if (map.entries().get("threats") instanceof Value.MapV selected) {
+            r.threatsIn(selected.get("enable"));
+            r.threatsIn(selected.get("disable"));
         }
         Map<String, Severity> severity = new LinkedHashMap<>();
         r.keyReferences(map.entries().get("severity"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("severity"), "severity").entrySet()) {
-            String s = r.string(e.getValue(), "severity of " + e.getKey());
+            Optional<String> written = r.scalar(e.getValue(), "severity of " + e.getKey());
+            if (written.isEmpty()) continue;
+            String s = written.get();
             Severity.parse(s).ifPresentOrElse(v -> severity.put(e.getKey(), v), () -> r.error("K0006",
                 "'" + s + "' is not a severity; use critical, high, medium, low or info", e.getValue().span()));
         }
@@ -212,7 +259,9 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         Map<String, Enforcement> enforcement = new LinkedHashMap<>();
         r.keyReferences(map.entries().get("enforcement"));
         for (Map.Entry<String, Value> e : r.map(map.entries().get("enforcement"), "enforcement").entrySet()) {
-            String s = r.string(e.getValue(), "enforcement of " + e.getKey());
+            Optional<String> written = r.scalar(e.getValue(), "enforcement of " + e.getKey());
+            if (written.isEmpty()) continue;
+            String s = written.get();
             Optional<Enforcement> level = Enforcement.parse(s);
             if (level.isEmpty()) {
                 r.error("K0007", "'" + s + "' is not an enforcement level; use advisory, soft or hard", e.getValue().span());
@@ -223,7 +272,7 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             }
         }
         Map<String, Value> parameters = r.map(map.entries().get("parameters"), "parameters");
-        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(Glob::of).toList();
+        List<Glob> exclude = r.strings(map.entries().get("exclude"), "exclude").stream().map(g -> Glob.line(g, baseDir)).toList();
         List<Path> policies = r.strings(map.entries().get("policies"), "policies").stream().map(baseDir::resolve).toList();
         List<Exemption> exceptions = new ArrayList<>();
         Value ex = map.entries().get("exceptions");
@@ -281,12 +330,17 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
         }
 
         String string(Value v, String what) {
-            if (v instanceof Value.Str s) return s.value();
+            return scalar(v, what).orElse("");
+        }
+
+        /** The text of a scalar; empty, after error K0011, for a list, map or null, so no second error follows. */
+        Optional<String> scalar(Value v, String what) {
+            if (v instanceof Value.Str s) return Optional.of(s.value());
             if (v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool) {
-                return org.codomyrmex.policy.model.Values.display(v);
+                return Optional.of(org.codomyrmex.policy.model.Values.display(v));
             }
             error("K0011", what + " is a string", v.span());
-            return "";
+            return Optional.empty();
         }
 
         List<String> strings(Value v, String what) {
@@ -304,11 +358,35 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             return out;
         }
 
+        /** Records the tags or tag patterns in {@code v} (one string or a list of them). */
+        void tagsIn(Value v) {
+            List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
+            for (Value item : items) {
+                if (item instanceof Value.Str s && !s.value().isBlank()) ruleReferences.add(new RuleReference(s.value(), false, s.span(), true));
+            }
+        }
+
         /** Records the rule ids or patterns in {@code v} (one string or a list of them). */
         void referencesIn(Value v) {
             List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
             for (Value item : items) {
                 if (item instanceof Value.Str s && !s.value().isBlank()) ruleReferences.add(new RuleReference(s.value(), false, s.span()));
+            }
+        }
+
+        /**
+         * Each threat id or pattern in {@code v} (one string or a list of them) that names no threat, as an error at
+         * the item: patterns ({@code container-*}) are read as the selection reads them.
+         */
+        void threatsIn(Value v) {
+            List<String> ids = java.util.Arrays.stream(org.codomyrmex.policy.model.Threat.values()).map(x -> x.id()).toList();
+            List<Value> items = v instanceof Value.ListV l ? l.items() : v == null ? List.of() : List.of(v);
+            for (Value item : items) {
+                if (!(item instanceof Value.Str s) || s.value().isBlank()) continue;
+                NamePattern p = NamePattern.of(s.value());
+                if (ids.stream().noneMatch(p::matches)) {
+                    error("K0005", "unknown threat '" + s.value() + "'", s.span(), Suggestions.hint(s.value(), ids));
+                }
             }
         }
 
@@ -358,7 +436,11 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             if (resource instanceof Value.Str s) {
                 // kind/name or kind/namespace/name, as findings show resources
                 String[] parts = s.value().split("/", -1);
-                if (parts.length == 2) {
+                if (java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+                    // An empty part would select any kind or name: "Pod/" hid the findings of every pod.
+                    error("K0017", "resource is Kind/name or Kind/namespace/name, none of them empty (* selects any)", s.span());
+                    return Optional.empty();
+                } else if (parts.length == 2) {
                     kind = parts[0];
                     name = parts[1];
                 } else if (parts.length == 3) {
@@ -377,15 +459,15 @@ public record PolicyConfig(Optional<Path> file, Path baseDir, Selection rules, S
             Optional<LocalDate> expires = Optional.empty();
             Value e = m.entries().get("expires");
             if (e != null && !(e instanceof Value.Null)) {
-                String date = string(e, "expires");
+                Optional<String> written = scalar(e, "expires");
                 try {
-                    expires = Optional.of(LocalDate.parse(date));
+                    if (written.isPresent()) expires = Optional.of(LocalDate.parse(written.get()));
                 } catch (DateTimeParseException x) {
-                    error("K0019", "expires is a date like 2026-12-31, not '" + date + "'", e.span());
+                    error("K0019", "expires is a date like 2026-12-31, not '" + written.get() + "'", e.span());
                 }
             }
             return Optional.of(new Exemption(rules.stream().map(NamePattern::of).toList(), NamePattern.of(kind),
-                NamePattern.of(namespace), NamePattern.of(name), Optional.of(text(m, "file")).filter(f -> !f.isEmpty()).map(Glob::of),
+                NamePattern.of(namespace), NamePattern.of(name), Optional.of(text(m, "file")).filter(f -> !f.isEmpty()).map(Glob::path),
                 justification, owner, expires,
                 baseDir.toString(), item.span()));
         }

@@ -59,9 +59,29 @@ public final class Fingerprints {
         return sb.toString().replaceAll("\\s+", " ").strip();
     }
 
-    /** A file name as fingerprints see it: forward slashes, no leading ./ . */
+    /**
+     * A file name as fingerprints see it: forward slashes, no leading ./, and a path under the working folder
+     * relative to it, so {@code policy check .} and {@code policy check $PWD} (or a CI checkout in another folder)
+     * give a file the same fingerprints and a baseline written one way still matches the other.
+     */
     public static String normalizeFile(String file) {
-        String f = file.replace('\\', '/');
+        return normalizeFile(file, WORKING_DIR);
+    }
+
+    private static final java.nio.file.Path WORKING_DIR = java.nio.file.Path.of("").toAbsolutePath().normalize();
+
+    /** As {@link #normalizeFile(String)}, with absolute paths under {@code workingDir} made relative to it. */
+    public static String normalizeFile(String file, java.nio.file.Path workingDir) {
+        String f = file;
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(file);
+            if (p.isAbsolute() && p.normalize().startsWith(workingDir) && !p.normalize().equals(workingDir)) {
+                f = workingDir.relativize(p.normalize()).toString();
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path (an API name, stdin): as written
+        }
+        f = f.replace('\\', '/');
         while (f.startsWith("./")) f = f.substring(2);
         return f;
     }

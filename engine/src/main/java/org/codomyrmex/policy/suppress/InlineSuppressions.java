@@ -1,5 +1,6 @@
 package org.codomyrmex.policy.suppress;
 
+import org.codomyrmex.policy.config.NamePattern;
 import org.codomyrmex.policy.diag.SourceFile;
 import org.codomyrmex.policy.diag.Span;
 import org.codomyrmex.policy.model.Finding;
@@ -28,13 +29,13 @@ import java.util.regex.Pattern;
  * # policy:ignore ESC-001 the CNI plugin needs it                              (on the line above)
  *     privileged: true  # policy:ignore ESC-001 the CNI plugin needs it       (on the line)
  * </pre>
- * Rule ids are separated by commas; {@code *} means every rule. The rest of the comment is the justification.
+ * Rule ids are separated by commas; {@code *} means every rule, and {@code ESC-04*} every rule whose id it matches. The rest of the comment is the justification.
  * A finding about something missing (no USER instruction) sits at its resource (the FROM line, the document's
  * first line), so a comment above that line, or one for the whole file, suppresses it.
  */
 public final class InlineSuppressions {
     private static final Pattern DIRECTIVE = Pattern.compile(
-        "(?:^|\\s)#\\s*policy:ignore(-file)?\\s+([A-Za-z0-9_.*-]+(?:\\s*,\\s*[A-Za-z0-9_.*-]+)*)(?:\\s+(.*?))?\\s*$");
+        "(?:^|\\s)#\\s*policy:ignore(-file)?\\s+([A-Za-z0-9_.*?!\\[\\]-]+(?:\\s*,\\s*[A-Za-z0-9_.*?!\\[\\]-]+)*)(?:\\s+(.*?))?\\s*$");
     /** The comments of each YAML file, scanned once however many findings it has. */
     private static final Map<SourceFile, Comments> YAML_COMMENTS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static final Pattern COMMENT_LINE = Pattern.compile("^\\s*#.*");
@@ -45,7 +46,7 @@ public final class InlineSuppressions {
     /** A directive read from one line. */
     record Directive(boolean wholeFile, List<String> rules, String justification, Span where) {
         boolean covers(String ruleId) {
-            return rules.contains("*") || rules.contains(ruleId);
+            return coversRule(rules, ruleId);
         }
     }
 
@@ -94,7 +95,7 @@ public final class InlineSuppressions {
         }
 
         boolean isCommentLine(SourceFile source, int line) {
-            if (columnByLine == null) return COMMENT_LINE.matcher(source.line(line)).matches();
+            if (columnByLine == null) return COMMENT_LINE.matcher(textOf(source, line, this)).matches();
             Integer column = columnByLine.get(line);
             return column != null && source.line(line).substring(0, Math.min(column, source.line(line).length())).isBlank();
         }
@@ -123,8 +124,18 @@ public final class InlineSuppressions {
         return directive(source, line, Comments.TEXTUAL);
     }
 
-    private static Optional<Directive> directive(SourceFile source, int line, Comments comments) {
+    /**
+     * A line's text as the comment rules read it: a byte-order mark before the first line of a Dockerfile (what
+     * Windows editors write, and BuildKit skips) is not text, so a directive at the top still starts the line. The
+     * YAML scanner's columns count the mark, so YAML lines stay as they are.
+     */
+    private static String textOf(SourceFile source, int line, Comments comments) {
         String text = source.line(line);
+        return line == 1 && comments.columnByLine() == null && text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static Optional<Directive> directive(SourceFile source, int line, Comments comments) {
+        String text = textOf(source, line, comments);
         if (!text.contains("policy:ignore")) return Optional.empty();
         Matcher m = DIRECTIVE.matcher(text);
         if (!m.find()) return Optional.empty();
@@ -154,6 +165,18 @@ public final class InlineSuppressions {
             why = next < 0 ? "" : why.substring(next + 1).strip();
         }
         List<String> rules = Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return rules.contains("*") || rules.contains(ruleId) ? Optional.of(why) : Optional.empty();
+        return coversRule(rules, ruleId) ? Optional.of(why) : Optional.empty();
+    }
+
+    /**
+     * Whether ids or patterns as written in a directive or annotation cover a rule: patterns ({@code ESC-04*},
+     * {@code *}) as an exception's rules are read, since the directive's syntax takes them and a pattern that
+     * matched nothing would leave the finding failing without a word.
+     */
+    private static boolean coversRule(List<String> rules, String ruleId) {
+        for (String r : rules) {
+            if (NamePattern.of(r).matches(ruleId)) return true;
+        }
+        return false;
     }
 }

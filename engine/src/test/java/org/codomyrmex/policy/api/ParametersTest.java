@@ -68,4 +68,22 @@ class ParametersTest {
             .parameter("trusted", Values.integer(3)).build();
         assertTrue(wrong.policyDiagnostics().stream().anyMatch(d -> d.code().equals("P0011")), wrong.policyDiagnostics().toString());
     }
+
+    /** A number among the strings of a list<string> was taken (the list's type was list<any>) and reached the rules. */
+    @Test
+    void eachItemOfAListIsCheckedAndTheErrorIsAtTheItem() {
+        org.codomyrmex.policy.diag.Span item = org.codomyrmex.policy.diag.Span.of(".policy.yaml", 3, 9);
+        Value mixed = new Value.ListV(List.of(Values.string("ghcr.io"), new Value.Int(1, item)), org.codomyrmex.policy.diag.Span.of(".policy.yaml", 2, 12));
+        PolicyEngine engine = PolicyEngine.builder().standardLibrary(false).addPolicySource("reg.policy", POLICY)
+            .parameter("trusted", mixed).build();
+        var errors = engine.policyDiagnostics().stream().filter(d -> d.code().equals("P0011")).toList();
+        assertEquals(1, errors.size(), engine.policyDiagnostics().toString());
+        assertEquals("parameter reg.trusted takes a list<string>, but an item of it is an int", errors.get(0).message());
+        assertEquals(item, errors.get(0).span());
+        assertEquals(List.of("untrusted ghcr.io/acme/app:1"), run(engine), "the default still applies");
+        PolicyEngine scalar = PolicyEngine.builder().standardLibrary(false).addPolicySource("reg.policy", POLICY)
+            .parameter("trusted", Values.integer(3)).build();
+        assertTrue(scalar.policyDiagnostics().stream().anyMatch(d -> d.message().endsWith("but an int is given")),
+            scalar.policyDiagnostics().toString());
+    }
 }

@@ -25,6 +25,31 @@ class GlobTest {
         assertTrue(Glob.of("./docs/*.md").matches("./docs/x.md", false) || Glob.of("docs/*.md").matches("./docs/x.md", false));
     }
 
+    /** exclude: ["./vendor/"] and an exception's file: "./k8s/a.yaml" matched nothing, without a word. */
+    @Test
+    void aLeadingDotSlashInTheConfigAnchorsAtTheBase() {
+        assertTrue(Glob.path("./vendor/").matches("vendor/c.yaml", false));
+        assertTrue(Glob.path("./k8s/gen/*.yaml").matches("k8s/gen/b.yaml", false));
+        assertFalse(Glob.path("./k8s/gen/*.yaml").matches("app/k8s/gen/b.yaml", false), "anchored at the base");
+        assertTrue(Glob.line("!./k8s/keep.yaml").negated());
+        assertTrue(Glob.line("!./k8s/keep.yaml").matches("k8s/keep.yaml", false));
+        assertTrue(Glob.path("././a.yaml").matches("a.yaml", false));
+        // A .gitignore line keeps git's reading: ./x is text no path has.
+        assertFalse(Glob.of("./vendor/").matches("vendor/c.yaml", false));
+    }
+
+    /** -x $PWD/vendor/ was read as anchored at the base (tmp/.../vendor under it) and matched nothing. */
+    @Test
+    void anAbsolutePathInsideTheBaseIsRelativeToIt() {
+        Path base = Path.of("/work/repo");
+        assertTrue(Glob.line("/work/repo/vendor/", base).matches("vendor/c.yaml", false));
+        assertFalse(Glob.line("/work/repo/vendor/", base).matches("app/vendor/c.yaml", false));
+        assertTrue(Glob.line("!/work/repo/k8s/keep.yaml", base).negated());
+        assertTrue(Glob.line("!/work/repo/k8s/keep.yaml", base).matches("k8s/keep.yaml", false));
+        assertTrue(Glob.line("/vendor/", base).matches("vendor/c.yaml", false), "a glob anchored at the base stays so");
+        assertFalse(Glob.line("/work/repository/x", base).matches("sitory/x", false));
+    }
+
     @Test
     void bracketsAndEscapesAsGitReadsThem() {
         assertFalse(Glob.of("[z-a].yaml").matches("m.yaml", false), "a reversed range holds nothing");

@@ -62,6 +62,145 @@ class PolicyConfigTest {
             "5:22 K0020 no loaded rule matches 'SEC-*' / "), errors);
     }
 
+    /**
+     * An unknown threat was reported at the threats map (or its first line), not at the item, and a pattern, which
+     * the selection applies, was refused as an unknown threat.
+     */
+    @Test
+    void unknownThreatsAreErrorsAtTheItemAndPatternsAreThreats() {
+        PolicyConfig.Loaded loaded = parse("""
+            threats:
+              enable:
+                - container-*
+                - secrt-exposure
+              disable: kubernetes-securty
+            """);
+        assertEquals(List.of("K0005:4:7", "K0005:5:12"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().get(0).hint().orElseThrow().contains("secret-exposure"));
+        assertTrue(loaded.config().threats().allows("container-escape"));
+    }
+
+    /** A list or map where a severity, enforcement level or date goes was K0011 and then a second error about ''. */
+    @Test
+    void aValueOfTheWrongTypeIsOneError() {
+        PolicyConfig.Loaded loaded = parse("""
+            severity: {ESC-001: [high]}
+            enforcement: {default: {level: hard}}
+            exceptions:
+              - rule: ESC-001
+                justification: x
+                expires: [2026-12-31]
+            """);
+        assertEquals(List.of("K0011:1:21", "K0011:2:24", "K0011:6:14"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().stream().noneMatch(d -> d.message().contains("''")));
+    }
+
+    /** A byte that is not UTF-8 was "cannot read config: Input length = 1" at no line; a folder was "no such config file". */
+    @Test
+    void unreadableConfigsSayWhyAndWhere(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve(".policy.yaml");
+        java.nio.file.Files.write(latin1, "rules:\n  disable: [caf\u00e9]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        PolicyConfig.Loaded bad = PolicyConfig.load(latin1);
+        assertEquals(1, bad.diagnostics().size());
+        var d = bad.diagnostics().get(0);
+        assertEquals("K0021", d.code());
+        assertEquals(2, d.span().line());
+        assertEquals(16, d.span().column());
+        assertTrue(d.message().contains("0xe9"), d.message());
+
+        PolicyConfig.Loaded folder = PolicyConfig.load(dir);
+        assertEquals("K0001", folder.diagnostics().get(0).code());
+        assertFalse(folder.diagnostics().get(0).message().contains("no such"), folder.diagnostics().get(0).message());
+        assertEquals("no such config file", PolicyConfig.load(dir.resolve("none.yaml")).diagnostics().get(0).message());
+    }
+
+    /** '!pattern' in exclude was read as a file named '!pattern', so what it took back in stayed excluded. */
+    @Test
+    void excludeTakesNegatedPatternsAsGitignoreDoes() {
+        PolicyConfig c = parse("exclude: [\"k8s/gen/*\", \"!k8s/gen/keep.yaml\", \"\\\\!bang.yaml\"]\n").config();
+        assertTrue(c.excludes(Path.of("/repo/k8s/gen/b.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/gen/keep.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/a.yaml")));
+        assertTrue(c.excludes(Path.of("/repo/!bang.yaml")));
+        PolicyConfig later = parse("exclude: [\"!keep.yaml\", \"*.yaml\"]\n").config();
+        assertTrue(later.excludes(Path.of("/repo/keep.yaml")), "the last matching line decides");
+    }
+
+    @Test
+    void excludesAndExceptionFileGlobsTakeALeadingDotSlash() {
+        PolicyConfig c = parse("""
+            exclude: ["./vendor/", "/repo/generated/"]
+            exceptions:
+              - {rule: "*", file: "./k8s/a.yaml", justification: x}
+            """).config();
+        assertTrue(c.excludes(Path.of("/repo/vendor/c.yaml")));
+        assertFalse(c.excludes(Path.of("/repo/k8s/vendor.yaml")));
+        assertTrue(c.excludes(Path.of("/repo/generated/a.yaml")), "an absolute path inside the config's folder");
+        assertTrue(c.exceptions().get(0).file().orElseThrow().matches("k8s/a.yaml", false));
+    }
+
+    /** A second rules: dropped the first without an error (a warning shown only with -v). */
+    @Test
+    void aDuplicateKeyIsAnError() {
+        PolicyConfig.Loaded loaded = parse("""
+            rules: {disable: [ESC-046]}
+            severity: {ESC-001: low, ESC-001: high}
+            rules: {disable: [ESC-047]}
+            """);
+        assertEquals(List.of("K0022:2:26", "K0022:3:1"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertTrue(loaded.diagnostics().stream().allMatch(Diagnostic::isError));
+        assertEquals("duplicate key 'rules' (first at line 1): the first is not used", loaded.diagnostics().get(1).message());
+    }
+
+    /** resource: "Pod/" selected every pod (the empty name matched anything), without a word. */
+    @Test
+    void anEmptyPartOfAResourceIsAnErrorNotAWildcard() {
+        PolicyConfig.Loaded loaded = parse("""
+            exceptions:
+              - {rule: ESC-001, resource: "Pod/", justification: x}
+              - {rule: ESC-001, resource: "/web", justification: x}
+              - {rule: ESC-001, resource: "Deployment//web", justification: x}
+              - {rule: ESC-001, resource: "Deployment/*/web", justification: x}
+            """);
+        assertEquals(List.of("K0017:2:31", "K0017:3:31", "K0017:4:31"),
+            loaded.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+        assertEquals(1, loaded.config().exceptions().size());
+    }
+
+    /** tags: {disable: [experimantal]} left every experimental rule on, and enable: [cis] of a typo turned all off. */
+    @Test
+    void tagsThatNoLoadedRuleHasAreLocatedErrors() {
+        PolicyConfig c = parse("""
+            tags:
+              enable: [cis, "pci-*", cks]
+              disable: experimantal
+            """).config();
+        org.codomyrmex.policy.model.RuleInfo tagged = new org.codomyrmex.policy.model.RuleInfo("ESC-001", "t", Severity.LOW,
+            org.codomyrmex.policy.model.Threat.CONTAINER_ESCAPE, java.util.Set.of(), List.of(), List.of(), "", "",
+            List.of("cis", "experimental"), "escape", org.codomyrmex.policy.diag.Span.NONE);
+        List<String> errors = c.unknownRules(List.of(tagged, rule("IMG-009"))).stream()
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.code() + " " + d.hint().orElse("")).toList();
+        assertEquals(List.of("2:17 K0023 ", "2:26 K0023 did you mean 'cis'?", "3:12 K0023 did you mean 'experimental'?"), errors);
+    }
+
+    /** severity: {"*": low} and enforcement: {"*": hard} were accepted and changed nothing: the keys are ids. */
+    @Test
+    void patternsAsSeverityOrEnforcementKeysAreErrors() {
+        PolicyConfig c = parse("""
+            severity: {"*": low, "ESC-00*": high}
+            enforcement: {"*": hard, ESC-001: advisory}
+            """).config();
+        List<String> errors = c.unknownRules(List.of(rule("ESC-001"), rule("IMG-009"))).stream()
+            .map(d -> d.span().line() + ":" + d.span().column() + " " + d.code() + " " + d.message()).toList();
+        assertEquals(List.of(
+            "1:12 K0020 severity and enforcement name rules one by one, and '*' is a pattern",
+            "1:22 K0020 severity and enforcement name rules one by one, and 'ESC-00*' is a pattern",
+            "2:15 K0020 severity and enforcement name rules one by one, and '*' is a pattern"), errors);
+    }
+
     @Test
     void readsEverySetting() {
         PolicyConfig.Loaded loaded = parse("""

@@ -41,4 +41,16 @@ class FingerprintsTest {
         assertNotEquals(r.results().get(0).fingerprint(), renamed.results().get(0).fingerprint());
         assertEquals(Fingerprints.normalizeFile("./a/b.yaml"), "a/b.yaml");
     }
+
+    /** A baseline written by 'policy check .' matched nothing when the run named the folder by its absolute path. */
+    @Test
+    void anAbsolutePathUnderTheWorkingFolderFingerprintsAsTheRelativeOne() {
+        String absolute = java.nio.file.Path.of("k8s/p.yaml").toAbsolutePath().toString();
+        Results relative = Scans.triage(Scans.check(InputKind.KUBERNETES, "k8s/p.yaml", TWO));
+        Results named = Scans.triage(Scans.check(InputKind.KUBERNETES, absolute, TWO));
+        assertEquals(relative.results().get(0).fingerprint(), named.results().get(0).fingerprint());
+        assertEquals("k8s/p.yaml", Fingerprints.normalizeFile("/work/repo/k8s/p.yaml", java.nio.file.Path.of("/work/repo")));
+        assertEquals("/elsewhere/p.yaml", Fingerprints.normalizeFile("/elsewhere/p.yaml", java.nio.file.Path.of("/work/repo")));
+        assertEquals("Pod/ns/p.json", Fingerprints.normalizeFile("Pod/ns/p.json", java.nio.file.Path.of("/work/repo")));
+    }
 }

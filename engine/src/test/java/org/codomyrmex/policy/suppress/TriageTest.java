@@ -106,6 +106,34 @@ class TriageTest {
         assertEquals("node agent, approved by security", f.suppression().get().justification());
     }
 
+    /** Rule-id patterns cover the rules they match in comments and annotations, as in exceptions; they did nothing. */
+    @Test
+    void ruleIdPatternsInCommentsAndAnnotationsCoverTheRulesTheyMatch() {
+        String comment = POD.replace("privileged: true", "privileged: true  # policy:ignore T-P* the CNI agent needs it");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", comment))).suppressed());
+        String above = POD.replace("        privileged: true", "        # policy:ignore T-NET, T-[OP]RIV agent\n        privileged: true");
+        assertTrue(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", above))).suppressed());
+        String other = POD.replace("privileged: true", "privileged: true  # policy:ignore T-N* host network only");
+        assertFalse(only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", other))).suppressed());
+        String annotated = POD.replace("  namespace: kube-system", "  namespace: kube-system\n  annotations:\n"
+            + "    policy.codomyrmex.org/ignore: \"T-* node agent\"");
+        Results.Result f = only(Scans.triage(Scans.check(InputKind.KUBERNETES, "pod.yaml", annotated)));
+        assertEquals(Suppression.Kind.ANNOTATION, f.suppression().orElseThrow().kind());
+        assertEquals("node agent", f.suppression().get().justification());
+    }
+
+    /** A Dockerfile saved with a byte-order mark lost the directives of its first line (BuildKit skips the mark). */
+    @Test
+    void aByteOrderMarkDoesNotHideTheFirstLinesDirective() {
+        String above = "\uFEFF# policy:ignore T-ROOT the entrypoint drops privileges itself\nFROM debian:12\nRUN echo hi\n";
+        Results.Result f = only(Scans.triage(Scans.check(InputKind.DOCKERFILE, "Dockerfile", above)));
+        assertEquals(Suppression.Kind.INLINE, f.suppression().orElseThrow().kind());
+        assertEquals(1, f.suppression().get().where().line());
+        String file = "\uFEFF# policy:ignore-file * reviewed\nFROM debian:12\nRUN echo hi\n";
+        assertEquals(Suppression.Kind.FILE, only(Scans.triage(Scans.check(InputKind.DOCKERFILE, "Dockerfile", file)))
+            .suppression().orElseThrow().kind());
+    }
+
     @Test
     void absenceFindingIsSuppressedByACommentAboveItsStage() {
         String dockerfile = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN echo hi\n";
@@ -214,6 +242,34 @@ class TriageTest {
         assertTrue(bad.baseline().isEmpty());
         assertEquals("B0003", bad.diagnostics().get(0).code());
         assertTrue(bad.diagnostics().get(0).span().line() >= 1);
+    }
+
+    /**
+     * Entries without a string fingerprint were dropped without a word (their findings then failed the run), text
+     * after the JSON was ignored, and a missing file was reported by its path alone.
+     */
+    @Test
+    void malformedBaselineEntriesAreLocatedErrorsAndTheOthersStillApply(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+        throws Exception {
+        java.nio.file.Path file = dir.resolve("baseline.json");
+        java.nio.file.Files.writeString(file, "{\"findings\": [\n  {\"fingerprint\": \"abc\"},\n  7,\n  {\"fingerprint\": 5},\n  {\"rule\": \"X\"}\n]}\n");
+        Baseline.Read read = Baseline.read(file);
+        assertTrue(read.baseline().orElseThrow().contains("abc"));
+        assertEquals(List.of("B0004:3:3", "B0004:4:19", "B0004:5:3"),
+            read.diagnostics().stream().map(d -> d.code() + ":" + d.span().line() + ":" + d.span().column()).toList());
+
+        java.nio.file.Files.writeString(file, "{\"findings\": []}\ntrailing");
+        Baseline.Read trailing = Baseline.read(file);
+        assertEquals("B0003", trailing.diagnostics().get(0).code());
+        assertEquals(2, trailing.diagnostics().get(0).span().line());
+
+        java.nio.file.Files.writeString(file, "{\"findings\": {}}");
+        Baseline.Read notAList = Baseline.read(file);
+        assertEquals("B0002", notAList.diagnostics().get(0).code());
+        assertEquals(14, notAList.diagnostics().get(0).span().column());
+
+        Baseline.Read missing = Baseline.read(dir.resolve("nope.json"));
+        assertEquals("cannot read baseline: no such file", missing.diagnostics().get(0).message());
     }
 
     @Test
