@@ -210,7 +210,6 @@ final class Completions {
         return new Suggestion(s, "", "", true);
     }
 
-    /** Entries of the directory named so far, with a slash after directories. */
     /**
      * The files and folders that continue the path typed, written as {@code :load} reads them back: inside the
      * quote the user opened (closed after a file), else with a backslash before each space or quote, so a
@@ -219,9 +218,9 @@ final class Completions {
     static List<Suggestion> files(String typed) {
         int slash = typed.lastIndexOf('/');
         String typedFolder = slash < 0 ? "" : typed.substring(0, slash + 1);
-        Unquoted folder = Unquoted.of(typedFolder);
-        char openQuote = Unquoted.of(typed).openQuote();
-        String folderPath = folder.text();
+        PathWords folder = PathWords.of(typedFolder);
+        char openQuote = PathWords.of(typed).openQuote();
+        String folderPath = folder.last();
         Path dir = folderPath.isEmpty() ? Path.of(".") : Path.of(folderPath.equals("/") ? "/" : folderPath.substring(0, folderPath.length() - 1));
         List<Suggestion> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -255,27 +254,5 @@ final class Completions {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    /** A path as typed so far, its quotes and escapes resolved as {@code :load} resolves them, and the quote left open. */
-    record Unquoted(String text, char openQuote) {
-        static Unquoted of(String typed) {
-            StringBuilder sb = new StringBuilder();
-            char quote = 0;
-            for (int i = 0; i < typed.length(); i++) {
-                char c = typed.charAt(i);
-                if (quote != 0) {
-                    if (c == quote) quote = 0;
-                    else sb.append(c);
-                } else if (c == '"' || c == '\'') {
-                    quote = c;
-                } else if (c == '\\' && i + 1 < typed.length() && " \t\"'".indexOf(typed.charAt(i + 1)) >= 0) {
-                    sb.append(typed.charAt(++i));
-                } else {
-                    sb.append(c);
-                }
-            }
-            return new Unquoted(sb.toString(), quote);
-        }
     }
 }

@@ -285,40 +285,10 @@ public final class ReplSession {
         loaded(before);
     }
 
-    /**
-     * The paths of a {@code :load} line, split at spaces as a shell splits them: a path with spaces is quoted
-     * ({@code "my dir/pod.yaml"}, {@code 'my dir/pod.yaml'}) or has them escaped ({@code my\ dir/pod.yaml}; a
-     * backslash before anything else is kept). Empty when a quote is not closed.
-     */
+    /** The paths of a {@code :load} line ({@link PathWords}); empty when a quote is not closed. */
     static Optional<List<String>> paths(String arg) {
-        List<String> out = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < arg.length(); i++) {
-            char c = arg.charAt(i);
-            if (quote != 0) {
-                if (c == quote) quote = 0;
-                else word.append(c);
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < arg.length() && " \t\"'".indexOf(arg.charAt(i + 1)) >= 0) {
-                // Only before a space or a quote: a Windows path keeps its backslashes.
-                word.append(arg.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) out.add(word.toString());
-                word.setLength(0);
-                inWord = false;
-            } else {
-                word.append(c);
-                inWord = true;
-            }
-        }
-        if (quote != 0) return Optional.empty();
-        if (inWord) out.add(word.toString());
-        return Optional.of(out);
+        PathWords words = PathWords.of(arg);
+        return words.openQuote() != 0 ? Optional.empty() : Optional.of(words.words());
     }
 
     /** Loads one source; returns how many documents it added. */
