@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 
 /**
@@ -153,9 +155,16 @@ public final class ModuleCodec {
             return false;
         }
 
-        void optionalString(Optional<String> s) {
-            bool(s.isPresent());
-            s.ifPresent(this::string);
+        /** A count, then each item. */
+        <T> void list(List<T> items, Consumer<T> item) {
+            varint(items.size());
+            items.forEach(item);
+        }
+
+        /** Whether the value is there, then the value. */
+        <T> void optional(Optional<T> value, Consumer<T> item) {
+            bool(value.isPresent());
+            value.ifPresent(item);
         }
 
         void optionalInt(OptionalInt i) {
@@ -176,15 +185,13 @@ public final class ModuleCodec {
         }
 
         void module(Module m) {
-            optionalString(m.packageName());
-            varint(m.imports().size());
-            for (Module.Import i : m.imports()) {
+            optional(m.packageName(), this::string);
+            list(m.imports(), i -> {
                 string(i.packageName());
-                optionalString(i.alias());
+                optional(i.alias(), this::string);
                 span(i.span());
-            }
-            varint(m.declarations().size());
-            for (Decl d : m.declarations()) decl(d);
+            });
+            list(m.declarations(), this::decl);
         }
 
         void decl(Decl d) {
@@ -206,11 +213,10 @@ public final class ModuleCodec {
                 varint(D_FUNCTION);
                 string(f.name());
                 span(f.nameSpan());
-                varint(f.params().size());
-                for (Decl.Param p : f.params()) {
+                list(f.params(), p -> {
                     string(p.name());
                     span(p.span());
-                }
+                });
                 expr(f.body());
                 string(f.doc());
                 span(f.span());
@@ -228,28 +234,24 @@ public final class ModuleCodec {
             string(r.name());
             span(r.idSpan());
             string(r.title());
-            optionalWord(r.severity());
-            optionalWord(r.threat());
-            strings(r.refs());
-            optionalString(r.remediation());
-            optionalString(r.description());
-            strings(r.tags());
-            varint(r.selectors().size());
-            for (Decl.Selector s : r.selectors()) {
+            optional(r.severity(), this::word);
+            optional(r.threat(), this::word);
+            list(r.refs(), this::string);
+            optional(r.remediation(), this::string);
+            optional(r.description(), this::string);
+            list(r.tags(), this::string);
+            list(r.selectors(), s -> {
                 word(s.input());
-                varint(s.kinds().size());
-                for (Decl.Word k : s.kinds()) word(k);
+                list(s.kinds(), this::word);
                 span(s.span());
-            }
-            varint(r.clauses().size());
-            for (Decl.Clause c : r.clauses()) clause(c);
-            varint(r.reports().size());
-            for (Decl.Report rep : r.reports()) {
+            });
+            list(r.clauses(), this::clause);
+            list(r.reports(), rep -> {
                 expr(rep.message());
-                optionalExpr(rep.at());
-                optionalExpr(rep.when());
+                optional(rep.at(), this::expr);
+                optional(rep.when(), this::expr);
                 span(rep.span());
-            }
+            });
             string(r.doc());
             span(r.span());
         }
@@ -279,22 +281,20 @@ public final class ModuleCodec {
         void test(Decl.Test t) {
             varint(D_TEST);
             string(t.name());
-            varint(t.givens().size());
-            for (Decl.Given g : t.givens()) {
+            list(t.givens(), g -> {
                 word(g.kind());
-                optionalString(g.text());
-                optionalString(g.file());
+                optional(g.text(), this::string);
+                optional(g.file(), this::string);
                 span(g.textSpan());
                 span(g.span());
-            }
-            varint(t.expectations().size());
-            for (Decl.Expectation e : t.expectations()) {
+            });
+            list(t.expectations(), e -> {
                 string(e.ruleId());
                 bool(e.negated());
                 optionalInt(e.line());
                 optionalInt(e.column());
                 span(e.span());
-            }
+            });
             optionalInt(t.expectedCount());
             span(t.expectedCountSpan());
             span(t.span());
@@ -305,25 +305,6 @@ public final class ModuleCodec {
             span(w.span());
         }
 
-        void optionalWord(Optional<Decl.Word> w) {
-            bool(w.isPresent());
-            w.ifPresent(this::word);
-        }
-
-        void strings(List<String> list) {
-            varint(list.size());
-            for (String s : list) string(s);
-        }
-
-        void optionalExpr(Optional<Expr> e) {
-            bool(e.isPresent());
-            e.ifPresent(this::expr);
-        }
-
-        void exprs(List<Expr> list) {
-            varint(list.size());
-            for (Expr e : list) expr(e);
-        }
 
         void expr(Expr e) {
             if (e instanceof Expr.Literal l) {
@@ -348,7 +329,7 @@ public final class ModuleCodec {
             } else if (e instanceof Expr.Call c) {
                 varint(E_CALL);
                 string(c.name());
-                exprs(c.args());
+                list(c.args(), this::expr);
                 bool(c.method());
                 span(c.nameSpan());
                 span(c.span());
@@ -390,25 +371,23 @@ public final class ModuleCodec {
                 string(c.variable());
                 span(c.variableSpan());
                 expr(c.source());
-                optionalExpr(c.filter());
+                optional(c.filter(), this::expr);
                 span(c.span());
             } else if (e instanceof Expr.ListLiteral l) {
                 varint(E_LIST);
-                exprs(l.items());
+                list(l.items(), this::expr);
                 span(l.span());
             } else if (e instanceof Expr.MapLiteral m) {
                 varint(E_MAP);
-                varint(m.entries().size());
-                for (Expr.MapEntry entry : m.entries()) {
+                list(m.entries(), entry -> {
                     string(entry.key());
                     span(entry.keySpan());
                     expr(entry.value());
-                }
+                });
                 span(m.span());
             } else if (e instanceof Expr.Template t) {
                 varint(E_TEMPLATE);
-                varint(t.parts().size());
-                for (Expr.TemplatePart p : t.parts()) {
+                list(t.parts(), p -> {
                     if (p instanceof Expr.TextPart text) {
                         varint(P_TEXT);
                         string(text.text());
@@ -416,7 +395,7 @@ public final class ModuleCodec {
                         varint(P_EXPR);
                         expr(((Expr.ExprPart) p).expr());
                     }
-                }
+                });
                 span(t.span());
             } else {
                 throw new NotEncodable("unknown node " + e.getClass().getSimpleName());
@@ -440,8 +419,7 @@ public final class ModuleCodec {
                 string(s.value());
             } else if (v instanceof Value.ListV l) {
                 varint(V_LIST);
-                varint(l.items().size());
-                for (Value item : l.items()) value(item);
+                list(l.items(), this::value);
             } else if (v instanceof Value.MapV m) {
                 varint(V_MAP);
                 varint(m.entries().size());
@@ -529,8 +507,16 @@ public final class ModuleCodec {
             return s;
         }
 
-        Optional<String> optionalString() {
-            return bool() ? Optional.of(string()) : Optional.empty();
+        /** A count, then that many items. */
+        <T> List<T> list(Supplier<T> item) {
+            int n = count();
+            List<T> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) out.add(item.get());
+            return List.copyOf(out);
+        }
+
+        <T> Optional<T> optional(Supplier<T> item) {
+            return bool() ? Optional.of(item.get()) : Optional.empty();
         }
 
         OptionalInt optionalInt() {
@@ -547,14 +533,9 @@ public final class ModuleCodec {
         }
 
         Module module() {
-            Optional<String> packageName = optionalString();
-            int imports = count();
-            List<Module.Import> importList = new ArrayList<>(imports);
-            for (int i = 0; i < imports; i++) importList.add(new Module.Import(string(), optionalString(), span()));
-            int decls = count();
-            List<Decl> declarations = new ArrayList<>(decls);
-            for (int i = 0; i < decls; i++) declarations.add(decl());
-            return new Module(source, packageName, List.copyOf(importList), List.copyOf(declarations));
+            Optional<String> packageName = optional(this::string);
+            List<Module.Import> imports = list(() -> new Module.Import(string(), optional(this::string), span()));
+            return new Module(source, packageName, imports, list(this::decl));
         }
 
         Decl decl() {
@@ -565,10 +546,8 @@ public final class ModuleCodec {
                 case D_FUNCTION -> {
                     String name = string();
                     Span nameSpan = span();
-                    int n = count();
-                    List<Decl.Param> params = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) params.add(new Decl.Param(string(), span()));
-                    yield new Decl.Function(name, nameSpan, List.copyOf(params), expr(), string(), span());
+                    List<Decl.Param> params = list(() -> new Decl.Param(string(), span()));
+                    yield new Decl.Function(name, nameSpan, params, expr(), string(), span());
                 }
                 case D_RULE -> rule();
                 case D_TEST -> test();
@@ -580,32 +559,20 @@ public final class ModuleCodec {
             String name = string();
             Span idSpan = span();
             String title = string();
-            Optional<Decl.Word> severity = optionalWord();
-            Optional<Decl.Word> threat = optionalWord();
-            List<String> refs = strings();
-            Optional<String> remediation = optionalString();
-            Optional<String> description = optionalString();
-            List<String> tags = strings();
-            int n = count();
-            List<Decl.Selector> selectors = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                Decl.Word input = word();
-                int k = count();
-                List<Decl.Word> kinds = new ArrayList<>(k);
-                for (int j = 0; j < k; j++) kinds.add(word());
-                selectors.add(new Decl.Selector(input, List.copyOf(kinds), span()));
-            }
-            n = count();
-            List<Decl.Clause> clauses = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) clauses.add(clause());
-            n = count();
-            List<Decl.Report> reports = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
+            Optional<Decl.Word> severity = optional(this::word);
+            Optional<Decl.Word> threat = optional(this::word);
+            List<String> refs = list(this::string);
+            Optional<String> remediation = optional(this::string);
+            Optional<String> description = optional(this::string);
+            List<String> tags = list(this::string);
+            List<Decl.Selector> selectors = list(() -> new Decl.Selector(word(), list(this::word), span()));
+            List<Decl.Clause> clauses = list(this::clause);
+            List<Decl.Report> reports = list(() -> {
                 if (!(expr() instanceof Expr.Template message)) throw new Corrupt("report message");
-                reports.add(new Decl.Report(message, optionalExpr(), optionalExpr(), span()));
-            }
+                return new Decl.Report(message, optional(this::expr), optional(this::expr), span());
+            });
             return new Decl.Rule(name, idSpan, title, severity, threat, refs, remediation, description, tags,
-                List.copyOf(selectors), List.copyOf(clauses), List.copyOf(reports), string(), span());
+                selectors, clauses, reports, string(), span());
         }
 
         Decl.Clause clause() {
@@ -620,44 +587,15 @@ public final class ModuleCodec {
 
         Decl.Test test() {
             String name = string();
-            int n = count();
-            List<Decl.Given> givens = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                givens.add(new Decl.Given(word(), optionalString(), optionalString(), span(), span()));
-            }
-            n = count();
-            List<Decl.Expectation> expectations = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                expectations.add(new Decl.Expectation(string(), bool(), optionalInt(), optionalInt(), span()));
-            }
-            return new Decl.Test(name, List.copyOf(givens), List.copyOf(expectations), optionalInt(), span(), span());
+            List<Decl.Given> givens = list(() -> new Decl.Given(word(), optional(this::string), optional(this::string), span(), span()));
+            List<Decl.Expectation> expectations = list(() -> new Decl.Expectation(string(), bool(), optionalInt(), optionalInt(), span()));
+            return new Decl.Test(name, givens, expectations, optionalInt(), span(), span());
         }
 
         Decl.Word word() {
             return new Decl.Word(string(), span());
         }
 
-        Optional<Decl.Word> optionalWord() {
-            return bool() ? Optional.of(word()) : Optional.empty();
-        }
-
-        List<String> strings() {
-            int n = count();
-            List<String> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) out.add(string());
-            return List.copyOf(out);
-        }
-
-        Optional<Expr> optionalExpr() {
-            return bool() ? Optional.of(expr()) : Optional.empty();
-        }
-
-        List<Expr> exprs() {
-            int n = count();
-            List<Expr> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) out.add(expr());
-            return List.copyOf(out);
-        }
 
         <E extends Enum<E>> E constant(E[] values) {
             int i = small();
@@ -672,35 +610,27 @@ public final class ModuleCodec {
                 case E_NAME -> new Expr.Name(string(), span());
                 case E_FIELD -> new Expr.Field(expr(), string(), span(), span());
                 case E_INDEX -> new Expr.Index(expr(), expr(), span());
-                case E_CALL -> new Expr.Call(string(), exprs(), bool(), span(), span());
+                case E_CALL -> new Expr.Call(string(), list(this::expr), bool(), span(), span());
                 case E_UNARY -> new Expr.Unary(constant(Expr.UnaryOp.values()), expr(), span());
                 case E_BINARY -> new Expr.Binary(constant(Expr.BinaryOp.values()), expr(), expr(), span());
                 case E_CONDITIONAL -> new Expr.Conditional(expr(), expr(), expr(), span());
                 case E_LET -> new Expr.Let(string(), span(), expr(), expr(), span());
                 case E_QUANTIFIED -> new Expr.Quantified(constant(Expr.Quantifier.values()), string(), span(), expr(),
                     expr(), span());
-                case E_COMPREHENSION -> new Expr.Comprehension(expr(), string(), span(), expr(), optionalExpr(), span());
-                case E_LIST -> new Expr.ListLiteral(exprs(), span());
-                case E_MAP -> {
-                    int n = count();
-                    List<Expr.MapEntry> entries = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) entries.add(new Expr.MapEntry(string(), span(), expr()));
-                    yield new Expr.MapLiteral(List.copyOf(entries), span());
-                }
-                case E_TEMPLATE -> {
-                    int n = count();
-                    List<Expr.TemplatePart> parts = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        int part = small();
-                        parts.add(switch (part) {
-                            case P_TEXT -> new Expr.TextPart(string());
-                            case P_EXPR -> new Expr.ExprPart(expr());
-                            default -> throw new Corrupt("template part " + part);
-                        });
-                    }
-                    yield new Expr.Template(List.copyOf(parts), span());
-                }
+                case E_COMPREHENSION -> new Expr.Comprehension(expr(), string(), span(), expr(), optional(this::expr), span());
+                case E_LIST -> new Expr.ListLiteral(list(this::expr), span());
+                case E_MAP -> new Expr.MapLiteral(list(() -> new Expr.MapEntry(string(), span(), expr())), span());
+                case E_TEMPLATE -> new Expr.Template(list(this::templatePart), span());
                 default -> throw new Corrupt("expression tag " + tag);
+            };
+        }
+
+        Expr.TemplatePart templatePart() {
+            int part = small();
+            return switch (part) {
+                case P_TEXT -> new Expr.TextPart(string());
+                case P_EXPR -> new Expr.ExprPart(expr());
+                default -> throw new Corrupt("template part " + part);
             };
         }
 
@@ -712,12 +642,7 @@ public final class ModuleCodec {
                 case V_INT -> new Value.Int(varint(), span());
                 case V_FLOAT -> new Value.Float(Double.longBitsToDouble(varint()), span());
                 case V_STR -> new Value.Str(string(), span());
-                case V_LIST -> {
-                    int n = count();
-                    List<Value> items = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) items.add(value());
-                    yield new Value.ListV(items, span());
-                }
+                case V_LIST -> new Value.ListV(list(this::value), span());
                 case V_MAP -> {
                     int n = count();
                     Map<String, Value> entries = new LinkedHashMap<>();
