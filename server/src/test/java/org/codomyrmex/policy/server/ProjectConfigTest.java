@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -371,8 +370,7 @@ class ProjectConfigTest {
             assertFalse(allowed(client, server));
             Path config = dir.resolve(".policy.yaml");
             ReloadAndLimitsTest.replaceAtOnce(config, EXCEPTION);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (store.current().orElseThrow().generation() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            Poll.until(Duration.ofSeconds(20), () -> store.current().orElseThrow().generation() >= 2);
             assertEquals(2, store.current().orElseThrow().generation());
             assertTrue(allowed(client, server));
             Thread.sleep(500);

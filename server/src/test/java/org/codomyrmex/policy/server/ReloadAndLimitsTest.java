@@ -131,8 +131,7 @@ class ReloadAndLimitsTest {
         try (WebhookServer server = WebhookServer.start(options, store, new PrintStream(new ByteArrayOutputStream()), s -> { })) {
             assertTrue(allowed(client, server));
             replaceAtOnce(policy, RULE.formatted("shell"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (store.current().orElseThrow().generation() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            Poll.until(Duration.ofSeconds(20), () -> store.current().orElseThrow().generation() >= 2);
             assertEquals(2, store.current().orElseThrow().generation());
             assertFalse(allowed(client, server));
         }
@@ -387,9 +386,7 @@ class ReloadAndLimitsTest {
     }
 
     private static void awaitLog(ByteArrayOutputStream log, String text) throws InterruptedException {
-        for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(50)) {
-            if (log.toString(StandardCharsets.UTF_8).contains(text)) return;
-        }
+        if (Poll.until(Duration.ofSeconds(20), () -> log.toString(StandardCharsets.UTF_8).contains(text))) return;
         throw new AssertionError("the log never said \"" + text + "\": " + log.toString(StandardCharsets.UTF_8));
     }
 }

@@ -269,8 +269,8 @@ class WebhookServerTest {
         admit(fixture("privileged-pod.json"));
         // The admission is counted once its answer is out, its count first and its latency after: wait for both
         // rather than race its handler (run alone, no earlier admission has made the latency line yet).
-        eventually(1L, () -> server.metrics().counter("policy_http_requests_total", "path", "/v1/admit", "code", "200") > 0
-            && server.metrics().render().contains("policy_http_request_duration_seconds_bucket{path=\"/v1/admit\",le=\"+Inf\"}") ? 1L : 0L);
+        Poll.until(Duration.ofSeconds(10), () -> server.metrics().counter("policy_http_requests_total", "path", "/v1/admit", "code", "200") > 0
+            && server.metrics().render().contains("policy_http_request_duration_seconds_bucket{path=\"/v1/admit\",le=\"+Inf\"}"));
         HttpResponse<String> metrics = get("/metrics");
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
@@ -294,21 +294,10 @@ class WebhookServerTest {
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
         // The request is counted once its answer is out, so the client can read the answer first.
-        assertEquals(headOk + 1, eventually(headOk + 1,
-            () -> server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200")));
+        Poll.until(Duration.ofSeconds(10), () -> server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200") == headOk + 1);
+        assertEquals(headOk + 1, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "200"));
         assertEquals(head500, server.metrics().counter("policy_http_requests_total", "path", "/readyz", "code", "500"));
         assertEquals(ioErrors, server.metrics().counter("policy_errors_total", "kind", "io"));
-    }
-
-    /** The value once it reaches {@code expected}, or what it is after ten seconds (the assertion then says so). */
-    private static long eventually(long expected, java.util.function.LongSupplier value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long now = value.getAsLong();
-        while (now != expected && System.nanoTime() - deadline < 0) {
-            Thread.sleep(5);
-            now = value.getAsLong();
-        }
-        return now;
     }
 
     @Test
