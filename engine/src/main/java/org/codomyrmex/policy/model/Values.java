@@ -60,14 +60,14 @@ public final class Values {
      */
     public static void forEachLeaf(Value root, java.util.function.Consumer<Value> leaf) {
         java.util.Set<Value> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Value> todo = new java.util.ArrayDeque<>();
-        todo.push(root);
-        while (!todo.isEmpty()) {
-            Value v = todo.pop();
+        java.util.ArrayDeque<Value> pending = new java.util.ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Value v = pending.pop();
             if (v instanceof Value.MapV m && !m.entries().isEmpty()) {
-                if (seen.add(m)) m.entries().values().forEach(todo::push);
+                if (seen.add(m)) m.entries().values().forEach(pending::push);
             } else if (v instanceof Value.ListV l && !l.items().isEmpty()) {
-                if (seen.add(l)) l.items().forEach(todo::push);
+                if (seen.add(l)) l.items().forEach(pending::push);
             } else {
                 leaf.accept(v);
             }
