@@ -272,10 +272,11 @@ public final class PolicyEngine {
      * Whether a report keeps this source's text for excerpts, when it already keeps {@code alreadyKept}
      * characters: always within a sixteenth of the heap; past it, a file on disk is not kept (the report reads
      * it again when it shows an excerpt, {@link Report#source}), while text from stdin or from strings is, having
-     * nowhere else to come from.
+     * nowhere else to come from ({@code fromMemory}; also when a file of its name exists, as under
+     * {@code policy check - --stdin-filename deploy.yaml}).
      */
-    static boolean keepsText(SourceFile source, long alreadyKept, long budget) {
-        return alreadyKept + source.text().length() <= budget || !isRegularFile(source.name());
+    static boolean keepsText(SourceFile source, long alreadyKept, long budget, boolean fromMemory) {
+        return fromMemory || alreadyKept + source.text().length() <= budget || !isRegularFile(source.name());
     }
 
     Report check(List<InputSource> sources, CheckOptions options, int retainLimit) {

@@ -86,8 +86,7 @@ final class StreamingCheck {
 
     /** @throws Budget.Interrupted when the options' cancellation was cancelled; no report is made then */
     Report run(List<InputSource> sources) {
-        // Texts that came from memory (standard input, strings) cannot be read again for an excerpt, even when
-        // a file of the same name exists (`policy check - --stdin-filename deploy.yaml`).
+        // Texts that came from memory (standard input, strings) cannot be read again for an excerpt.
         sources.stream().filter(s -> s.path().isEmpty()).forEach(s -> inMemory.add(s.name()));
         if (options.jobs() > 1) pool = new ForkJoinPool(options.jobs());
         try {
@@ -208,8 +207,8 @@ final class StreamingCheck {
         findings.addAll(kept);
         if (kept.isEmpty() && problems.isEmpty() && !loadProblems) return;
         SourceFile source = d.source();
-        if (texts.containsKey(source.name())) return;
-        if (!inMemory.contains(source.name()) && !PolicyEngine.keepsText(source, keptText, keptTextLimit)) return;
+        if (texts.containsKey(source.name())
+            || !PolicyEngine.keepsText(source, keptText, keptTextLimit, inMemory.contains(source.name()))) return;
         texts.put(source.name(), source);
         keptText += source.text().length();
     }
